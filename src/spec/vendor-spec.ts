@@ -1,0 +1,118 @@
+import type { ValidateFunction } from 'ajv';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import type {
+  CanonicalOperation, Contract, Envelope, ErrorEntry, Protocol, SourceRefs, ValidationErrors, VendorError, VendorId,
+} from './spec-types.ts';
+
+/** A JSON Schema object as it appears in a spec. */
+export type JsonSchema = { [key: string]: unknown };
+
+/** One of the documents' own examples, with the validator of the schema it belongs to. */
+export interface MediaExample {
+  name: string;
+  pointer: string;
+  value: unknown;
+  validate: ValidateFunction;
+}
+
+/** One action of a vendor service, with its compiled schemas. */
+export interface ActionSpec {
+  /** The wire name, e.g. `CreateSnapshot`. */
+  action: string;
+  canonical: CanonicalOperation;
+  /** The request media type of the spec (the structured parameter object). */
+  contentType: string;
+  /** The request schema as written (may hold `$ref`s). */
+  requestSchema: JsonSchema;
+  /** The request schema with local `$ref`s inlined, for generators. */
+  resolvedRequestSchema: JsonSchema;
+  validateRequest: ValidateFunction;
+  /** Response schemas by HTTP status. */
+  responses: Map<number, { schema: JsonSchema; validate: ValidateFunction }>;
+  /** The errors the documents list for this action. */
+  errors: ErrorEntry[];
+  rateLimit?: { perSecond: number; inferred?: boolean; source: SourceRefs };
+  source: SourceRefs;
+  examples: MediaExample[];
+}
+
+type SpecDocument = OpenAPIV3_1.Document & {
+  info: OpenAPIV3_1.InfoObject & { 'x-vendor': VendorId; 'x-sources': Record<string, { file: string; title: string; url?: string }> };
+  'x-protocol': Protocol;
+  'x-envelope': Envelope;
+  'x-validation-errors': ValidationErrors;
+  'x-common-errors'?: ErrorEntry[];
+  'x-contract': Contract;
+};
+
+/**
+ * A loaded, validated vendor spec: the OpenAPI document plus typed access to its actions, protocol,
+ * envelope rules, error tables and behavioural contract. Create it with `loadSpec`.
+ */
+export class VendorSpec {
+  readonly vendor: VendorId;
+  readonly version: string;
+  private readonly actionsByName: Map<string, ActionSpec>;
+
+  constructor(
+    /** The file it was loaded from. */
+    readonly file: string,
+    /** The whole OpenAPI document. */
+    readonly document: SpecDocument,
+    actions: ActionSpec[],
+  ) {
+    this.vendor = document.info['x-vendor'];
+    this.version = document['x-protocol'].version.value;
+    this.actionsByName = new Map(actions.map((a) => [a.action, a]));
+  }
+
+  get protocol(): Protocol { return this.document['x-protocol']; }
+  get envelope(): Envelope { return this.document['x-envelope']; }
+  get contract(): Contract { return this.document['x-contract']; }
+  get validationErrors(): ValidationErrors { return this.document['x-validation-errors']; }
+  get commonErrors(): ErrorEntry[] { return this.document['x-common-errors'] ?? []; }
+  get sources(): SpecDocument['info']['x-sources'] { return this.document.info['x-sources']; }
+  get actions(): ActionSpec[] { return [...this.actionsByName.values()]; }
+
+  hasAction(name: string): boolean { return this.actionsByName.has(name); }
+
+  /** The action with this wire name; throws when the spec has none (a programming error, not user input). */
+  action(name: string): ActionSpec {
+    const found = this.actionsByName.get(name);
+    if (!found) throw new Error(`${this.vendor} spec has no action ${name}`);
+    return found;
+  }
+
+  /** The action bound to a canonical operation, or undefined when this vendor has none. */
+  forCanonical(operation: CanonicalOperation): ActionSpec | undefined {
+    return this.actions.find((a) => a.canonical === operation);
+  }
+
+  /** Every error code the documents allow for an action: its own list plus the service's common errors. */
+  documentedErrors(action: string): ErrorEntry[] {
+    return [...this.action(action).errors, ...this.commonErrors];
+  }
+
+  /**
+   * The error a request gets for breaking `keyword` on `parameter`: the parameter's own `x-error` when the
+   * page names one, else the service-wide `x-validation-errors` entry for the keyword.
+   */
+  errorForKeyword(action: string, parameter: string | undefined, keyword: string): VendorError | undefined {
+    if (parameter !== undefined) {
+      const property = this.propertySchema(action, parameter);
+      const own = property?.['x-error'] as (VendorError & Record<string, unknown>) | Record<string, VendorError> | undefined;
+      if (own) {
+        if (typeof (own as VendorError).code === 'string') return own as VendorError;
+        const byKeyword = (own as Record<string, VendorError>)[keyword];
+        if (byKeyword) return byKeyword;
+      }
+    }
+    return this.validationErrors[keyword];
+  }
+
+  /** The (resolved) schema of a top-level request parameter. */
+  propertySchema(action: string, parameter: string): JsonSchema | undefined {
+    const properties = this.action(action).resolvedRequestSchema['properties'] as Record<string, JsonSchema> | undefined;
+    return properties?.[parameter];
+  }
+}
