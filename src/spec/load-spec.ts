@@ -19,8 +19,9 @@ let documentValidators: { openapi: ValidateFunction; extensions: ValidateFunctio
  *
  * Two adjustments, both for ajv rather than for the documents: ajv resolves the schema's
  * `{"$dynamicRef": "#meta"}` to the enclosing object (which has `unevaluatedProperties: false`), so it is
- * replaced by a plain `$ref` to the base dialect; and the package's own `schema-base.json` carries a typo
- * (`"$ref\""`), so it is not used.
+ * replaced by a plain `$ref` to the base dialect; the 2021-04-15 schema asks a Reference Object's `$ref` to
+ * be an absolute URI, which the 2022-10-07 revision corrected to `uri-reference` (so `#/components/...`
+ * passes); and the package's own `schema-base.json` carries a typo (`"$ref\""`), so it is not used.
  */
 function getDocumentValidators(): { openapi: ValidateFunction; extensions: ValidateFunction } {
   if (documentValidators) return documentValidators;
@@ -30,7 +31,8 @@ function getDocumentValidators(): { openapi: ValidateFunction; extensions: Valid
   for (const part of ['meta/base.schema.json', 'dialect/base.schema.json']) ajv.addSchema(require(`${OAS_DIR}/${part}`) as object);
   const openapi = JSON.parse(
     JSON.stringify(require(`${OAS_DIR}/schema.json`)).replaceAll('{"$dynamicRef":"#meta"}', '{"$ref":"https://spec.openapis.org/oas/3.1/dialect/base"}'),
-  ) as object;
+  ) as { $defs: Record<string, { properties: Record<string, unknown> }> };
+  openapi.$defs['reference']!.properties['$ref'] = { type: 'string', format: 'uri-reference' };
   documentValidators = {
     openapi: ajv.compile({
       $id: 'snapconform://oas-3.1-with-base-dialect',

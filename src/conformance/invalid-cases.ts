@@ -1,0 +1,208 @@
+import type { ValidateFunction } from 'ajv';
+import type { JsonSchema } from '../spec/vendor-spec.ts';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A request that breaks exactly one constraint keyword of one parameter. */
+export interface InvalidCase {
+  /** Dotted path of the broken value (`Tags.0.Key`), or of the missing/unknown parameter. */
+  path: string;
+  /** The top-level parameter the path starts with. */
+  parameter: string;
+  /** The JSON Schema keyword the request breaks. */
+  keyword: string;
+  /** What was done, for titles: `Deadline = "not-a-date"`. */
+  description: string;
+  /** True for a boundary value (one past a length or a size limit). */
+  boundary: boolean;
+  request: { [key: string]: Json };
+}
+
+/** Keywords the generator knows how to break. */
+export const BREAKABLE_KEYWORDS = [
+  'required', 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'minimum', 'maximum',
+  'minItems', 'maxItems', 'x-forbidden-prefixes', 'additionalProperties',
+] as const;
+
+const clone = <T extends Json>(value: T): T => structuredClone(value);
+
+function setAt(root: { [key: string]: Json }, path: Array<string | number>, value: Json | undefined): { [key: string]: Json } {
+  const out = clone(root);
+  let node: Json = out;
+  path.forEach((segment, i) => {
+    const container = node as { [key: string]: Json } & Json[];
+    if (i === path.length - 1) {
+      if (value === undefined) delete container[segment as never];
+      else container[segment as never] = value as never;
+    } else {
+      node = container[segment as never] as Json;
+    }
+  });
+  return out;
+}
+
+function wrongType(schema: JsonSchema): Json {
+  const types = ([] as unknown[]).concat(schema['type'] ?? []);
+  if (types.includes('string')) return 12345;
+  if (types.includes('array')) return 'not-an-array';
+  if (types.includes('object')) return 'not-an-object';
+  return 'not-a-number';
+}
+
+/** Candidate values that may break `keyword` of a schema, given a valid value of it. */
+function candidates(keyword: string, schema: JsonSchema, valid: Json): Array<{ value: Json; description: string; boundary: boolean }> {
+  const text = typeof valid === 'string' ? valid : 'a';
+  const fill = (length: number) => (text.repeat(Math.ceil(length / Math.max(1, text.length)) + 1) || 'a').slice(0, length);
+  switch (keyword) {
+    case 'type':
+      return [{ value: wrongType(schema), description: 'a value of the wrong type', boundary: false }];
+    case 'minLength': {
+      const min = schema['minLength'] as number;
+      return min > 0 ? [{ value: fill(min - 1), description: `${min - 1} characters (minimum ${min})`, boundary: true }] : [];
+    }
+    case 'maxLength': {
+      const max = schema['maxLength'] as number;
+      return [{ value: fill(max + 1), description: `${max + 1} characters (maximum ${max})`, boundary: true }];
+    }
+    case 'pattern':
+      return ['!' + text, text + ' !', '#', ' ', '中'].map((value) => ({ value, description: `"${value}" (does not match ${String(schema['pattern'])})`, boundary: false }));
+    case 'format':
+      return ['not-a-date', '2022-01-08 09:47:55', '2022-13-45T99:99:99Z', 'x'].map((value) => ({ value, description: `"${value}" (not ${String(schema['format'])})`, boundary: false }));
+    case 'enum': {
+      const first = String((schema['enum'] as unknown[])[0] ?? 'X');
+      return [`${first}_NOT_DOCUMENTED`, first.toLowerCase() + '-x'].map((value) => ({ value, description: `"${value}" (outside the documented values)`, boundary: false }));
+    }
+    case 'minimum': {
+      const min = schema['minimum'] as number;
+      return [{ value: min - 1, description: `${min - 1} (minimum ${min})`, boundary: true }];
+    }
+    case 'maximum': {
+      const max = schema['maximum'] as number;
+      return [{ value: max + 1, description: `${max + 1} (maximum ${max})`, boundary: true }];
+    }
+    case 'minItems': {
+      const min = schema['minItems'] as number;
+      const items = Array.isArray(valid) ? valid : [];
+      return min > 0 ? [{ value: items.slice(0, min - 1), description: `${min - 1} items (minimum ${min})`, boundary: true }] : [];
+    }
+    case 'maxItems': {
+      const max = schema['maxItems'] as number;
+      const items = Array.isArray(valid) && valid.length > 0 ? valid : [];
+      if (items.length === 0) return [];
+      const many = Array.from({ length: max + 1 }, (_, i) => clone(items[i % items.length]!));
+      return [{ value: many, description: `${max + 1} items (maximum ${max})`, boundary: true }];
+    }
+    case 'x-forbidden-prefixes':
+      return (schema['x-forbidden-prefixes'] as string[]).map((prefix) => ({
+        value: prefix + text.slice(0, Math.max(0, ((schema['maxLength'] as number | undefined) ?? 1000) - prefix.length)),
+        description: `"${prefix}…" (must not start with ${prefix})`,
+        boundary: false,
+      }));
+    default:
+      return [];
+  }
+}
+
+/**
+ * Generates, from an action's request schema and one valid request, every request that breaks exactly one
+ * constraint keyword of one parameter (nested ones too: `Tags.0.Key`). Each candidate is checked with the
+ * spec's own validator: it is kept only when the keyword it targets is the only one that fails, so a case
+ * never blames the wrong rule. Boundary values (one past each limit) come first.
+ */
+export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: Json }, validate: ValidateFunction): InvalidCase[] {
+  const cases: InvalidCase[] = [];
+  const onlyFails = (request: { [key: string]: Json }, keyword: string, path: string): boolean => {
+    if (validate(request)) return false;
+    const errors = (validate.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'allOf', 'if', 'not'].includes(e.keyword));
+    return errors.length > 0 && errors.every((e) => {
+      const params = e.params as Record<string, unknown>;
+      const at = e.instancePath.split('/').slice(1);
+      const named = (params['missingProperty'] ?? params['additionalProperty']) as string | undefined;
+      if (named !== undefined) at.push(named);
+      return e.keyword === keyword && at.join('.') === path;
+    });
+  };
+  const add = (path: Array<string | number>, keyword: string, request: { [key: string]: Json } | undefined, description: string, boundary: boolean): boolean => {
+    const dotted = path.join('.');
+    if (!request || !onlyFails(request, keyword, dotted)) return false;
+    cases.push({ path: dotted, parameter: String(path[0]), keyword, description, boundary, request });
+    return true;
+  };
+
+  type Base = { [key: string]: Json };
+  const visitObject = (objectSchema: JsonSchema, value: { [key: string]: Json }, at: Array<string | number>, base: Base): void => {
+    const properties = (objectSchema['properties'] ?? {}) as Record<string, JsonSchema>;
+    for (const name of (objectSchema['required'] as string[] | undefined) ?? []) {
+      if (name in value) add([...at, name], 'required', setAt(base, [...at, name], undefined), `without ${[...at, name].join('.')}`, false);
+    }
+    if (objectSchema['additionalProperties'] === false) {
+      const unknown = 'SnapconformUnknownParameter';
+      add([...at, unknown], 'additionalProperties', setAt(base, [...at, unknown], 'x'), `with an unknown parameter ${unknown}`, false);
+    }
+    for (const [name, propertySchema] of Object.entries(properties)) {
+      if (name in value) {
+        visitValue(propertySchema, value[name]!, [...at, name], base);
+        continue;
+      }
+      // A parameter the valid request leaves out is broken from a valid sample of it, when one is found.
+      for (const sample of [sampleOf(propertySchema), 'snapconform', 'Snapconform-1']) {
+        if (sample === undefined) continue;
+        const withSample = setAt(base, [...at, name], sample);
+        if (validate(withSample)) {
+          visitValue(propertySchema, sample, [...at, name], withSample);
+          break;
+        }
+      }
+    }
+  };
+
+  const visitValue = (schema: JsonSchema, value: Json, at: Array<string | number>, base: Base): void => {
+    for (const keyword of BREAKABLE_KEYWORDS) {
+      if (keyword === 'required' || keyword === 'additionalProperties' || !(keyword in schema)) continue;
+      for (const candidate of candidates(keyword, schema, value)) {
+        if (add(at, keyword, setAt(base, at, candidate.value), `${at.join('.')} = ${candidate.description}`, candidate.boundary)) break;
+      }
+    }
+    if (Array.isArray(value) && schema['items'] && value.length > 0) {
+      visitValue(schema['items'] as JsonSchema, value[0]!, [...at, 0], base);
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && schema['properties']) {
+      visitObject(schema, value, at, base);
+    }
+  };
+
+  visitObject(schema, validRequest, [], validRequest);
+  return cases.sort((a, b) => Number(b.boundary) - Number(a.boundary));
+}
+
+/**
+ * A valid sample value for a schema, from the spec itself: its `examples`/`example`/`default`, the first
+ * `enum` value, or for arrays one sample item. Undefined when the schema offers nothing to start from.
+ */
+export function sampleOf(schema: JsonSchema): Json | undefined {
+  const examples = schema['examples'];
+  if (Array.isArray(examples) && examples.length > 0) return examples[0] as Json;
+  if (schema['example'] !== undefined) return schema['example'] as Json;
+  if (schema['default'] !== undefined) return schema['default'] as Json;
+  if (Array.isArray(schema['enum'])) return schema['enum'][0] as Json;
+  const types = ([] as unknown[]).concat(schema['type'] ?? []);
+  if (types.includes('array') && schema['items']) {
+    const item = sampleOf(schema['items'] as JsonSchema);
+    return item === undefined ? undefined : [item];
+  }
+  if (types.includes('object') && schema['properties']) {
+    const out: { [key: string]: Json } = {};
+    for (const [name, property] of Object.entries(schema['properties'] as Record<string, JsonSchema>)) {
+      const value = sampleOf(property);
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  }
+  if (types.includes('string')) {
+    if (schema['format'] === 'date-time') return '2030-01-01T00:00:00Z';
+    const min = (schema['minLength'] as number | undefined) ?? 1;
+    return schema['pattern'] === undefined ? 'a'.repeat(Math.max(1, min)) : undefined;
+  }
+  if (types.includes('integer') || types.includes('number')) return (schema['minimum'] as number | undefined) ?? 1;
+  if (types.includes('boolean')) return false;
+  return undefined;
+}

@@ -1,0 +1,26 @@
+import type { VendorId } from '../spec/spec-types.ts';
+
+/** A target as the suite's test files receive it (serializable: it crosses from the main process). */
+export interface TargetInfo {
+  /** The name in the target file, e.g. `tencent-cbs-emulator`. */
+  name: string;
+  vendor: VendorId;
+  /** Base URL of the endpoint. */
+  endpoint: string;
+  region: string;
+  credentials: { id: string; secret: string };
+  /** True for an embedded emulator: the suite may arrange fixtures through its admin API. */
+  emulator: boolean;
+}
+
+/** Disks by the role a rule needs them in. A role that is missing makes its rules skip. */
+export interface Fixtures {
+  /** Disks attached to one instance (at least two, for snapshot groups). */
+  sameInstanceDisks: string[];
+  /** A disk attached to another instance. */
+  otherInstanceDisk?: string;
+  unattachedDisk?: string;
+  systemDisk?: string;
+  /** A disk the vendor cannot snapshot. */
+  noSnapshotAbilityDisk?: string;
+}

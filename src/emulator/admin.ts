@@ -1,0 +1,80 @@
+import type { SnapshotBackend, SeedInput } from './backend.ts';
+import { Deviations } from './deviations.ts';
+import { json, type ArrivedHttpRequest, type HttpAnswer } from './http-server.ts';
+
+/** The path prefix of the admin API on every emulator. */
+export const ADMIN_PREFIX = '/_snapconform/';
+
+/** What the admin API may change besides the backend. */
+export interface AdminHooks {
+  backend: SnapshotBackend;
+  /** Applies a new set of deviations (the front end rebuilds its rules). */
+  setDeviations(deviations: Deviations): void;
+  deviations(): Deviations;
+  /** The default account of requests that name none. */
+  defaultAccount: string;
+}
+
+function parse(request: ArrivedHttpRequest): Record<string, unknown> {
+  if (request.body.length === 0) return {};
+  const value = JSON.parse(request.body.toString('utf8')) as unknown;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The admin API, the same on every emulator: how the suite arranges fixtures (seed, reset), controls time
+ * (clock), makes creation observable (creationMs) and switches deviations. Loopback only; no signature.
+ *
+ * - `POST /_snapconform/reset`
+ * - `POST /_snapconform/seed` `{account?, region, instances?, disks?}`
+ * - `POST /_snapconform/clock` `{freeze?: true | ISO time, advanceMs?, real?: true}`
+ * - `POST /_snapconform/config` `{creationMs?, deviations?: string[]}`
+ * - `GET  /_snapconform/config`
+ */
+export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): HttpAnswer {
+  const route = `${request.method} ${request.path.slice(ADMIN_PREFIX.length)}`;
+  let body: Record<string, unknown>;
+  try {
+    body = parse(request);
+  } catch (error) {
+    return json(400, { error: `admin: ${(error as Error).message}` });
+  }
+  const { backend } = hooks;
+  const config = () => ({ creationMs: backend.creationMs, deviations: hooks.deviations().list(), clock: backend.clock.describe() });
+  switch (route) {
+    case 'POST reset':
+      backend.reset();
+      backend.clock.useRealTime();
+      backend.creationMs = 0;
+      hooks.setDeviations(new Deviations());
+      return json(200, config());
+    case 'POST seed': {
+      if (typeof body['region'] !== 'string') return json(400, { error: 'admin: seed needs a region' });
+      const account = typeof body['account'] === 'string' ? body['account'] : hooks.defaultAccount;
+      backend.seed({ account, region: body['region'] }, body as SeedInput);
+      return json(200, { seeded: backend.describeDisks({ account, region: body['region'] }).length });
+    }
+    case 'POST clock': {
+      if (body['real'] === true) backend.clock.useRealTime();
+      if (body['freeze'] === true) backend.clock.freeze();
+      else if (typeof body['freeze'] === 'string') backend.clock.freeze(Date.parse(body['freeze']));
+      if (typeof body['advanceMs'] === 'number') backend.clock.advance(body['advanceMs']);
+      return json(200, backend.clock.describe());
+    }
+    case 'POST config':
+      if (typeof body['creationMs'] === 'number') backend.creationMs = body['creationMs'];
+      if (Array.isArray(body['deviations'])) {
+        try {
+          hooks.setDeviations(new Deviations(body['deviations'] as string[]));
+        } catch (error) {
+          return json(400, { error: `admin: ${(error as Error).message}` });
+        }
+      }
+      return json(200, config());
+    case 'GET config':
+      return json(200, config());
+    default:
+      return json(404, { error: `admin: no route ${route}` });
+  }
+}

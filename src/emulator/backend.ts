@@ -1,0 +1,226 @@
+import { EmulatorClock } from './clock.ts';
+import { DomainError } from './domain-error.ts';
+import { emptyRegion, type Disk, type Instance, type RegionState, type Snapshot, type SnapshotGroup, type Tag } from './model.ts';
+import type { DomainRules } from './rules.ts';
+
+/** Which account and region an operation runs in. Accounts never see each other's resources. */
+export interface Scope {
+  account: string;
+  region: string;
+}
+
+/** Fixtures to place in a region (the admin API's seed). */
+export interface SeedInput {
+  instances?: Array<Partial<Instance> & Pick<Instance, 'id'>>;
+  disks?: Array<Partial<Disk> & Pick<Disk, 'id'>>;
+}
+
+/** A snapshot with its state computed at the time of asking. */
+export interface SnapshotView extends Snapshot {
+  state: 'creating' | 'completed';
+  /** 0–100. */
+  progress: number;
+}
+
+/** The input of a snapshot creation, in neutral terms. */
+export interface CreateSnapshotInput {
+  diskId: string;
+  name?: string;
+  description?: string;
+  /** Retention deadline, epoch ms. */
+  deadline?: number;
+  tags?: Tag[];
+}
+
+/** How new ids are made; each vendor front end supplies its own shapes. */
+export interface IdFactory {
+  snapshot(): string;
+  group(): string;
+}
+
+/** Options of a backend. */
+export interface BackendOptions {
+  rules: DomainRules;
+  ids: IdFactory;
+  clock?: EmulatorClock;
+  /**
+   * How long a snapshot stays in its creating state, in ms. @defaultValue 0 (done at once). The admin API
+   * raises it to make "one snapshot in flight per disk" observable.
+   */
+  creationMs?: number;
+}
+
+/**
+ * The vendor-neutral state and behaviour of a block-storage snapshot service: accounts, regions,
+ * instances, disks, snapshots and groups, with the spec's behavioural contract enforced through
+ * {@link DomainRules}. It knows nothing of HTTP or of any vendor's wire format.
+ */
+export class SnapshotBackend {
+  readonly clock: EmulatorClock;
+  creationMs: number;
+  private rules: DomainRules;
+  private readonly ids: IdFactory;
+  private readonly regions = new Map<string, RegionState>();
+
+  constructor(options: BackendOptions) {
+    this.rules = options.rules;
+    this.ids = options.ids;
+    this.clock = options.clock ?? new EmulatorClock();
+    this.creationMs = options.creationMs ?? 0;
+  }
+
+  /** Replaces the rules (the admin API switches deviations on and off). */
+  setRules(rules: DomainRules): void {
+    this.rules = rules;
+  }
+
+  /** Forgets every account's state. */
+  reset(): void {
+    this.regions.clear();
+  }
+
+  private region(scope: Scope): RegionState {
+    const key = `${scope.account}\u0000${scope.region}`;
+    let state = this.regions.get(key);
+    if (!state) {
+      state = emptyRegion();
+      this.regions.set(key, state);
+    }
+    this.expireDeadlines(state);
+    return state;
+  }
+
+  // Retention deadlines are enforced lazily, on every access, so a frozen or advanced clock is obeyed.
+  private expireDeadlines(state: RegionState): void {
+    const now = this.clock.now();
+    for (const snapshot of state.snapshots.values()) {
+      if (snapshot.deadline !== undefined && snapshot.deadline <= now) state.snapshots.delete(snapshot.id);
+    }
+  }
+
+  /** Places instances and disks in a region; existing ids are replaced. */
+  seed(scope: Scope, input: SeedInput): void {
+    const state = this.region(scope);
+    const now = this.clock.now();
+    for (const instance of input.instances ?? []) {
+      state.instances.set(instance.id, { state: 'running', zone: `${scope.region}-1`, ...instance });
+    }
+    for (const disk of input.disks ?? []) {
+      state.disks.set(disk.id, {
+        name: disk.id, zone: `${scope.region}-1`, sizeGiB: 50, usage: 'data', type: 'ssd',
+        state: disk.instanceId ? 'attached' : 'unattached', snapshotAbility: true, encrypted: false, createdAt: now, ...disk,
+      });
+    }
+  }
+
+  /** The disks of a region, optionally only these ids (unknown ids are left out, as the vendors do). */
+  describeDisks(scope: Scope, ids?: string[]): Disk[] {
+    const state = this.region(scope);
+    const all = [...state.disks.values()];
+    return ids ? all.filter((d) => ids.includes(d.id)) : all;
+  }
+
+  private view(snapshot: Snapshot, now: number): SnapshotView {
+    const done = now >= snapshot.completesAt;
+    const span = Math.max(1, snapshot.completesAt - snapshot.createdAt);
+    const progress = done ? 100 : Math.min(99, Math.floor(((now - snapshot.createdAt) / span) * 100));
+    return { ...snapshot, state: done ? 'completed' : 'creating', progress };
+  }
+
+  /** Snapshots of a region, filtered by id and/or disk; unknown ids are simply absent. */
+  describeSnapshots(scope: Scope, filter: { ids?: string[]; diskIds?: string[] } = {}): SnapshotView[] {
+    const now = this.clock.now();
+    return [...this.region(scope).snapshots.values()]
+      .filter((s) => (filter.ids ? filter.ids.includes(s.id) : true) && (filter.diskIds ? filter.diskIds.includes(s.diskId) : true))
+      .map((s) => this.view(s, now));
+  }
+
+  /** Checks everything a new snapshot of `disk` must satisfy, in the order a service would. */
+  private admit(state: RegionState, diskId: string, deadline: number | undefined, pending = 0): Disk {
+    const now = this.clock.now();
+    const { rules } = this;
+    if (deadline !== undefined && rules.minRetentionMs !== undefined && deadline - now < rules.minRetentionMs) {
+      throw new DomainError('minimum-retention', `the retention deadline must be at least ${rules.minRetentionMs / 1000} s from now`);
+    }
+    const disk = state.disks.get(diskId);
+    if (!disk) throw new DomainError('disk-must-exist', `disk ${diskId} does not exist`);
+    if (rules.requireSnapshotAbility && !disk.snapshotAbility) {
+      throw new DomainError('snapshot-ability', `disk ${diskId} cannot be snapshotted`);
+    }
+    if (rules.diskStateAllows && !rules.diskStateAllows(disk)) {
+      throw new DomainError('allowed-disk-states', `disk ${diskId} is ${disk.state}, which does not allow a snapshot`);
+    }
+    const ofDisk = [...state.snapshots.values()].filter((s) => s.diskId === diskId);
+    if (rules.oneInFlightPerDisk && ofDisk.some((s) => now < s.completesAt)) {
+      throw new DomainError('one-in-flight-per-disk', `a snapshot of disk ${diskId} is still being created`);
+    }
+    if (rules.quotaPerDisk !== undefined && ofDisk.length + pending >= rules.quotaPerDisk) {
+      throw new DomainError('snapshot-quota-per-disk', `disk ${diskId} already holds ${ofDisk.length} snapshots (quota ${rules.quotaPerDisk})`);
+    }
+    return disk;
+  }
+
+  private newSnapshot(disk: Disk, input: Omit<CreateSnapshotInput, 'diskId'>, groupId?: string): Snapshot {
+    const now = this.clock.now();
+    return {
+      id: this.ids.snapshot(),
+      name: input.name ?? this.rules.defaultSnapshotName,
+      description: input.description,
+      diskId: disk.id,
+      diskUsage: disk.usage,
+      diskSizeGiB: disk.sizeGiB,
+      zone: disk.zone,
+      encrypted: disk.encrypted,
+      tags: input.tags ?? [],
+      createdAt: now,
+      completesAt: now + this.creationMs,
+      deadline: input.deadline,
+      groupId,
+    };
+  }
+
+  /** Creates a snapshot of one disk. @throws {@link DomainError} naming the contract rule it breaks. */
+  createSnapshot(scope: Scope, input: CreateSnapshotInput): SnapshotView {
+    const state = this.region(scope);
+    const disk = this.admit(state, input.diskId, input.deadline);
+    const snapshot = this.newSnapshot(disk, input);
+    state.snapshots.set(snapshot.id, snapshot);
+    return this.view(snapshot, this.clock.now());
+  }
+
+  /**
+   * Snapshots several disks of one instance together. Members are named by the rules' naming template.
+   * @throws {@link DomainError} naming the contract rule it breaks; then nothing is created.
+   */
+  createSnapshotGroup(scope: Scope, input: { diskIds: string[]; name?: string; tags?: Tag[] }): SnapshotGroup {
+    const state = this.region(scope);
+    const disks = input.diskIds.map((id) => this.admit(state, id, undefined));
+    if (this.rules.sameInstanceForGroups) {
+      const instances = new Set(disks.map((d) => d.instanceId));
+      if (instances.size !== 1 || instances.has(undefined)) {
+        throw new DomainError('same-instance', 'the disks of a snapshot group must be attached to one instance');
+      }
+    }
+    const name = input.name ?? this.rules.defaultSnapshotName;
+    const group: SnapshotGroup = { id: this.ids.group(), name, snapshotIds: [], tags: input.tags ?? [], createdAt: this.clock.now() };
+    disks.forEach((disk, index) => {
+      const member = this.newSnapshot(disk, { name: this.rules.groupMemberName?.(name, index) ?? name, tags: input.tags }, group.id);
+      state.snapshots.set(member.id, member);
+      group.snapshotIds.push(member.id);
+    });
+    state.groups.set(group.id, group);
+    return group;
+  }
+
+  /** Deletes snapshots, all or none. @throws {@link DomainError} when one is unknown or still being created. */
+  deleteSnapshots(scope: Scope, ids: string[]): void {
+    const state = this.region(scope);
+    const now = this.clock.now();
+    for (const id of ids) {
+      const snapshot = state.snapshots.get(id);
+      if (!snapshot) throw new DomainError('snapshot-not-found', `snapshot ${id} does not exist`);
+      if (now < snapshot.completesAt) throw new DomainError('snapshot-busy', `snapshot ${id} is still being created`);
+    }
+    for (const id of ids) state.snapshots.delete(id);
+  }
+}

@@ -1,0 +1,50 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Deviations } from './deviations.ts';
+
+/** The one constraint of a request that an emulator reports, in spec terms. */
+export interface Violation {
+  /** The JSON Schema keyword that failed (`required`, `maxLength`, `x-forbidden-prefixes`, …). */
+  keyword: string;
+  /** The top-level parameter it concerns (the missing or unknown one for `required`/`additionalProperties`). */
+  parameter: string | undefined;
+  /** Where in the request, as a dotted path (`Tags.0.Key`). */
+  path: string;
+  detail: string;
+}
+
+// A service checks presence and unknown names before values; among values, the order ajv found them.
+const PRECEDENCE = ['required', 'additionalProperties', 'type'];
+
+function toViolation(error: ErrorObject): Violation {
+  const params = error.params as Record<string, unknown>;
+  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const named = (params['missingProperty'] ?? params['additionalProperty']) as string | undefined;
+  if (named !== undefined) segments.push(named);
+  return {
+    keyword: error.keyword,
+    parameter: segments[0],
+    path: segments.join('.'),
+    detail: error.message ?? error.keyword,
+  };
+}
+
+/**
+ * Validates request parameters against the action's compiled schema and returns the violation a service
+ * would report first, or undefined when the request is valid. The `accepts-invalid-enum` deviation makes
+ * `enum` violations pass unnoticed.
+ */
+export function firstViolation(validate: ValidateFunction, parameters: unknown, deviations: Deviations): Violation | undefined {
+  if (validate(parameters)) return undefined;
+  const errors = (validate.errors ?? [])
+    // allOf/anyOf/if wrappers repeat what their inner keywords said.
+    .filter((e) => !['anyOf', 'oneOf', 'allOf', 'if', 'not'].includes(e.keyword))
+    .filter((e) => !(deviations.has('accepts-invalid-enum') && e.keyword === 'enum'));
+  if (errors.length === 0) return undefined;
+  const ranked = [...errors].sort((a, b) => rank(a.keyword) - rank(b.keyword));
+  return toViolation(ranked[0]!);
+}
+
+function rank(keyword: string): number {
+  const i = PRECEDENCE.indexOf(keyword);
+  return i === -1 ? PRECEDENCE.length : i;
+}

@@ -1,0 +1,47 @@
+import type { Contract } from '../spec/spec-types.ts';
+import type { Deviations } from './deviations.ts';
+import type { Disk } from './model.ts';
+
+/** The behavioural rules the domain enforces, derived from a spec's `x-contract`. */
+export interface DomainRules {
+  /** Snapshots one disk may hold; undefined when the vendor states no quota. */
+  quotaPerDisk?: number;
+  /** The least time between now and a retention deadline. */
+  minRetentionMs?: number;
+  oneInFlightPerDisk: boolean;
+  /** Whether a disk's state allows a snapshot; undefined when the vendor states no such rule. */
+  diskStateAllows?: (disk: Disk) => boolean;
+  requireSnapshotAbility: boolean;
+  sameInstanceForGroups: boolean;
+  /** The name of member `index` (0-based position) of a group named `group`. */
+  groupMemberName?: (group: string, index: number) => string;
+  /** The name a snapshot gets when the request gives none. */
+  defaultSnapshotName: string;
+}
+
+/** How a vendor front end renders a neutral disk into the value of its state field. */
+export type DiskStateRenderer = (disk: Disk) => string;
+
+/**
+ * Reads the domain rules from a spec's behavioural contract, so that the emulator enforces what the spec
+ * says rather than a copy of it. Deviations (deliberate misbehaviour, for proving that rules catch it)
+ * bend the rules here, in one place.
+ */
+export function rulesFromContract(contract: Contract, renderDiskState: DiskStateRenderer, deviations: Deviations): DomainRules {
+  const quota = contract['snapshot-quota-per-disk']?.value;
+  const retention = contract['minimum-retention']?.minSeconds;
+  const allowedStates = contract['allowed-disk-states'];
+  const naming = contract['group-member-naming'];
+  return {
+    quotaPerDisk: quota === undefined ? undefined : deviations.has('quota-off-by-one') ? quota + 1 : quota,
+    minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : retention * 1000,
+    oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined,
+    diskStateAllows: allowedStates ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,
+    requireSnapshotAbility: contract['snapshot-ability'] !== undefined,
+    sameInstanceForGroups: contract['same-instance'] !== undefined,
+    groupMemberName: naming
+      ? (group, index) => naming.template.replace('{group}', group).replace('{index}', String(index + naming.indexBase))
+      : undefined,
+    defaultSnapshotName: contract['default-snapshot-name']?.value ?? '',
+  };
+}

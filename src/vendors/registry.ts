@@ -1,0 +1,23 @@
+import type { VendorId } from '../spec/spec-types.ts';
+import type { VendorAdapter } from './vendor-adapter.ts';
+import { tencentCbs } from './tencent-cbs/adapter.ts';
+
+/**
+ * The vendors the suite can talk to. A vendor with a spec but no adapter yet (Alibaba ECS and Zenlayer ZEC
+ * until their protocol work lands) makes every rule skip with that reason.
+ */
+const ADAPTERS: Partial<Record<VendorId, VendorAdapter>> = {
+  'tencent-cbs': tencentCbs,
+};
+
+/** The adapter of a vendor, or undefined when snapconform cannot speak its protocol yet. */
+export function adapterFor(vendor: VendorId): VendorAdapter | undefined {
+  return ADAPTERS[vendor];
+}
+
+/** The spec file of every vendor, adapter or not. */
+export const SPEC_FILES: Record<VendorId, string> = {
+  'tencent-cbs': 'specs/tencent-cbs.yaml',
+  'alibaba-ecs': 'specs/alibaba-ecs.yaml',
+  'zenlayer-zec': 'specs/zenlayer-zec.yaml',
+};

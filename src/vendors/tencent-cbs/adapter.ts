@@ -1,0 +1,90 @@
+import { listen } from '../../emulator/http-server.ts';
+import type { VendorAdapter, NeutralSnapshot } from '../vendor-adapter.ts';
+import { TencentClient } from './client.ts';
+import { TencentEmulator } from './emulator.ts';
+
+/** Tencent Cloud CBS (API 2017-03-12): client, canonical mapping and emulator. */
+export const tencentCbs: VendorAdapter = {
+  vendor: 'tencent-cbs',
+  specFile: 'specs/tencent-cbs.yaml',
+
+  createClient(target, spec, transport) {
+    const client = new TencentClient({
+      endpoint: target.endpoint, region: target.region, spec, transport,
+      credentials: { secretId: target.credentials.id, secretKey: target.credentials.secret },
+    });
+    return { call: (action, params) => client.call(action, params) };
+  },
+
+  async startEmulator(spec, principal, deviations) {
+    const emulator = new TencentEmulator({
+      spec, deviations, principals: [{ secretId: principal.id, secretKey: principal.secret, account: principal.account }],
+    });
+    return listen(emulator.handle);
+  },
+
+  emulatorFixtures(region) {
+    const zone = `${region}-3`;
+    return {
+      seed: {
+        instances: [{ id: 'ins-fixture1', zone }, { id: 'ins-fixture2', zone }],
+        disks: [
+          { id: 'disk-samei001', instanceId: 'ins-fixture1', zone },
+          { id: 'disk-samei002', instanceId: 'ins-fixture1', zone },
+          { id: 'disk-sysdisk1', instanceId: 'ins-fixture1', zone, usage: 'system' },
+          { id: 'disk-otheri01', instanceId: 'ins-fixture2', zone },
+          { id: 'disk-unattach', zone },
+          { id: 'disk-noability', zone, instanceId: 'ins-fixture2', snapshotAbility: false },
+        ],
+      },
+      roles: {
+        sameInstanceDisks: ['disk-samei001', 'disk-samei002'],
+        systemDisk: 'disk-sysdisk1',
+        otherInstanceDisk: 'disk-otheri01',
+        unattachedDisk: 'disk-unattach',
+        noSnapshotAbilityDisk: 'disk-noability',
+      },
+    };
+  },
+
+  validRequest(action, fixtures) {
+    const [disk, second] = fixtures.sameInstanceDisks;
+    switch (action) {
+      case 'CreateSnapshot': return { DiskId: disk };
+      case 'CreateSnapshotGroup': return { DiskIds: [disk, second] };
+      case 'DescribeSnapshots': return {};
+      case 'DescribeSnapshotGroups': return {};
+      case 'DescribeDisks': return {};
+      case 'DeleteSnapshots': return { SnapshotIds: ['snap-00000000'] };
+      case 'DeleteSnapshotGroup': return { SnapshotGroupId: 'csnap-00000000' };
+      default: return undefined;
+    }
+  },
+
+  canonical: {
+    createSnapshot: {
+      params: (input) => ({
+        DiskId: input.diskId,
+        SnapshotName: input.name,
+        // The page's example: 2022-01-08T09:47:55+00:00 (UTC, offset written out).
+        Deadline: input.deadline?.toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+        Tags: input.tags?.map((t) => ({ Key: t.key, Value: t.value })),
+      }),
+      snapshotId: (result) => (typeof result.data?.['SnapshotId'] === 'string' ? result.data['SnapshotId'] : undefined),
+    },
+    describeSnapshot: {
+      params: (id) => ({ SnapshotIds: [id] }),
+      snapshot: (result): NeutralSnapshot | undefined => {
+        const item = (result.data?.['SnapshotSet'] as Array<Record<string, unknown>> | undefined)?.[0];
+        if (!item) return undefined;
+        return {
+          id: String(item['SnapshotId']),
+          name: String(item['SnapshotName']),
+          diskId: String(item['DiskId']),
+          state: String(item['SnapshotState']),
+          tags: ((item['Tags'] as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => ({ key: t.Key, value: t.Value })),
+        };
+      },
+    },
+  },
+};

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { ADMIN_PREFIX, handleAdmin } from '../../emulator/admin.ts';
+import { SnapshotBackend, type Scope, type SnapshotView } from '../../emulator/backend.ts';
+import { Deviations } from '../../emulator/deviations.ts';
+import { DomainError, type DomainRefusal } from '../../emulator/domain-error.ts';
+import { json, type ArrivedHttpRequest, type HttpAnswer } from '../../emulator/http-server.ts';
+import type { Disk, Tag } from '../../emulator/model.ts';
+import { firstViolation } from '../../emulator/request-validation.ts';
+import { rulesFromContract } from '../../emulator/rules.ts';
+import type { VendorSpec } from '../../spec/vendor-spec.ts';
+import type { VendorError } from '../../spec/spec-types.ts';
+import { coerceToSchema, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
+import { randomId } from '../../emulator/ids.ts';
+import { verifyTc3 } from './tc3.verifier.ts';
+
+/** A key pair the emulator accepts, and the account it belongs to. */
+export interface EmulatorPrincipal {
+  secretId: string;
+  secretKey: string;
+  account: string;
+}
+
+/** Options of the Tencent CBS emulator front end. */
+export interface TencentEmulatorOptions {
+  spec: VendorSpec;
+  principals: EmulatorPrincipal[];
+  /** Deliberate deviations from the documents. @defaultValue none */
+  deviations?: Deviations;
+}
+
+type Params = { [key: string]: ParamValue };
+
+class TencentError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const DISK_STATE: Record<Disk['state'], string> = {
+  attached: 'ATTACHED', unattached: 'UNATTACHED', attaching: 'ATTACHING', detaching: 'DETACHING',
+  creating: 'UNATTACHED', rollbacking: 'ROLLBACKING', expanding: 'EXPANDING', deleting: 'TORECYCLE',
+};
+
+/** Tencent renders snapshot times as `2023-03-09 10:45:11`, China time (../shared/reference/tencent-cbs.md §3.3). */
+function tencentTime(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+const tags = (list: Tag[]) => list.map((t) => ({ Key: t.key, Value: t.value }));
+
+function renderSnapshot(s: SnapshotView): Record<string, unknown> {
+  return {
+    SnapshotId: s.id,
+    SnapshotName: s.name,
+    SnapshotState: s.state === 'creating' ? 'CREATING' : 'NORMAL',
+    Percent: s.progress,
+    DiskId: s.diskId,
+    DiskUsage: s.diskUsage === 'system' ? 'SYSTEM_DISK' : 'DATA_DISK',
+    DiskSize: s.diskSizeGiB,
+    CreateTime: tencentTime(s.createdAt),
+    DeadlineTime: s.deadline === undefined ? null : tencentTime(s.deadline),
+    IsPermanent: s.deadline === undefined,
+    Encrypt: s.encrypted,
+    Placement: { Zone: s.zone },
+    SnapshotType: 'PRIVATE_SNAPSHOT',
+    CopyFromRemote: false,
+    CopyingToRegions: [],
+    Images: [],
+    ImageCount: 0,
+    ShareReference: 0,
+    Tags: tags(s.tags),
+  };
+}
+
+/**
+ * The Tencent Cloud CBS emulator front end: speaks the API 3.0 protocol (POST JSON or GET query, TC3
+ * signature, `X-TC-*` headers), validates each request against `specs/tencent-cbs.yaml`, runs it on the
+ * vendor-neutral backend and answers in Tencent's envelope — HTTP 200 always, errors in `Response.Error`.
+ */
+export class TencentEmulator {
+  readonly backend: SnapshotBackend;
+  private deviations: Deviations;
+  private readonly spec: VendorSpec;
+  private readonly principals: Map<string, EmulatorPrincipal>;
+
+  constructor(options: TencentEmulatorOptions) {
+    this.spec = options.spec;
+    this.deviations = options.deviations ?? new Deviations();
+    this.principals = new Map(options.principals.map((p) => [p.secretId, p]));
+    this.backend = new SnapshotBackend({
+      rules: this.rules(),
+      ids: { snapshot: () => randomId('snap-', 8), group: () => randomId('csnap-', 8) },
+    });
+  }
+
+  private rules() {
+    return rulesFromContract(this.spec.contract, (disk) => DISK_STATE[disk.state], this.deviations);
+  }
+
+  /** The HTTP handler; hand it to `listen`. */
+  readonly handle = (request: ArrivedHttpRequest): HttpAnswer => {
+    if (request.path.startsWith(ADMIN_PREFIX)) {
+      return handleAdmin(request, {
+        backend: this.backend,
+        deviations: () => this.deviations,
+        setDeviations: (d) => {
+          this.deviations = d;
+          this.backend.setRules(this.rules());
+        },
+        defaultAccount: [...this.principals.values()][0]?.account ?? 'default',
+      });
+    }
+    const requestId = randomUUID();
+    try {
+      return this.answer(requestId, this.serve(request));
+    } catch (error) {
+      if (error instanceof TencentError) return this.answer(requestId, { Error: { Code: error.code, Message: error.message } });
+      throw error;
+    }
+  };
+
+  private answer(requestId: string, body: Record<string, unknown>): HttpAnswer {
+    return json(200, { Response: { ...body, RequestId: requestId } });
+  }
+
+  private serve(request: ArrivedHttpRequest): Record<string, unknown> {
+    const method = request.method.toUpperCase();
+    if (method !== 'GET' && method !== 'POST') throw new TencentError('UnsupportedProtocol', 'Only GET and POST requests are supported.');
+    const principal = this.authenticate(request);
+
+    const action = request.headers['x-tc-action'];
+    if (!action) throw new TencentError('MissingParameter', 'The request is missing the required parameter `Action`.');
+    if (!this.spec.hasAction(action)) throw new TencentError('InvalidAction', `The action \`${action}\` does not exist.`);
+    const version = request.headers['x-tc-version'];
+    if (version !== this.spec.version) throw new TencentError('NoSuchVersion', `The API version \`${version ?? ''}\` does not exist.`);
+    const region = request.headers['x-tc-region'];
+    if (!region) throw new TencentError('MissingParameter', 'The request is missing the required parameter `Region`.');
+
+    const spec = this.spec.action(action);
+    const params = this.parameters(request, spec.resolvedRequestSchema);
+    const violation = firstViolation(spec.validateRequest, params, this.deviations);
+    if (violation) {
+      const error = this.spec.errorForKeyword(action, violation.parameter, violation.keyword);
+      throw new TencentError(error?.code ?? 'InvalidParameter', `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`);
+    }
+
+    const scope: Scope = { account: principal, region };
+    try {
+      return this.dispatch(action, scope, params);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const vendorError = this.refusal(error.rule);
+        throw new TencentError(vendorError.code, error.message);
+      }
+      throw error;
+    }
+  }
+
+  private authenticate(request: ArrivedHttpRequest): string {
+    const secretId = /Credential=([^/]+)\//.exec(request.headers['authorization'] ?? '')?.[1];
+    if (this.deviations.has('signature-not-checked')) {
+      return this.principals.get(secretId ?? '')?.account ?? [...this.principals.values()][0]?.account ?? 'default';
+    }
+    const verdict = verifyTc3(request, {
+      now: Math.floor(this.backend.clock.now() / 1000),
+      skewSeconds: this.spec.protocol.clockSkewSeconds?.value ?? 300,
+      secretOf: (id) => this.principals.get(id)?.secretKey,
+    });
+    if (!verdict.ok) throw new TencentError(verdict.code, verdict.message);
+    return this.principals.get(verdict.secretId)!.account;
+  }
+
+  private parameters(request: ArrivedHttpRequest, schema: Record<string, unknown>): Params {
+    if (request.method.toUpperCase() === 'GET') {
+      const pairs = [...new URLSearchParams(request.query)] as Array<[string, string]>;
+      return coerceToSchema(unflattenParams(pairs), schema) as Params;
+    }
+    if (request.body.length === 0) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(request.body.toString('utf8'));
+    } catch {
+      throw new TencentError('InvalidParameter', 'The request body is not valid JSON.');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new TencentError('InvalidParameter', 'The request body must be a JSON object.');
+    }
+    return parsed as Params;
+  }
+
+  /** The vendor error for a domain refusal, from the spec's contract; companions' codes from their error lists. */
+  private refusal(rule: DomainRefusal): VendorError {
+    switch (rule) {
+      case 'snapshot-not-found':
+        return { code: 'InvalidSnapshotId.NotFound', status: 200 };
+      case 'snapshot-busy':
+        return { code: 'ResourceUnavailable.SnapshotCreating', status: 200 };
+      case 'group-not-found':
+        return { code: 'InvalidSnapshotId.NotFound', status: 200 };
+      default: {
+        const error = (this.spec.contract[rule] as { error?: VendorError } | undefined)?.error;
+        return error ?? { code: 'InvalidParameterValue', status: 200 };
+      }
+    }
+  }
+
+  private dispatch(action: string, scope: Scope, p: Params): Record<string, unknown> {
+    const str = (v: ParamValue) => (typeof v === 'string' ? v : undefined);
+    const tagList = (v: ParamValue): Tag[] =>
+      Array.isArray(v) ? v.map((t) => ({ key: String((t as Params)['Key'] ?? ''), value: String((t as Params)['Value'] ?? '') })) : [];
+    switch (action) {
+      case 'CreateSnapshot': {
+        const diskId = str(p['DiskId']);
+        if (diskId === undefined) throw new TencentError('MissingParameter', 'The request is missing the required parameter `DiskId`.');
+        const deadline = str(p['Deadline']);
+        const snapshot = this.backend.createSnapshot(scope, {
+          diskId,
+          name: str(p['SnapshotName']),
+          deadline: deadline === undefined ? undefined : Date.parse(deadline),
+          tags: tagList(p['Tags']),
+        });
+        return { SnapshotId: snapshot.id };
+      }
+      case 'DescribeSnapshots': {
+        const filters = Array.isArray(p['Filters']) ? (p['Filters'] as Params[]) : [];
+        const values = (name: string) => {
+          const filter = filters.find((f) => f['Name'] === name);
+          return Array.isArray(filter?.['Values']) ? (filter['Values'] as string[]) : undefined;
+        };
+        const ids = Array.isArray(p['SnapshotIds']) ? (p['SnapshotIds'] as string[]) : values('snapshot-id');
+        let list = this.backend.describeSnapshots(scope, { ids, diskIds: values('disk-id') }).map(renderSnapshot);
+        const names = values('snapshot-name');
+        if (names) list = list.filter((s) => names.includes(s['SnapshotName'] as string));
+        const states = values('snapshot-state');
+        if (states) list = list.filter((s) => states.includes(s['SnapshotState'] as string));
+        const offset = typeof p['Offset'] === 'number' ? p['Offset'] : 0;
+        const limit = typeof p['Limit'] === 'number' ? p['Limit'] : 20;
+        return { TotalCount: list.length, SnapshotSet: list.slice(offset, offset + limit) };
+      }
+      case 'DeleteSnapshots': {
+        this.backend.deleteSnapshots(scope, (p['SnapshotIds'] as string[] | undefined) ?? []);
+        return {};
+      }
+      case 'DescribeDisks': {
+        const ids = Array.isArray(p['DiskIds']) ? (p['DiskIds'] as string[]) : undefined;
+        const disks = this.backend.describeDisks(scope, ids).map((d) => ({
+          DiskId: d.id, DiskName: d.name, DiskState: DISK_STATE[d.state], SnapshotAbility: d.snapshotAbility,
+          Attached: d.instanceId !== undefined, InstanceId: d.instanceId ?? '', DiskUsage: d.usage === 'system' ? 'SYSTEM_DISK' : 'DATA_DISK',
+          DiskType: d.type, DiskSize: d.sizeGiB, Encrypt: d.encrypted, Placement: { Zone: d.zone },
+          SnapshotCount: this.backend.describeSnapshots(scope, { diskIds: [d.id] }).length,
+        }));
+        return { TotalCount: disks.length, DiskSet: disks };
+      }
+      default:
+        // The spec defines it but this emulator does not serve it yet: say so in Tencent's own words.
+        throw new TencentError('UnsupportedOperation', `The emulator does not implement \`${action}\` yet.`);
+    }
+  }
+}

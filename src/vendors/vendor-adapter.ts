@@ -1,0 +1,58 @@
+import type { Deviations } from '../emulator/deviations.ts';
+import type { SeedInput } from '../emulator/backend.ts';
+import type { RunningServer } from '../emulator/http-server.ts';
+import type { Fixtures, TargetInfo } from '../conformance/target.ts';
+import type { CallResult } from '../transport/call-result.ts';
+import type { HttpTransport } from '../transport/http-transport.ts';
+import type { ParamValue } from '../transport/flatten.ts';
+import type { VendorSpec } from '../spec/vendor-spec.ts';
+import type { CanonicalOperation, VendorId } from '../spec/spec-types.ts';
+
+/** Structured request parameters, as a spec's request schema describes them. */
+export type Params = { [key: string]: ParamValue };
+
+/** Sends an action of one vendor's API and decodes the answer. */
+export interface VendorClient {
+  call(action: string, params: Params): Promise<CallResult>;
+}
+
+/** A snapshot as the rules see it, whatever the vendor. */
+export interface NeutralSnapshot {
+  id: string;
+  name: string;
+  diskId: string;
+  tags: Array<{ key: string; value: string }>;
+  /** The vendor's state word (`CREATING`, `accomplished`, …). */
+  state: string;
+}
+
+/** The canonical inputs of createSnapshot. */
+export interface CreateSnapshotInput {
+  diskId: string;
+  name?: string;
+  /** Retention deadline. */
+  deadline?: Date;
+  tags?: Array<{ key: string; value: string }>;
+}
+
+/**
+ * Everything vendor-specific the suite needs: how to talk to the vendor (client), how to map canonical
+ * operations onto its actions, and how to run and populate its emulator. One per vendor folder.
+ */
+export interface VendorAdapter {
+  vendor: VendorId;
+  /** The spec file, relative to the project root. */
+  specFile: string;
+  createClient(target: TargetInfo, spec: VendorSpec, transport: HttpTransport): VendorClient;
+  /** Starts this vendor's emulator on loopback, accepting `principal`. */
+  startEmulator(spec: VendorSpec, principal: { id: string; secret: string; account: string }, deviations: Deviations): Promise<RunningServer>;
+  /** The fixtures the suite seeds into an emulator, and the roles they play. */
+  emulatorFixtures(region: string): { seed: SeedInput; roles: Fixtures };
+  /** A request for `action` that the documents say is valid, with resource ids from the fixtures. */
+  validRequest(action: string, fixtures: Fixtures): Params | undefined;
+  /** Canonical operations this adapter binds; the others make their rules skip. */
+  canonical: {
+    createSnapshot?: { params(input: CreateSnapshotInput): Params; snapshotId(result: CallResult): string | undefined };
+    describeSnapshot?: { params(id: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
+  } & Partial<Record<CanonicalOperation, unknown>>;
+}
