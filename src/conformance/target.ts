@@ -11,6 +11,10 @@ export interface TargetInfo {
   credentials: { id: string; secret: string };
   /** True for an embedded emulator: the suite may arrange fixtures through its admin API. */
   emulator: boolean;
+  /** Disks by role: seeded on an emulator, listed in the target file for a real account. */
+  fixtures?: Fixtures;
+  /** Why the suite cannot run against this target at all (every rule skips with this reason). */
+  unavailable?: string;
 }
 
 /** Disks by the role a rule needs them in. A role that is missing makes its rules skip. */

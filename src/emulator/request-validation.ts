@@ -9,6 +9,8 @@ export interface Violation {
   parameter: string | undefined;
   /** Where in the request, as a dotted path (`Tags.0.Key`). */
   path: string;
+  /** The same path as segments. */
+  segments: string[];
   detail: string;
 }
 
@@ -24,6 +26,7 @@ function toViolation(error: ErrorObject): Violation {
     keyword: error.keyword,
     parameter: segments[0],
     path: segments.join('.'),
+    segments,
     detail: error.message ?? error.keyword,
   };
 }

@@ -29,7 +29,7 @@ export function createSchemaValidator(options: { allErrors?: boolean; strict?: b
     metaSchema: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
     // "must not start with http:// or https://" and the like (Alibaba CreateSnapshot: SnapshotName,
     // Description, Tag.N.Key/Value). Case-sensitive, as the pages write them.
-    validate: ((prefixes: string[], value: string) => !prefixes.some((prefix) => value.startsWith(prefix))) as DataValidateFunction,
+    validate: ((prefixes: string[], value: string) => !prefixes.some((prefix) => value.startsWith(prefix))) as unknown as DataValidateFunction,
     errors: false,
   } as AnySchemaObject as never);
   return ajv;

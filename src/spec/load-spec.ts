@@ -36,7 +36,7 @@ function getDocumentValidators(): { openapi: ValidateFunction; extensions: Valid
   documentValidators = {
     openapi: ajv.compile({
       $id: 'snapconform://oas-3.1-with-base-dialect',
-      $ref: (openapi as { $id: string }).$id,
+      $ref: (openapi as unknown as { $id: string }).$id,
       properties: { jsonSchemaDialect: { const: 'https://spec.openapis.org/oas/3.1/dialect/base' } },
       required: ['jsonSchemaDialect'],
       $defs: { oas: openapi },

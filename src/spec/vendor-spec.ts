@@ -94,20 +94,25 @@ export class VendorSpec {
   }
 
   /**
-   * The error a request gets for breaking `keyword` on `parameter`: the parameter's own `x-error` when the
-   * page names one, else the service-wide `x-validation-errors` entry for the keyword.
+   * The error a request gets for breaking `keyword` at `path` (`['Tag', 0, 'Key']`): the nearest `x-error`
+   * along the path when the page names one (the deepest wins), else the service-wide
+   * `x-validation-errors` entry for the keyword.
    */
-  errorForKeyword(action: string, parameter: string | undefined, keyword: string): VendorError | undefined {
-    if (parameter !== undefined) {
-      const property = this.propertySchema(action, parameter);
-      const own = property?.['x-error'] as (VendorError & Record<string, unknown>) | Record<string, VendorError> | undefined;
-      if (own) {
-        if (typeof (own as VendorError).code === 'string') return own as VendorError;
-        const byKeyword = (own as Record<string, VendorError>)[keyword];
-        if (byKeyword) return byKeyword;
-      }
+  errorForKeyword(action: string, path: ReadonlyArray<string | number>, keyword: string): VendorError | undefined {
+    let schema: JsonSchema | undefined = this.action(action).resolvedRequestSchema;
+    let found: VendorError | undefined;
+    for (const segment of path) {
+      if (!schema) break;
+      const properties = schema['properties'] as Record<string, JsonSchema> | undefined;
+      schema = typeof segment === 'number' || /^\d+$/.test(segment)
+        ? (schema['items'] as JsonSchema | undefined)
+        : properties?.[segment];
+      const own = schema?.['x-error'] as VendorError | Record<string, VendorError> | undefined;
+      if (!own) continue;
+      if (typeof (own as VendorError).code === 'string') found = own as VendorError;
+      else if ((own as Record<string, VendorError>)[keyword]) found = (own as Record<string, VendorError>)[keyword];
     }
-    return this.validationErrors[keyword];
+    return found ?? this.validationErrors[keyword];
   }
 
   /** The (resolved) schema of a top-level request parameter. */

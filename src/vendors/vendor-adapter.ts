@@ -48,6 +48,8 @@ export interface VendorAdapter {
   startEmulator(spec: VendorSpec, principal: { id: string; secret: string; account: string }, deviations: Deviations): Promise<RunningServer>;
   /** The fixtures the suite seeds into an emulator, and the roles they play. */
   emulatorFixtures(region: string): { seed: SeedInput; roles: Fixtures };
+  /** A disk id in this vendor's shape, unique for `seed` (for disks the suite adds to an emulator). */
+  emulatorDiskId(seed: string): string;
   /** A request for `action` that the documents say is valid, with resource ids from the fixtures. */
   validRequest(action: string, fixtures: Fixtures): Params | undefined;
   /** Canonical operations this adapter binds; the others make their rules skip. */

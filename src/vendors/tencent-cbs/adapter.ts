@@ -47,6 +47,10 @@ export const tencentCbs: VendorAdapter = {
     };
   },
 
+  emulatorDiskId(seed) {
+    return `disk-${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(8, '0').slice(-8)}`;
+  },
+
   validRequest(action, fixtures) {
     const [disk, second] = fixtures.sameInstanceDisks;
     switch (action) {

@@ -41,6 +41,9 @@ const DISK_STATE: Record<Disk['state'], string> = {
   creating: 'UNATTACHED', rollbacking: 'ROLLBACKING', expanding: 'EXPANDING', deleting: 'TORECYCLE',
 };
 
+/** Tencent's disk types (DescribeDisks `DiskType`, ../shared/reference/tencent-cbs.md §3.5); a neutral type is shown as premium. */
+const DISK_TYPES = ['CLOUD_BASIC', 'CLOUD_PREMIUM', 'CLOUD_BSSD', 'CLOUD_SSD', 'CLOUD_HSSD', 'CLOUD_TSSD'];
+
 /** Tencent renders snapshot times as `2023-03-09 10:45:11`, China time (../shared/reference/tencent-cbs.md §3.3). */
 function tencentTime(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -140,7 +143,7 @@ export class TencentEmulator {
     const params = this.parameters(request, spec.resolvedRequestSchema);
     const violation = firstViolation(spec.validateRequest, params, this.deviations);
     if (violation) {
-      const error = this.spec.errorForKeyword(action, violation.parameter, violation.keyword);
+      const error = this.spec.errorForKeyword(action, violation.segments, violation.keyword);
       throw new TencentError(error?.code ?? 'InvalidParameter', `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`);
     }
 
@@ -246,7 +249,7 @@ export class TencentEmulator {
         const disks = this.backend.describeDisks(scope, ids).map((d) => ({
           DiskId: d.id, DiskName: d.name, DiskState: DISK_STATE[d.state], SnapshotAbility: d.snapshotAbility,
           Attached: d.instanceId !== undefined, InstanceId: d.instanceId ?? '', DiskUsage: d.usage === 'system' ? 'SYSTEM_DISK' : 'DATA_DISK',
-          DiskType: d.type, DiskSize: d.sizeGiB, Encrypt: d.encrypted, Placement: { Zone: d.zone },
+          DiskType: DISK_TYPES.includes(d.type) ? d.type : 'CLOUD_PREMIUM', DiskSize: d.sizeGiB, Encrypt: d.encrypted, Placement: { Zone: d.zone },
           SnapshotCount: this.backend.describeSnapshots(scope, { diskIds: [d.id] }).length,
         }));
         return { TotalCount: disks.length, DiskSet: disks };

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEVIATIONS, Deviations } from '../emulator/deviations.ts';
+import { RUN_ENV } from '../conformance/global-setup.ts';
+import { loadTargetFile, TargetFileError } from '../conformance/target-file.ts';
+import { loadSpec } from '../spec/load-spec.ts';
+import { SpecError } from '../spec/spec-error.ts';
+import { SPEC_FILES } from '../vendors/registry.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Exit codes, documented in the README. */
+export const EXIT = { conforms: 0, deviations: 1, badInput: 2, internal: 3 } as const;
+
+const HELP = `snapconform ${VERSION} — conformance suite for cloud snapshot-creation APIs
+
+Usage:
+  snapconform run [options]        run the suite against the targets and write the report
+  snapconform check-specs          validate specs/*.yaml (OpenAPI 3.1 + snapconform extensions)
+  snapconform --version | --help
+
+run options:
+  --target <file>                  target file (default: targets/emulators.yaml, the embedded emulators)
+  --report-dir <dir>               where <run-id>/ and latest/ go (default: reports)
+  --seed <n>                       fast-check seed, to replay a property failure
+  --runs <factor>                  scale the number of property runs (default 1)
+  --emulator-deviation <id>        make the embedded emulators misbehave on purpose (repeatable):
+                                   ${Object.keys(DEVIATIONS).join(', ')}
+
+Exit codes: 0 everything conforms · 1 a rule failed or errored · 2 bad input (usage, target file, spec)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`snapconform: ${message}\n`);
+  process.exit(EXIT.badInput);
+}
+
+async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        target: { type: 'string', default: join(ROOT, 'targets/emulators.yaml') },
+        'report-dir': { type: 'string', default: 'reports' },
+        seed: { type: 'string' },
+        runs: { type: 'string' },
+        'emulator-deviation': { type: 'string', multiple: true, default: [] },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message} (see snapconform --help)`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.conforms;
+  }
+  if (values.seed !== undefined && !/^-?\d+$/.test(values.seed)) fail(`--seed must be an integer, got '${values.seed}'`);
+  if (values.runs !== undefined && !(Number(values.runs) > 0)) fail(`--runs must be a positive number, got '${values.runs}'`);
+  try {
+    new Deviations(values['emulator-deviation']);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const target = resolve(values.target);
+  // Bad input is reported before vitest starts: one line, exit 2.
+  try {
+    const entries = loadTargetFile(target);
+    for (const vendor of new Set(entries.map((e) => e.vendor))) loadSpec(join(ROOT, SPEC_FILES[vendor]));
+  } catch (error) {
+    if (error instanceof TargetFileError || error instanceof SpecError) fail(error.message);
+    throw error;
+  }
+  process.env[RUN_ENV.targetFile] = target;
+  process.env[RUN_ENV.reportDir] = resolve(values['report-dir']);
+  process.env[RUN_ENV.deviations] = values['emulator-deviation'].join(',');
+  if (values.seed !== undefined) process.env[RUN_ENV.seed] = values.seed;
+  if (values.runs !== undefined) process.env[RUN_ENV.runs] = values.runs;
+
+  const { startVitest } = await import('vitest/node');
+  const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
+  process.chdir(ROOT);
+  const vitest = await startVitest('test', [], {
+    config: false,
+    root: ROOT,
+    include: ['suites/**/*.case.ts', 'properties/**/*.prop.ts'],
+    globalSetup: [join(ROOT, 'src/conformance/global-setup.ts')],
+    reporters: ['default', new ConformanceReporter({ reportDir: process.env[RUN_ENV.reportDir], version: VERSION })],
+    watch: false,
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  });
+  await vitest.close();
+  return process.exitCode === undefined || process.exitCode === 0 ? EXIT.conforms : EXIT.deviations;
+}
+
+function checkSpecs(): number {
+  let failed = false;
+  for (const file of Object.values(SPEC_FILES)) {
+    try {
+      const spec = loadSpec(join(ROOT, file));
+      const examples = spec.actions.reduce((n, a) => n + a.examples.length, 0);
+      process.stdout.write(`ok ${file}: ${spec.vendor} ${spec.version}, ${spec.actions.length} actions, ${examples} examples validated\n`);
+    } catch (error) {
+      if (!(error instanceof SpecError)) throw error;
+      process.stderr.write(`snapconform: ${error.message}\n`);
+      failed = true;
+    }
+  }
+  return failed ? EXIT.badInput : EXIT.conforms;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run': return run(rest);
+    case 'check-specs': return checkSpecs();
+    case '--version': case '-v':
+      process.stdout.write(`${VERSION}\n`);
+      return EXIT.conforms;
+    case undefined: case '--help': case '-h': case 'help':
+      process.stdout.write(HELP);
+      return EXIT.conforms;
+    default:
+      return fail(`unknown command '${command}' (see snapconform --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`snapconform: internal error: ${(error as Error).message ?? String(error)}\n`);
+    process.exit(EXIT.internal);
+  },
+);

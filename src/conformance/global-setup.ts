@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { Deviations } from '../emulator/deviations.ts';
+import type { RunningServer } from '../emulator/http-server.ts';
+import { loadSpec } from '../spec/load-spec.ts';
+import { adapterFor } from '../vendors/registry.ts';
+import { loadTargetFile } from './target-file.ts';
+import type { TargetInfo } from './target.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The targets of this run, emulators already listening. */
+    targets: TargetInfo[];
+  }
+}
+
+/** Environment variables through which the CLI configures a run (they reach vitest's main process). */
+export const RUN_ENV = {
+  targetFile: 'SNAPCONFORM_TARGET_FILE',
+  /** Comma-separated deviation ids the embedded emulators run with (the project's own tests use it). */
+  deviations: 'SNAPCONFORM_EMULATOR_DEVIATIONS',
+  reportDir: 'SNAPCONFORM_REPORT_DIR',
+  seed: 'SNAPCONFORM_SEED',
+  runs: 'SNAPCONFORM_RUNS',
+} as const;
+
+/**
+ * vitest globalSetup of a conformance run: reads the target file, starts an embedded emulator (with fresh
+ * random credentials) for each `endpoint: emulator` target, seeds its fixtures, and hands the targets to
+ * the test files. Emulators stop when the run ends.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const entries = loadTargetFile(process.env[RUN_ENV.targetFile] ?? 'targets/emulators.yaml');
+  const deviations = new Deviations((process.env[RUN_ENV.deviations] ?? '').split(',').filter(Boolean));
+  const servers: RunningServer[] = [];
+  const targets: TargetInfo[] = [];
+  for (const entry of entries) {
+    const adapter = adapterFor(entry.vendor);
+    const base = { name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures };
+    if (!adapter) {
+      targets.push({ ...base, endpoint: '', credentials: { id: '', secret: '' }, emulator: entry.endpoint === 'emulator', unavailable: `snapconform cannot speak the ${entry.vendor} protocol yet` });
+      continue;
+    }
+    if (entry.endpoint !== 'emulator') {
+      targets.push({ ...base, endpoint: entry.endpoint, credentials: entry.credentials!, emulator: false });
+      continue;
+    }
+    const principal = { id: `AKIDSNAPCONFORM${randomBytes(8).toString('hex').toUpperCase()}`, secret: randomBytes(16).toString('hex'), account: 'snapconform' };
+    const server = await adapter.startEmulator(loadSpec(adapter.specFile), principal, deviations);
+    servers.push(server);
+    const { seed, roles } = adapter.emulatorFixtures(entry.region);
+    const seeded = await fetch(`${server.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: entry.region, ...seed }) });
+    if (!seeded.ok) throw new Error(`seeding the ${entry.vendor} emulator failed: HTTP ${seeded.status}`);
+    targets.push({ ...base, endpoint: server.url, credentials: { id: principal.id, secret: principal.secret }, emulator: true, fixtures: roles });
+  }
+  project.provide('targets', targets);
+  return async () => {
+    await Promise.all(servers.map((server) => server.close()));
+  };
+}

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import type { TestContext } from 'vitest';
+import type { SourceRefs, VendorError } from '../spec/spec-types.ts';
+import type { CallResult, Transcript } from '../transport/call-result.ts';
+import { RUN_ENV } from './global-setup.ts';
+
+/** The running test, as vitest hands it to a test function. */
+type Test = TestContext['task'];
+
+/** What a conformance test records about itself for the reporters (vitest task meta). */
+export interface RuleRecord {
+  /** Stable, vendor-neutral id of the rule, e.g. `request.invalid-enum`. */
+  ruleId: string;
+  /** The instance of the rule, e.g. `CreateSnapshot.DiskUsage`. */
+  caseId: string;
+  vendor: string;
+  target: string;
+  /** What the documents say should happen. */
+  expectation: { text: string; source?: SourceRefs; inferred?: boolean };
+  /** What happened. */
+  observed?: string;
+  /** The request that showed a deviation (shrunk, for properties). */
+  counterexample?: unknown;
+  seed?: number;
+  path?: string;
+  skipReason?: string;
+  transcript?: Transcript;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    conformance?: RuleRecord;
+  }
+}
+
+/** Attaches the record to the running test; later calls merge into it. */
+export function record(task: Test, fields: Partial<RuleRecord> & Pick<RuleRecord, 'ruleId' | 'caseId' | 'vendor' | 'target'> | Partial<RuleRecord>): RuleRecord {
+  task.meta.conformance = { ...(task.meta.conformance ?? {}), ...fields } as RuleRecord;
+  return task.meta.conformance;
+}
+
+/** Records what a call returned: the observed outcome in one line, and the transcript. */
+export function observe(task: Test, result: CallResult): void {
+  const outcome = result.ok ? 'success' : result.error ? `${result.error.code}` : 'unreadable response';
+  record(task, { observed: `HTTP ${result.httpStatus}, ${outcome}`, transcript: result.transcript });
+}
+
+/** "InvalidParameterValue (HTTP 200)" with the inferred mark when the documents do not name it. */
+export function describeError(error: VendorError): string {
+  return `${error.code} (HTTP ${error.status})${error.inferred ? ' [inferred]' : ''}`;
+}
+
+/** fast-check parameters of a run: `SNAPCONFORM_SEED` replays, `SNAPCONFORM_RUNS` scales the runs. */
+export function propertyParameters(defaultRuns: number): { seed?: number; numRuns: number; path?: string } {
+  const seed = process.env[RUN_ENV.seed];
+  const runs = Number(process.env[RUN_ENV.runs] ?? '');
+  return {
+    numRuns: Number.isFinite(runs) && runs > 0 ? Math.round(defaultRuns * runs) : defaultRuns,
+    ...(seed !== undefined && seed !== '' ? { seed: Number(seed) } : {}),
+  };
+}
+
+/**
+ * Runs a fast-check property for a rule and records its seed, path and shrunk counterexample, so that
+ * the report can say which input showed the deviation and how to replay it. Throws an AssertionError
+ * (a `fail` outcome) when the property does not hold.
+ */
+export async function checkProperty<T>(task: Test, property: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>, defaultRuns: number): Promise<void> {
+  const parameters = propertyParameters(defaultRuns);
+  const details = await fc.check(property, parameters);
+  record(task, { seed: details.seed });
+  if (!details.failed) return;
+  const counterexample = (details.counterexample as unknown[] | null)?.[0];
+  record(task, { counterexample, path: details.counterexamplePath ?? undefined, seed: details.seed });
+  if (details.errorInstance instanceof Error && details.errorInstance.name !== 'AssertionError') throw details.errorInstance;
+  const error = new Error(fc.defaultReportMessage(details) ?? 'property failed');
+  error.name = 'AssertionError';
+  throw error;
+}

@@ -1,0 +1,65 @@
+import { inject } from 'vitest';
+import { loadSpec } from '../spec/load-spec.ts';
+import type { VendorSpec } from '../spec/vendor-spec.ts';
+import { HttpTransport } from '../transport/http-transport.ts';
+import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
+import type { VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
+import type { TargetInfo } from './target.ts';
+
+/** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
+export interface TargetSession {
+  info: TargetInfo;
+  spec: VendorSpec;
+  adapter: VendorAdapter | undefined;
+  client: VendorClient | undefined;
+  /** Why rules cannot run against this target, if they cannot. */
+  unavailable: string | undefined;
+  /** Adds a disk on the fixture instance (emulators only), so a rule can count snapshots from zero. */
+  freshDisk(): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+const specs = new Map<string, VendorSpec>();
+
+/** The spec of a vendor, loaded once per worker. */
+export function specOf(vendor: TargetInfo['vendor']): VendorSpec {
+  let spec = specs.get(vendor);
+  if (!spec) {
+    spec = loadSpec(SPEC_FILES[vendor]);
+    specs.set(vendor, spec);
+  }
+  return spec;
+}
+
+/** The targets of this run (from the global setup). */
+export function runTargets(): TargetInfo[] {
+  return inject('targets');
+}
+
+let diskCounter = 0;
+
+/** Opens a session on a target; call in `beforeAll`, close in `afterAll`. */
+export function openSession(info: TargetInfo): TargetSession {
+  const spec = specOf(info.vendor);
+  const adapter = adapterFor(info.vendor);
+  const transport = new HttpTransport();
+  const client = adapter && !info.unavailable ? adapter.createClient(info, spec, transport) : undefined;
+  return {
+    info, spec, adapter, client,
+    unavailable: info.unavailable,
+    async freshDisk() {
+      if (!info.emulator || !adapter) return undefined;
+      const instanceDisk = info.fixtures?.sameInstanceDisks[0];
+      const id = adapter.emulatorDiskId(`${process.pid}${++diskCounter}`);
+      const { seed } = adapter.emulatorFixtures(info.region);
+      const model = seed.disks?.find((d) => d.id === instanceDisk);
+      const response = await fetch(`${info.endpoint}/_snapconform/seed`, {
+        method: 'POST',
+        body: JSON.stringify({ region: info.region, disks: [{ ...model, id }] }),
+      });
+      if (!response.ok) throw new Error(`seeding a fresh disk failed: HTTP ${response.status}`);
+      return id;
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { VendorId } from '../spec/spec-types.ts';
+import type { Fixtures } from './target.ts';
+
+/** A target as written in a target file, before emulators are started and credentials read. */
+export interface TargetEntry {
+  name: string;
+  vendor: VendorId;
+  /** `emulator`, or the base URL of a real endpoint. */
+  endpoint: string;
+  region: string;
+  credentials?: { id: string; secret: string };
+  fixtures?: Fixtures;
+}
+
+/** A target file that cannot be used: one line naming the file, the key and what is wrong. */
+export class TargetFileError extends Error {
+  override readonly name = 'TargetFileError';
+}
+
+const VENDORS: VendorId[] = ['tencent-cbs', 'alibaba-ecs', 'zenlayer-zec'];
+
+/**
+ * Reads a target file. Credentials given as `idFromEnv`/`secretFromEnv` are read from the environment
+ * here, so that a missing variable is reported before anything is sent.
+ * @throws {@link TargetFileError}
+ */
+export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env): TargetEntry[] {
+  const bad = (key: string, reason: string): never => {
+    throw new TargetFileError(`${file}: ${key}: ${reason}`);
+  };
+  let data: unknown;
+  try {
+    data = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    bad('(file)', code === 'ENOENT' ? 'no such file; pass an existing target file with --target' : `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const targets = (data as { targets?: unknown } | null)?.targets;
+  if (!Array.isArray(targets) || targets.length === 0) bad('targets', 'must be a non-empty list of targets');
+  const names = new Set<string>();
+  return (targets as unknown[]).map((raw, i) => {
+    const at = `targets[${i}]`;
+    if (raw === null || typeof raw !== 'object') bad(at, 'must be a mapping');
+    const t = raw as Record<string, unknown>;
+    const name = t['name'];
+    if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(name)) bad(`${at}.name`, 'must be a name of letters, digits, dots, dashes');
+    if (names.has(name as string)) bad(`${at}.name`, `'${String(name)}' is used twice`);
+    names.add(name as string);
+    const vendor = t['vendor'];
+    if (!VENDORS.includes(vendor as VendorId)) bad(`${at}.vendor`, `must be one of ${VENDORS.join(', ')}`);
+    const endpoint = t['endpoint'];
+    if (typeof endpoint !== 'string' || (endpoint !== 'emulator' && !/^https?:\/\/[^/\s]+\/?$/.test(endpoint))) {
+      bad(`${at}.endpoint`, "must be 'emulator' or a base URL such as https://cbs.tencentcloudapi.com");
+    }
+    const region = t['region'];
+    if (typeof region !== 'string' || region === '') bad(`${at}.region`, 'must name a region, e.g. ap-guangzhou');
+    const entry: TargetEntry = { name: name as string, vendor: vendor as VendorId, endpoint: endpoint as string, region: region as string };
+    const credentials = t['credentials'] as Record<string, unknown> | undefined;
+    if (credentials !== undefined) {
+      const read = (key: 'id' | 'secret'): string => {
+        const direct = credentials[key];
+        if (typeof direct === 'string' && direct !== '') return direct;
+        const variable = credentials[`${key}FromEnv`];
+        if (typeof variable !== 'string') return bad(`${at}.credentials`, `give ${key}FromEnv (an environment variable name)`);
+        const value = env[variable];
+        if (!value) return bad(`${at}.credentials.${key}FromEnv`, `environment variable ${variable} is not set`);
+        return value;
+      };
+      entry.credentials = { id: read('id'), secret: read('secret') };
+    } else if (endpoint !== 'emulator') {
+      bad(`${at}.credentials`, 'a real endpoint needs credentials (idFromEnv / secretFromEnv)');
+    }
+    const fixtures = t['fixtures'] as Record<string, unknown> | undefined;
+    if (fixtures !== undefined) {
+      const disks = fixtures['sameInstanceDisks'];
+      if (!Array.isArray(disks) || !disks.every((d) => typeof d === 'string')) bad(`${at}.fixtures.sameInstanceDisks`, 'must be a list of disk ids');
+      entry.fixtures = fixtures as unknown as Fixtures;
+    }
+    return entry;
+  });
+}
