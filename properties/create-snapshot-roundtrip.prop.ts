@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { stringFromSchema } from '../src/conformance/arbitraries.ts';
-import { checkProperty, record } from '../src/conformance/rule-meta.ts';
+import { checkProperty, observe, record } from '../src/conformance/rule-meta.ts';
 import { openSession, runTargets } from '../src/conformance/session.ts';
 
 // For any valid name and tags, a created snapshot has an id of the documented shape, and describing it
@@ -43,6 +43,7 @@ for (const target of runTargets()) {
         fc.record({ name: fc.option(stringFromSchema(nameSchema), { nil: undefined }), tags: fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }) }),
         async (input) => {
           const created = await client.call(action.action, create.params({ diskId: disk, ...input }));
+          observe(task, created);
           expect(created.ok, `${action.action} refused: ${created.error?.code} ${created.error?.message}`).toBe(true);
           const id = create.snapshotId(created);
           expect(id, 'the created snapshot id').toBeDefined();

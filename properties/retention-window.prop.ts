@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { checkProperty, describeError, record } from '../src/conformance/rule-meta.ts';
+import { checkProperty, describeError, observe, record } from '../src/conformance/rule-meta.ts';
 import { openSession, runTargets } from '../src/conformance/session.ts';
 
 const HOUR = 3600;
@@ -44,6 +44,7 @@ for (const target of runTargets()) {
           // Whole seconds: the documented formats carry no fractions.
           const deadline = new Date((Math.floor(Date.now() / 1000) + aheadSeconds) * 1000);
           const result = await client.call(rule.action, create.params({ diskId: disk, deadline }));
+          observe(task, result);
           if (accepted) {
             expect(result.ok, `a deadline ${aheadSeconds} s ahead was refused with ${result.error?.code}`).toBe(true);
           } else {

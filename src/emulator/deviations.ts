@@ -5,9 +5,7 @@
  */
 export const DEVIATIONS = {
   'accepts-invalid-enum': 'request validation ignores `enum`: a value outside the documented set is accepted',
-  'quota-off-by-one': 'the per-disk snapshot quota allows one snapshot more than documented',
   'retention-minimum-not-enforced': 'a retention deadline less than the documented minimum ahead is accepted',
-  'signature-not-checked': 'requests are accepted whatever their signature',
 } as const;
 
 /** The id of a known deviation. */

@@ -33,7 +33,7 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
   const allowedStates = contract['allowed-disk-states'];
   const naming = contract['group-member-naming'];
   return {
-    quotaPerDisk: quota === undefined ? undefined : deviations.has('quota-off-by-one') ? quota + 1 : quota,
+    quotaPerDisk: quota,
     minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : retention * 1000,
     oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined,
     diskStateAllows: allowedStates ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,

@@ -160,10 +160,6 @@ export class TencentEmulator {
   }
 
   private authenticate(request: ArrivedHttpRequest): string {
-    const secretId = /Credential=([^/]+)\//.exec(request.headers['authorization'] ?? '')?.[1];
-    if (this.deviations.has('signature-not-checked')) {
-      return this.principals.get(secretId ?? '')?.account ?? [...this.principals.values()][0]?.account ?? 'default';
-    }
     const verdict = verifyTc3(request, {
       now: Math.floor(this.backend.clock.now() / 1000),
       skewSeconds: this.spec.protocol.clockSkewSeconds?.value ?? 300,

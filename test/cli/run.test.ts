@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
+
+const exec = promisify(execFile);
+const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
+
+/** Runs the CLI as a user would; never throws on a non-zero exit. */
+async function snapconform(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { timeout: 120_000, maxBuffer: 32 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function runSuite(...args: string[]): Promise<{ code: number; report: ConformanceReport; markdown: string; stdout: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'snapconform-run-'));
+  const result = await snapconform('run', '--report-dir', dir, ...args);
+  return {
+    ...result,
+    report: JSON.parse(readFileSync(join(dir, 'latest/conformance.json'), 'utf8')) as ConformanceReport,
+    markdown: readFileSync(join(dir, 'latest/conformance.md'), 'utf8'),
+  };
+}
+
+const failedRules = (report: ConformanceReport) => [...new Set(report.results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip').map((r) => r.ruleId))];
+
+describe('snapconform run against the embedded emulators', () => {
+  it('passes every rule, exits 0 and writes the report', async () => {
+    const { code, report, markdown, stdout } = await runSuite();
+    expect(code, stdout).toBe(0);
+    expect(report.summary.fail + report.summary.error).toBe(0);
+    expect(report.summary.pass).toBeGreaterThan(50);
+    const rules = new Set(report.results.map((r) => r.ruleId));
+    for (const rule of ['request.invalid-required', 'request.invalid-enum', 'request.invalid-format', 'request.valid-accepted', 'snapshot.create.roundtrip', 'snapshot.create.retention-minimum']) {
+      expect(rules, rule).toContain(rule);
+    }
+    expect(report.results.every((r) => r.vendor === 'tencent-cbs' && r.transcript !== undefined)).toBe(true);
+    expect(markdown).toContain('| `request.invalid-enum` | ✅');
+    // vitest's own summary line is printed too.
+    expect(stdout).toMatch(/Tests\s+.*\d+ passed/);
+  }, 180_000);
+
+  it('fails exactly the enum rule when the emulator accepts values outside the documented set', async () => {
+    const { code, report, markdown } = await runSuite('--emulator-deviation', 'accepts-invalid-enum');
+    expect(code).toBe(1);
+    expect(failedRules(report)).toEqual(['request.invalid-enum']);
+    const finding = report.results.find((r) => r.outcome === 'fail')!;
+    expect(finding.observed).toBe('HTTP 200, success');
+    expect(finding.expectation.text).toContain('InvalidParameterValue');
+    expect(JSON.stringify(finding.counterexample)).toContain('_NOT_DOCUMENTED');
+    expect(markdown).toContain('## Deviations and errors');
+  }, 180_000);
+
+  it('fails the retention rule with a shrunk counterexample when the 24-hour minimum is not enforced', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'retention-minimum-not-enforced', '--seed', '42');
+    expect(code).toBe(1);
+    expect(failedRules(report)).toEqual(['snapshot.create.retention-minimum']);
+    const finding = report.results.find((r) => r.outcome === 'fail')!;
+    expect(finding.seed).toBe(42);
+    // fast-check shrinks toward the smallest refused offset: one second ahead.
+    expect(finding.counterexample).toEqual({ aheadSeconds: 1, accepted: false });
+    expect(finding.expectation.source).toBeDefined();
+  }, 180_000);
+});
+
+describe('snapconform input errors', () => {
+  it('answers a malformed target file with one line naming file and key, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snapconform-target-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'targets:\n  - name: x\n    vendor: aws-ebs\n    endpoint: emulator\n    region: r\n');
+    const { code, stderr, stdout } = await snapconform('run', '--target', file);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(`snapconform: ${file}: targets[0].vendor: must be one of tencent-cbs, alibaba-ecs, zenlayer-zec`);
+    expect(stdout).toBe('');
+  });
+
+  it('names a missing credential variable before sending anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snapconform-target-'));
+    const file = join(dir, 'real.yaml');
+    writeFileSync(file, 'targets:\n  - name: real\n    vendor: tencent-cbs\n    endpoint: https://cbs.tencentcloudapi.com\n    region: ap-guangzhou\n    credentials: { idFromEnv: SNAPCONFORM_TEST_UNSET_ID, secretFromEnv: SNAPCONFORM_TEST_UNSET_KEY }\n');
+    const { code, stderr } = await snapconform('run', '--target', file);
+    expect(code).toBe(2);
+    expect(stderr).toContain('targets[0].credentials.idFromEnv: environment variable SNAPCONFORM_TEST_UNSET_ID is not set');
+  });
+
+  it('refuses unknown options and deviations with exit 2, and answers --help and --version', async () => {
+    expect((await snapconform('run', '--bogus')).code).toBe(2);
+    const deviation = await snapconform('run', '--emulator-deviation', 'nope');
+    expect(deviation.code).toBe(2);
+    expect(deviation.stderr).toContain("unknown deviation 'nope'");
+    expect((await snapconform('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await snapconform('--help')).stdout).toContain('Exit codes');
+  });
+});
