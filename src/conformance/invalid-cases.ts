@@ -65,7 +65,9 @@ function candidates(keyword: string, schema: JsonSchema, valid: Json): Array<{ v
       return [{ value: fill(max + 1), description: `${max + 1} characters (maximum ${max})`, boundary: true }];
     }
     case 'pattern':
-      return ['!' + text, text + ' !', '#', ' ', '中'].map((value) => ({ value, description: `"${value}" (does not match ${String(schema['pattern'])})`, boundary: false }));
+      // Timestamps also get near misses that stay valid date-times (another offset, fractions), so a
+      // pattern stricter than `format` (Zenlayer's yyyy-MM-ddTHH:mm:ssZ) can be broken alone.
+      return [text.replace(/Z$/, '+00:00'), text.replace(/Z$/, '.000Z'), '!' + text, text + ' !', '#', ' ', '中'].map((value) => ({ value, description: `"${value}" (does not match ${String(schema['pattern'])})`, boundary: false }));
     case 'format':
       return ['not-a-date', '2022-01-08 09:47:55', '2022-13-45T99:99:99Z', 'x'].map((value) => ({ value, description: `"${value}" (not ${String(schema['format'])})`, boundary: false }));
     case 'enum': {

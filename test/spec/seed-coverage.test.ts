@@ -73,7 +73,7 @@ function unescapeMarkdown(text: string): string {
   return text.replace(/\\(.)/g, '$1').trim();
 }
 
-function isRow(line: string | undefined): line is string {
+function isRow(line: string | undefined): boolean {
   return line !== undefined && line.startsWith('|');
 }
 
