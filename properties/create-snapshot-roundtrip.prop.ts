@@ -1,60 +1,53 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { stringFromSchema } from '../src/conformance/arbitraries.ts';
-import { checkProperty, observe, record } from '../src/conformance/rule-meta.ts';
-import { openSession, runTargets } from '../src/conformance/session.ts';
+import { checkProperty, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { describeEachTarget } from '../src/conformance/session.ts';
 
 // For any valid name and tags, a created snapshot has an id of the documented shape, and describing it
 // returns the same disk, name (or the documented default name) and tags.
-for (const target of runTargets()) {
-  const session = openSession(target);
-  afterAll(() => session.close());
-
-  describe(target.name, () => {
-    test('should describe a created snapshot with the name and tags it was created with', async ({ task, skip }) => {
-      const { spec, adapter, client } = session;
-      const contract = spec.contract;
-      record(task, {
-        ruleId: 'snapshot.create.roundtrip',
-        caseId: 'createSnapshot',
-        vendor: target.vendor,
-        target: target.name,
-        expectation: {
-          text: `a created snapshot gets an id matching ${contract['id-patterns']?.snapshot.pattern ?? '(no documented pattern)'} and is described with its name (default "${contract['default-snapshot-name']?.value ?? ''}") and tags`,
-          source: contract['id-patterns']?.source,
-          inferred: contract['id-patterns']?.inferred,
-        },
-      });
-      const create = adapter?.canonical.createSnapshot;
-      const describeOne = adapter?.canonical.describeSnapshot;
-      const reason = session.unavailable ?? (!create || !describeOne ? 'the adapter binds no createSnapshot/describeSnapshot' : undefined);
-      if (reason || !client || !create || !describeOne) {
-        record(task, { skipReason: reason });
-        return skip(reason);
-      }
-      const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
-      if (!disk) return skip('no disk fixture');
-      const action = spec.forCanonical('createSnapshot')!;
-      const nameSchema = (action.resolvedRequestSchema['properties'] as Record<string, Record<string, unknown>>)['SnapshotName'];
-      const idPattern = contract['id-patterns'] ? new RegExp(contract['id-patterns'].snapshot.pattern, 'u') : undefined;
-      const tag = fc.record({ key: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }), value: fc.string({ unit: 'grapheme-ascii', maxLength: 20 }) });
-
-      await checkProperty(task, fc.asyncProperty(
-        fc.record({ name: fc.option(stringFromSchema(nameSchema), { nil: undefined }), tags: fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }) }),
-        async (input) => {
-          const created = await client.call(action.action, create.params({ diskId: disk, ...input }));
-          observe(task, created);
-          expect(created.ok, `${action.action} refused: ${created.error?.code} ${created.error?.message}`).toBe(true);
-          const id = create.snapshotId(created);
-          expect(id, 'the created snapshot id').toBeDefined();
-          if (idPattern) expect(id, 'the snapshot id shape').toMatch(idPattern);
-          const described = describeOne.snapshot(await client.call(spec.forCanonical('describeSnapshots')!.action, describeOne.params(id!)));
-          expect(described, `snapshot ${id} is not described`).toBeDefined();
-          expect(described!.diskId).toBe(disk);
-          expect(described!.name).toBe(input.name ?? contract['default-snapshot-name']?.value);
-          expect(described!.tags).toEqual(input.tags);
-        },
-      ), 20);
+describeEachTarget((target, session) => {
+  test('should describe a created snapshot with the name and tags it was created with', async (context) => {
+    const { task } = context;
+    const { spec, adapter, client } = session;
+    const contract = spec.contract;
+    record(task, {
+      ruleId: 'snapshot.create.roundtrip',
+      caseId: 'createSnapshot',
+      vendor: target.vendor,
+      target: target.name,
+      expectation: {
+        text: `a created snapshot gets an id matching ${contract['id-patterns']?.snapshot.pattern ?? '(no documented pattern)'} and is described with its name (default "${contract['default-snapshot-name']?.value ?? ''}") and tags`,
+        source: contract['id-patterns']?.source,
+        inferred: contract['id-patterns']?.inferred,
+      },
     });
+    const create = adapter?.canonical.createSnapshot;
+    const describeOne = adapter?.canonical.describeSnapshot;
+    const reason = session.unavailable ?? (!create || !describeOne ? 'the adapter binds no createSnapshot/describeSnapshot' : undefined);
+    if (reason || !client || !create || !describeOne) skipBecause(context, reason ?? 'not applicable');
+    const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
+    if (!disk) skipBecause(context, 'no disk fixture');
+    const action = spec.forCanonical('createSnapshot')!;
+    const nameSchema = (action.resolvedRequestSchema['properties'] as Record<string, Record<string, unknown>>)['SnapshotName'];
+    const idPattern = contract['id-patterns'] ? new RegExp(contract['id-patterns'].snapshot.pattern, 'u') : undefined;
+    const tag = fc.record({ key: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }), value: fc.string({ unit: 'grapheme-ascii', maxLength: 20 }) });
+
+    await checkProperty(task, fc.asyncProperty(
+      fc.record({ name: fc.option(stringFromSchema(nameSchema), { nil: undefined }), tags: fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }) }),
+      async (input) => {
+        const created = await client.call(action.action, create.params({ diskId: disk, ...input }));
+        observe(task, created);
+        expect(created.ok, `${action.action} refused: ${created.error?.code} ${created.error?.message}`).toBe(true);
+        const id = create.snapshotId(created);
+        expect(id, 'the created snapshot id').toBeDefined();
+        if (idPattern) expect(id, 'the snapshot id shape').toMatch(idPattern);
+        const described = describeOne.snapshot(await client.call(spec.forCanonical('describeSnapshots')!.action, describeOne.params(id!)));
+        expect(described, `snapshot ${id} is not described`).toBeDefined();
+        expect(described!.diskId).toBe(disk);
+        expect(described!.name).toBe(input.name ?? contract['default-snapshot-name']?.value);
+        expect(described!.tags).toEqual(input.tags);
+      },
+    ), 20);
   });
-}
+});

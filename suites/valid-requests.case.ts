@@ -1,44 +1,36 @@
-import { afterAll, describe, expect, test } from 'vitest';
-import { observe, record } from '../src/conformance/rule-meta.ts';
-import { openSession, runTargets, specOf } from '../src/conformance/session.ts';
+import { expect, test } from 'vitest';
+import { observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { describeEachTarget, specOf } from '../src/conformance/session.ts';
 import { adapterFor } from '../src/vendors/registry.ts';
 
 // A request the documents call valid is accepted, and the answer matches the documented success schema
 // inside a well-formed envelope (request id present and well-formed, JSON, documented status).
 const ACTIONS = ['CreateSnapshot', 'DescribeSnapshots', 'DescribeDisks'];
 
-for (const target of runTargets()) {
+describeEachTarget((target, session) => {
   const spec = specOf(target.vendor);
   const adapter = adapterFor(target.vendor);
-  const session = openSession(target);
-  afterAll(() => session.close());
-
-  describe(target.name, () => {
-    for (const action of spec.actions.filter((a) => ACTIONS.includes(a.action))) {
-      test(`should accept a valid ${action.action} and answer with the documented schema`, async ({ task, skip }) => {
-        record(task, {
-          ruleId: 'request.valid-accepted',
-          caseId: action.action,
-          vendor: target.vendor,
-          target: target.name,
-          expectation: { text: `${action.action} accepts a valid request; the answer matches the success schema and the envelope rules`, source: action.source },
-        });
-        const params = target.fixtures && adapter?.validRequest(action.action, target.fixtures);
-        if (session.unavailable || !session.client || !params) {
-          const reason = session.unavailable ?? 'no fixture for a valid request';
-          record(task, { skipReason: reason });
-          return skip(reason);
-        }
-        record(task, { counterexample: params });
-        const result = await session.client.call(action.action, params);
-        observe(task, result);
-        expect(result.findings, 'envelope findings').toEqual([]);
-        expect(result.ok, `refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
-        const success = action.responses.get(200);
-        if (success && !success.validate(result.body)) {
-          expect.fail(`the answer does not match the documented schema: ${success.validate.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
-        }
+  for (const action of spec.actions.filter((a) => ACTIONS.includes(a.action))) {
+    test(`should accept a valid ${action.action} and answer with the documented schema`, async (context) => {
+      const { task } = context;
+      record(task, {
+        ruleId: 'request.valid-accepted',
+        caseId: action.action,
+        vendor: target.vendor,
+        target: target.name,
+        expectation: { text: `${action.action} accepts a valid request; the answer matches the success schema and the envelope rules`, source: action.source },
       });
-    }
-  });
-}
+      const params = target.fixtures && adapter?.validRequest(action.action, target.fixtures);
+      if (session.unavailable || !session.client || !params) skipBecause(context, session.unavailable ?? 'no fixture for a valid request');
+      record(task, { counterexample: params });
+      const result = await session.client!.call(action.action, params!);
+      observe(task, result);
+      expect(result.findings, 'envelope findings').toEqual([]);
+      expect(result.ok, `refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
+      const success = action.responses.get(200);
+      if (success && !success.validate(result.body)) {
+        expect.fail(`the answer does not match the documented schema: ${success.validate.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
+      }
+    });
+  }
+});

@@ -208,3 +208,16 @@ export function sampleOf(schema: JsonSchema): Json | undefined {
   if (types.includes('boolean')) return false;
   return undefined;
 }
+
+/**
+ * The smallest request the schema accepts: each required parameter from {@link sampleOf} (or a plain
+ * word). Used where no adapter knows real resource ids, so the cases still exist, and skip with a reason.
+ */
+export function minimalValidRequest(schema: JsonSchema, validate: ValidateFunction): { [key: string]: Json } | undefined {
+  const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
+  const request: { [key: string]: Json } = {};
+  for (const name of (schema['required'] as string[] | undefined) ?? []) {
+    request[name] = (properties[name] && sampleOf(properties[name])) ?? 'snapconform';
+  }
+  return validate(request) ? request : undefined;
+}

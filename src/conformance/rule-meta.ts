@@ -39,6 +39,16 @@ export function record(task: Test, fields: Partial<RuleRecord> & Pick<RuleRecord
   return task.meta.conformance;
 }
 
+/**
+ * Skips the running test with a stated reason (no such rule for this vendor, a fixture missing, no
+ * adapter): the reason is recorded for the report, never lost.
+ */
+export function skipBecause(context: Pick<TestContext, 'task' | 'skip'>, reason: string): never {
+  record(context.task, { skipReason: reason });
+  context.skip(reason);
+  throw new Error('unreachable: skip() throws');
+}
+
 /** Records what a call returned: the observed outcome in one line, and the transcript. */
 export function observe(task: Test, result: CallResult): void {
   const outcome = result.ok ? 'success' : result.error ? `${result.error.code}` : 'unreadable response';

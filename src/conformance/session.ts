@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { afterAll, describe, inject } from 'vitest';
 import { loadSpec } from '../spec/load-spec.ts';
 import type { VendorSpec } from '../spec/vendor-spec.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
@@ -62,4 +62,16 @@ export function openSession(info: TargetInfo): TargetSession {
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * Declares a rule's tests once per target of the run: a `describe` named after the target, with a session
+ * opened for it and closed after it. Rule files call this instead of looping over targets themselves.
+ */
+export function describeEachTarget(body: (target: TargetInfo, session: TargetSession) => void): void {
+  for (const target of runTargets()) {
+    const session = openSession(target);
+    afterAll(() => session.close());
+    describe(target.name, () => body(target, session));
+  }
 }
