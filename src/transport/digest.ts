@@ -16,3 +16,8 @@ export function signaturesEqual(a: string, b: string): boolean {
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
+
+/** HMAC-SHA1 (Tencent signature v1, Alibaba RPC V2). */
+export function hmacSha1(key: string | Uint8Array, data: string): Buffer {
+  return createHmac('sha1', key).update(data, 'utf8').digest();
+}
