@@ -3,20 +3,18 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { RuleRecord } from '../src/conformance/rule-meta.ts';
-import type { Transcript } from '../src/transport/call-result.ts';
 import { renderMarkdown } from './markdown.ts';
 
 /** How one rule × target ended. */
 export type Outcome = 'pass' | 'fail' | 'skip' | 'error';
 
 /** One entry of the report. */
-export interface ReportEntry extends Omit<RuleRecord, 'transcript'> {
+export interface ReportEntry extends RuleRecord {
   title: string;
   outcome: Outcome;
   /** The assertion or error message, for fail and error. */
   message?: string;
   durationMs: number;
-  transcript?: Transcript;
 }
 
 /** The whole report, as `conformance.json` holds it. */
@@ -36,17 +34,6 @@ export interface ConformanceReporterOptions {
   version?: string;
 }
 
-// Access key ids identify an account; the report keeps their first characters only.
-function redact(transcript: Transcript | undefined): Transcript | undefined {
-  if (!transcript) return undefined;
-  const headers = { ...transcript.request.headers };
-  for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === 'authorization') headers[name] = headers[name]!.replace(/Credential=([A-Za-z0-9]{4})[^/,\s]*/, 'Credential=$1****');
-    if (name.toLowerCase() === 'x-tc-token') headers[name] = '****';
-  }
-  return { ...transcript, request: { ...transcript.request, headers } };
-}
-
 function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: string } {
   const result = testCase.result();
   if (result.state === 'passed') return { outcome: 'pass' };
@@ -59,7 +46,7 @@ function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: string } {
 
 /**
  * The vitest reporter behind `conformance.json` and `conformance.md`: one entry per rule × target from
- * each test's `meta.conformance`. Files are written into a fresh directory and renamed into place, so a
+ * each test's `meta.conformance` (transcripts arrive redacted: `src/transport/redact.ts`). Files are written into a fresh directory and renamed into place, so a
  * crash mid-run leaves the previous report whole.
  */
 export default class ConformanceReporter implements Reporter {
@@ -87,7 +74,6 @@ export default class ConformanceReporter implements Reporter {
           outcome,
           ...(message ? { message } : {}),
           durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
-          transcript: redact(meta.transcript),
         });
       }
     }

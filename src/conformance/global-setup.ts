@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const targets: TargetInfo[] = [];
   for (const entry of entries) {
     const adapter = adapterFor(entry.vendor);
-    const base = { name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures };
+    const base = { name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures, rateLimit: entry.rateLimit };
     if (!adapter) {
       targets.push({ ...base, endpoint: '', credentials: { id: '', secret: '' }, emulator: entry.endpoint === 'emulator', unavailable: `snapconform cannot speak the ${entry.vendor} protocol yet` });
       continue;

@@ -1,9 +1,14 @@
 import { afterAll, describe, inject } from 'vitest';
 import { loadSpec } from '../spec/load-spec.ts';
 import type { VendorSpec } from '../spec/vendor-spec.ts';
+import { randomUUID } from 'node:crypto';
+import { callWithPolicy } from '../transport/call-policy.ts';
+import type { CallResult } from '../transport/call-result.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
+import { RateLimiter } from '../transport/rate-limiter.ts';
+import { Redactor } from '../transport/redact.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
-import type { VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
+import type { Params, VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
 import type { TargetInfo } from './target.ts';
 
 /** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
@@ -38,12 +43,50 @@ export function runTargets(): TargetInfo[] {
 
 let diskCounter = 0;
 
+/**
+ * The requests per second for an action: the lower of the documented limit and the target file's. An
+ * embedded emulator is not paced unless the target file asks (it enforces no limit of its own yet).
+ */
+export function rateFor(info: TargetInfo, spec: VendorSpec, action: string): number | undefined {
+  const configured = typeof info.rateLimit === 'number' ? info.rateLimit : info.rateLimit?.[action];
+  const documented = info.emulator ? undefined : spec.action(action).rateLimit?.perSecond;
+  const limits = [configured, documented].filter((n): n is number => n !== undefined);
+  return limits.length > 0 ? Math.min(...limits) : undefined;
+}
+
+/**
+ * Wraps a vendor client in the transport policy: each call paced per target and action, retried on
+ * throttling and connection failures, a create given the vendor's idempotency token (Alibaba `ClientToken`)
+ * so that a retry is safe, a create without one reconciled by the adapter instead of resent, and every
+ * transcript redacted before anything records it.
+ */
+export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, limiter = new RateLimiter()): VendorClient {
+  const redactor = new Redactor([info.credentials.secret, info.credentials.token]);
+  const idempotency = spec.contract.idempotency;
+  return {
+    async call(action: string, params: Params): Promise<CallResult> {
+      const canonical = spec.action(action).canonical;
+      const tokened = idempotency?.action === action;
+      const sent = tokened && params[idempotency.parameter] === undefined ? { ...params, [idempotency.parameter]: randomUUID() } : params;
+      const startedAt = Date.now();
+      const result = await callWithPolicy({
+        key: `${info.name}/${action}`,
+        perSecond: rateFor(info, spec, action),
+        send: () => raw.call(action, sent),
+        unsafeToRepeat: (canonical === 'createSnapshot' || canonical === 'createSnapshotGroup') && !tokened,
+        reconcile: adapter.reconcileCreate ? () => adapter.reconcileCreate!(raw, action, sent, startedAt) : undefined,
+      }, limiter);
+      return { ...result, transcript: redactor.transcript(result.transcript) };
+    },
+  };
+}
+
 /** Opens a session on a target; call in `beforeAll`, close in `afterAll`. */
 export function openSession(info: TargetInfo): TargetSession {
   const spec = specOf(info.vendor);
   const adapter = adapterFor(info.vendor);
   const transport = new HttpTransport();
-  const client = adapter && !info.unavailable ? adapter.createClient(info, spec, transport) : undefined;
+  const client = adapter && !info.unavailable ? politeClient(info, spec, adapter, adapter.createClient(info, spec, transport)) : undefined;
   return {
     info, spec, adapter, client,
     unavailable: info.unavailable,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { VendorId } from '../spec/spec-types.ts';
+import { CREDENTIAL_ENV, credentialsFromEnv, type Credentials } from './credentials.ts';
 import type { Fixtures } from './target.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
@@ -10,8 +11,10 @@ export interface TargetEntry {
   /** `emulator`, or the base URL of a real endpoint. */
   endpoint: string;
   region: string;
-  credentials?: { id: string; secret: string };
+  credentials?: Credentials;
   fixtures?: Fixtures;
+  /** Requests per second, for every action (caps the documented limit) or per action. */
+  rateLimit?: number | Record<string, number>;
 }
 
 /** A target file that cannot be used: one line naming the file, the key and what is wrong. */
@@ -59,18 +62,32 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     const entry: TargetEntry = { name: name as string, vendor: vendor as VendorId, endpoint: endpoint as string, region: region as string };
     const credentials = t['credentials'] as Record<string, unknown> | undefined;
     if (credentials !== undefined) {
-      const read = (key: 'id' | 'secret'): string => {
+      const read = (key: 'id' | 'secret' | 'token'): string | undefined => {
         const direct = credentials[key];
         if (typeof direct === 'string' && direct !== '') return direct;
         const variable = credentials[`${key}FromEnv`];
+        if (variable === undefined && key === 'token') return undefined;
         if (typeof variable !== 'string') return bad(`${at}.credentials`, `give ${key}FromEnv (an environment variable name)`);
         const value = env[variable];
-        if (!value) return bad(`${at}.credentials.${key}FromEnv`, `environment variable ${variable} is not set`);
+        if (!value) return key === 'token' ? undefined : bad(`${at}.credentials.${key}FromEnv`, `environment variable ${variable} is not set`);
         return value;
       };
-      entry.credentials = { id: read('id'), secret: read('secret') };
+      const token = read('token');
+      entry.credentials = { id: read('id')!, secret: read('secret')!, ...(token ? { token } : {}) };
     } else if (endpoint !== 'emulator') {
-      bad(`${at}.credentials`, 'a real endpoint needs credentials (idFromEnv / secretFromEnv)');
+      const fromEnv = credentialsFromEnv(vendor as VendorId, env);
+      if (!fromEnv.credentials) {
+        const names = CREDENTIAL_ENV[vendor as VendorId];
+        bad(`${at}.credentials`, `no credentials for a real endpoint: set ${fromEnv.missing.join(' and ')} (or ${names.id}/${names.secret} via credentials.idFromEnv/secretFromEnv)`);
+      }
+      entry.credentials = fromEnv.credentials;
+    }
+    const rateLimit = t['rateLimit'];
+    if (rateLimit !== undefined) {
+      const valid = (n: unknown) => typeof n === 'number' && n > 0 && Number.isFinite(n);
+      const ok = valid(rateLimit) || (rateLimit !== null && typeof rateLimit === 'object' && Object.values(rateLimit).every(valid));
+      if (!ok) bad(`${at}.rateLimit`, 'must be requests per second (a positive number) or a map of action to requests per second');
+      entry.rateLimit = rateLimit as TargetEntry['rateLimit'];
     }
     const fixtures = t['fixtures'] as Record<string, unknown> | undefined;
     if (fixtures !== undefined) {

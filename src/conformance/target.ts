@@ -1,4 +1,5 @@
 import type { VendorId } from '../spec/spec-types.ts';
+import type { Credentials } from './credentials.ts';
 
 /** A target as the suite's test files receive it (serializable: it crosses from the main process). */
 export interface TargetInfo {
@@ -8,7 +9,9 @@ export interface TargetInfo {
   /** Base URL of the endpoint. */
   endpoint: string;
   region: string;
-  credentials: { id: string; secret: string };
+  credentials: Credentials;
+  /** Requests per second from the target file: one cap for all actions, or per action. */
+  rateLimit?: number | Record<string, number>;
   /** True for an embedded emulator: the suite may arrange fixtures through its admin API. */
   emulator: boolean;
   /** Disks by role: seeded on an emulator, listed in the target file for a real account. */

@@ -32,4 +32,8 @@ export interface CallResult {
   findings: ProtocolFinding[];
   transcript: Transcript;
   durationMs: number;
+  /** How many times the call was sent (retries after throttling or a connection failure). */
+  attempts?: number;
+  /** True when the call failed in flight and its outcome was established by a describe instead. */
+  reconciled?: boolean;
 }

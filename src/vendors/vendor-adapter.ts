@@ -52,6 +52,11 @@ export interface VendorAdapter {
   emulatorDiskId(seed: string): string;
   /** A request for `action` that the documents say is valid, with resource ids from the fixtures. */
   validRequest(action: string, fixtures: Fixtures): Params | undefined;
+  /**
+   * Establishes what a create that failed in flight did, without repeating it: the created resource as a
+   * successful result, `null` when nothing was created, undefined when it cannot tell.
+   */
+  reconcileCreate?(client: VendorClient, action: string, params: Params, startedAtMs: number): Promise<CallResult | null | undefined>;
   /** Canonical operations this adapter binds; the others make their rules skip. */
   canonical: {
     createSnapshot?: { params(input: CreateSnapshotInput): Params; snapshotId(result: CallResult): string | undefined };

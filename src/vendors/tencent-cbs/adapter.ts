@@ -65,6 +65,22 @@ export const tencentCbs: VendorAdapter = {
     }
   },
 
+  // A CreateSnapshot lost in flight is found again by disk and name, among snapshots created since the
+  // call started (CreateTime is China time to the second: ../shared/reference/tencent-cbs.md §3.3).
+  async reconcileCreate(client, action, params, startedAtMs) {
+    if (action !== 'CreateSnapshot' || typeof params['DiskId'] !== 'string' || typeof params['SnapshotName'] !== 'string') return undefined;
+    const found = await client.call('DescribeSnapshots', {
+      Filters: [{ Name: 'disk-id', Values: [params['DiskId']] }, { Name: 'snapshot-name', Values: [params['SnapshotName']] }],
+    });
+    if (!found.ok) return undefined;
+    const since = new Date(startedAtMs + 8 * 3600_000 - 1000).toISOString().slice(0, 19).replace('T', ' ');
+    const matches = ((found.data?.['SnapshotSet'] as Array<Record<string, unknown>> | undefined) ?? [])
+      .filter((s) => String(s['CreateTime'] ?? '') >= since);
+    if (matches.length === 0) return null;
+    if (matches.length > 1) return undefined;
+    return { ...found, action, data: { SnapshotId: matches[0]!['SnapshotId'] } };
+  },
+
   canonical: {
     createSnapshot: {
       params: (input) => ({

@@ -11,10 +11,13 @@ export interface ArrivedRequest {
   body: Uint8Array;
 }
 
-/** The outcome of verifying a TC3 signature: the caller's SecretId, or the documented auth error code. */
-export type Tc3Verdict =
+/** The outcome of verifying a signature (TC3 or v1): the caller's SecretId, or the documented auth error code. */
+export type SignatureVerdict =
   | { ok: true; secretId: string }
   | { ok: false; code: string; message: string };
+
+/** The outcome of verifying a TC3 signature. */
+export type Tc3Verdict = SignatureVerdict;
 
 /** What the verifier needs to know about the service. */
 export interface Tc3VerifyOptions {

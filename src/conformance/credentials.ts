@@ -1,0 +1,30 @@
+import type { VendorId } from '../spec/spec-types.ts';
+
+/** The environment variables each vendor's official tooling reads for its keys. */
+export const CREDENTIAL_ENV: Record<VendorId, { id: string; secret: string; token?: string }> = {
+  // tencentcloud-sdk / tccli
+  'tencent-cbs': { id: 'TENCENTCLOUD_SECRET_ID', secret: 'TENCENTCLOUD_SECRET_KEY', token: 'TENCENTCLOUD_SESSION_TOKEN' },
+  // Alibaba Cloud credentials chain (@alicloud/credentials, aliyun CLI)
+  'alibaba-ecs': { id: 'ALIBABA_CLOUD_ACCESS_KEY_ID', secret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', token: 'ALIBABA_CLOUD_SECURITY_TOKEN' },
+  // zenlayer/terraform-provider-zenlayercloud (PROVIDER_SECRET_KEY_ID / _PASSWORD)
+  'zenlayer-zec': { id: 'ZENLAYERCLOUD_ACCESS_KEY_ID', secret: 'ZENLAYERCLOUD_ACCESS_KEY_PASSWORD' },
+};
+
+/** API credentials of a target. */
+export interface Credentials {
+  id: string;
+  secret: string;
+  /** STS session token, where the vendor has one. */
+  token?: string;
+}
+
+/** Reads a vendor's usual variables; undefined (with the names to set) when the id or secret is missing. */
+export function credentialsFromEnv(vendor: VendorId, env: NodeJS.ProcessEnv): { credentials?: Credentials; missing: string[] } {
+  const names = CREDENTIAL_ENV[vendor];
+  const id = env[names.id];
+  const secret = env[names.secret];
+  const missing = [...(id ? [] : [names.id]), ...(secret ? [] : [names.secret])];
+  if (!id || !secret) return { missing };
+  const token = names.token ? env[names.token] : undefined;
+  return { credentials: { id, secret, ...(token ? { token } : {}) }, missing };
+}
