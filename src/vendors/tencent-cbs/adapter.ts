@@ -11,7 +11,7 @@ export const tencentCbs: VendorAdapter = {
   createClient(target, spec, transport) {
     const client = new TencentClient({
       endpoint: target.endpoint, region: target.region, spec, transport,
-      credentials: { secretId: target.credentials.id, secretKey: target.credentials.secret },
+      credentials: { secretId: target.credentials.id, secretKey: target.credentials.secret, token: target.credentials.token },
     });
     return { call: (action, params) => client.call(action, params) };
   },
