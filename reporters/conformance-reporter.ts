@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { RuleRecord } from '../src/conformance/rule-meta.ts';
@@ -91,21 +91,28 @@ export default class ConformanceReporter implements Reporter {
     this.write(report);
   }
 
+  // Every worker recorded its exchanges in its own file (src/conformance/session.ts); one file per run.
+  private gatherExchanges(into: string): void {
+    const dir = join(this.reportDir, '.exchanges');
+    if (!existsSync(dir)) return;
+    writeFileSync(into, '');
+    for (const file of readdirSync(dir).sort()) appendFileSync(into, readFileSync(join(dir, file)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+
   private write(report: ConformanceReport): void {
     mkdirSync(this.reportDir, { recursive: true });
     const partial = join(this.reportDir, `.${this.runId}.partial`);
     mkdirSync(partial, { recursive: true });
     writeFileSync(join(partial, 'conformance.json'), JSON.stringify(report, null, 2) + '\n');
     writeFileSync(join(partial, 'conformance.md'), renderMarkdown(report));
+    this.gatherExchanges(join(partial, 'exchanges.ndjson'));
     const final = join(this.reportDir, this.runId);
-    renameSync(partial, final);
     // latest/ is replaced by a rename too: a reader sees the old report or the new one, never half of one.
     const latest = join(this.reportDir, 'latest');
     const staging = join(this.reportDir, `.latest.${this.runId}`);
-    mkdirSync(staging);
-    for (const file of ['conformance.json', 'conformance.md']) {
-      writeFileSync(join(staging, file), file.endsWith('.json') ? JSON.stringify(report, null, 2) + '\n' : renderMarkdown(report));
-    }
+    cpSync(partial, staging, { recursive: true });
+    renameSync(partial, final);
     const old = join(this.reportDir, `.latest-old.${this.runId}`);
     try {
       renameSync(latest, old);
@@ -114,6 +121,6 @@ export default class ConformanceReporter implements Reporter {
     }
     renameSync(staging, latest);
     rmSync(old, { recursive: true, force: true });
-    process.stdout.write(`\nsnapconform: ${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.skip} skip, ${report.summary.error} error — report in ${final}/conformance.{json,md}\n`);
+    process.stdout.write(`\nsnapconform: ${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.skip} skip, ${report.summary.error} error — report in ${final}/conformance.{json,md}, exchanges in exchanges.ndjson\n`);
   }
 }

@@ -2,13 +2,16 @@ import { afterAll, describe, inject } from 'vitest';
 import { loadSpec } from '../spec/load-spec.ts';
 import type { VendorSpec } from '../spec/vendor-spec.ts';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { callWithPolicy } from '../transport/call-policy.ts';
 import type { CallResult } from '../transport/call-result.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
+import { ExchangeLog } from '../transport/exchange-log.ts';
 import { RateLimiter } from '../transport/rate-limiter.ts';
 import { Redactor } from '../transport/redact.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import type { Params, VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
+import { RUN_ENV } from './global-setup.ts';
 import type { TargetInfo } from './target.ts';
 
 /** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
@@ -60,7 +63,7 @@ export function rateFor(info: TargetInfo, spec: VendorSpec, action: string): num
  * so that a retry is safe, a create without one reconciled by the adapter instead of resent, and every
  * transcript redacted before anything records it.
  */
-export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, limiter = new RateLimiter()): VendorClient {
+export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, limiter = new RateLimiter(), log?: ExchangeLog): VendorClient {
   const redactor = new Redactor([info.credentials.secret, info.credentials.token]);
   const idempotency = spec.contract.idempotency;
   return {
@@ -76,7 +79,12 @@ export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: Vendor
         unsafeToRepeat: (canonical === 'createSnapshot' || canonical === 'createSnapshotGroup') && !tokened,
         reconcile: adapter.reconcileCreate ? () => adapter.reconcileCreate!(raw, action, sent, startedAt) : undefined,
       }, limiter);
-      return { ...result, transcript: redactor.transcript(result.transcript) };
+      const transcript = redactor.transcript(result.transcript);
+      log?.append({
+        target: info.name, action, startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(result.durationMs),
+        attempts: result.attempts ?? 1, reconciled: result.reconciled ?? false, request: transcript.request, response: transcript.response,
+      });
+      return { ...result, transcript };
     },
   };
 }
@@ -86,7 +94,10 @@ export function openSession(info: TargetInfo): TargetSession {
   const spec = specOf(info.vendor);
   const adapter = adapterFor(info.vendor);
   const transport = new HttpTransport();
-  const client = adapter && !info.unavailable ? politeClient(info, spec, adapter, adapter.createClient(info, spec, transport)) : undefined;
+  const log = exchangeLog();
+  const client = adapter && !info.unavailable
+    ? politeClient(info, spec, adapter, adapter.createClient(info, spec, transport), new RateLimiter(), log)
+    : undefined;
   return {
     info, spec, adapter, client,
     unavailable: info.unavailable,
@@ -103,8 +114,20 @@ export function openSession(info: TargetInfo): TargetSession {
       if (!response.ok) throw new Error(`seeding a fresh disk failed: HTTP ${response.status}`);
       return id;
     },
-    close: () => transport.close(),
+    close: async () => {
+      await transport.close();
+      await log?.close();
+    },
   };
+}
+
+/** Where a worker records exchanges during a run: `<report dir>/.exchanges/<pid>-<n>.ndjson`. */
+export const EXCHANGES_DIR = '.exchanges';
+let logCounter = 0;
+
+function exchangeLog(): ExchangeLog | undefined {
+  const dir = process.env[RUN_ENV.reportDir];
+  return dir ? new ExchangeLog(join(dir, EXCHANGES_DIR, `${process.pid}-${++logCounter}.ndjson`)) : undefined;
 }
 
 /**

@@ -20,13 +20,14 @@ async function snapconform(...args: string[]): Promise<{ code: number; stdout: s
   }
 }
 
-async function runSuite(...args: string[]): Promise<{ code: number; report: ConformanceReport; markdown: string; stdout: string }> {
+async function runSuite(...args: string[]): Promise<{ code: number; report: ConformanceReport; markdown: string; stdout: string; exchanges: Array<Record<string, unknown>> }> {
   const dir = mkdtempSync(join(tmpdir(), 'snapconform-run-'));
   const result = await snapconform('run', '--report-dir', dir, ...args);
   return {
     ...result,
     report: JSON.parse(readFileSync(join(dir, 'latest/conformance.json'), 'utf8')) as ConformanceReport,
     markdown: readFileSync(join(dir, 'latest/conformance.md'), 'utf8'),
+    exchanges: readFileSync(join(dir, 'latest/exchanges.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
@@ -34,8 +35,11 @@ const failedRules = (report: ConformanceReport) => [...new Set(report.results.fi
 
 describe('snapconform run against the embedded emulators', () => {
   it('passes every rule, exits 0 and writes the report', async () => {
-    const { code, report, markdown, stdout } = await runSuite();
+    const { code, report, markdown, stdout, exchanges } = await runSuite();
     expect(code, stdout).toBe(0);
+    // Every exchange is recorded, not just the last of each test: properties send dozens.
+    expect(exchanges.length).toBeGreaterThan(report.results.length);
+    expect(exchanges[0]).toMatchObject({ target: 'tencent-cbs-emulator', attempts: 1, request: { method: 'POST' }, response: { status: 200 } });
     expect(report.summary.fail + report.summary.error).toBe(0);
     expect(report.summary.pass).toBeGreaterThan(50);
     const rules = new Set(report.results.map((r) => r.ruleId));
