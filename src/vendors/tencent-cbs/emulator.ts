@@ -12,6 +12,7 @@ import type { VendorError } from '../../spec/spec-types.ts';
 import { coerceToSchema, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
 import { randomId } from '../../emulator/ids.ts';
 import { verifyTc3 } from './tc3.verifier.ts';
+import { verifyV1 } from './v1.verifier.ts';
 
 /** A key pair the emulator accepts, and the account it belongs to. */
 export interface EmulatorPrincipal {
@@ -29,6 +30,16 @@ export interface TencentEmulatorOptions {
 }
 
 type Params = { [key: string]: ParamValue };
+
+/** Who called, and the common parameters, from whichever signature version the request used. */
+interface ArrivedCall {
+  account: string;
+  action: string | undefined;
+  version: string | undefined;
+  region: string | undefined;
+  /** v1 carries the business parameters as flat pairs beside the common ones; TC3 in the body or query. */
+  pairs: Array<[string, string]> | undefined;
+}
 
 class TencentError extends Error {
   constructor(readonly code: string, message: string) {
@@ -129,25 +140,24 @@ export class TencentEmulator {
   private serve(request: ArrivedHttpRequest): Record<string, unknown> {
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw new TencentError('UnsupportedProtocol', 'Only GET and POST requests are supported.');
-    const principal = this.authenticate(request);
-
-    const action = request.headers['x-tc-action'];
+    const call = this.arrive(request);
+    const { action, version, region } = call;
     if (!action) throw new TencentError('MissingParameter', 'The request is missing the required parameter `Action`.');
     if (!this.spec.hasAction(action)) throw new TencentError('InvalidAction', `The action \`${action}\` does not exist.`);
-    const version = request.headers['x-tc-version'];
     if (version !== this.spec.version) throw new TencentError('NoSuchVersion', `The API version \`${version ?? ''}\` does not exist.`);
-    const region = request.headers['x-tc-region'];
     if (!region) throw new TencentError('MissingParameter', 'The request is missing the required parameter `Region`.');
 
     const spec = this.spec.action(action);
-    const params = this.parameters(request, spec.resolvedRequestSchema);
+    const params = call.pairs
+      ? coerceToSchema(unflattenParams(call.pairs), spec.resolvedRequestSchema) as Params
+      : this.parameters(request, spec.resolvedRequestSchema);
     const violation = firstViolation(spec.validateRequest, params, this.deviations);
     if (violation) {
       const error = this.spec.errorForKeyword(action, violation.segments, violation.keyword);
       throw new TencentError(error?.code ?? 'InvalidParameter', `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`);
     }
 
-    const scope: Scope = { account: principal, region };
+    const scope: Scope = { account: call.account, region };
     try {
       return this.dispatch(action, scope, params);
     } catch (error) {
@@ -159,14 +169,32 @@ export class TencentEmulator {
     }
   }
 
-  private authenticate(request: ArrivedHttpRequest): string {
-    const verdict = verifyTc3(request, {
+  /**
+   * Verifies the signature — TC3 when an Authorization header is present, else signature v1 with its
+   * common parameters in the query or form (../shared/reference/tencent-cbs.md §1.3) — and reads the
+   * common values from wherever that version carries them.
+   */
+  private arrive(request: ArrivedHttpRequest): ArrivedCall {
+    const options = {
       now: Math.floor(this.backend.clock.now() / 1000),
       skewSeconds: this.spec.protocol.clockSkewSeconds?.value ?? 300,
-      secretOf: (id) => this.principals.get(id)?.secretKey,
-    });
+      secretOf: (id: string) => this.principals.get(id)?.secretKey,
+    };
+    if (request.headers['authorization'] === undefined) {
+      const verdict = verifyV1(request, options);
+      if (!verdict.ok) throw new TencentError(verdict.code, verdict.message);
+      const { action, version, region } = verdict.common;
+      return { account: this.principals.get(verdict.secretId)!.account, action, version, region, pairs: verdict.params };
+    }
+    const verdict = verifyTc3(request, options);
     if (!verdict.ok) throw new TencentError(verdict.code, verdict.message);
-    return this.principals.get(verdict.secretId)!.account;
+    return {
+      account: this.principals.get(verdict.secretId)!.account,
+      action: request.headers['x-tc-action'],
+      version: request.headers['x-tc-version'],
+      region: request.headers['x-tc-region'],
+      pairs: undefined,
+    };
   }
 
   private parameters(request: ArrivedHttpRequest, schema: Record<string, unknown>): Params {

@@ -104,6 +104,18 @@ describe('TC3 verifier', () => {
     }));
   });
 
+  it('accepts X-TC-Token unsigned, as the SDKs send it, and protects it when a client signs it', () => {
+    // ../shared/reference/tencent-cbs.md §1.4 and §4.2 gotcha 8: the token rides in X-TC-Token, outside SignedHeaders.
+    const headers = { 'content-type': 'application/json', 'x-tc-token': 'sts-token-xyz+/=' };
+    const unsigned = arrive({ method: 'POST', query: '', body: '{}', timestamp: 1_800_000_000, service: 'cbs', headers });
+    expect(verifyTc3(unsigned, options(1_800_000_000))).toEqual({ ok: true, secretId: SECRET_ID });
+    const signed = arrive({ method: 'POST', query: '', body: '{}', timestamp: 1_800_000_000, service: 'cbs', headers, signedHeaders: ['content-type', 'host', 'x-tc-token'] });
+    expect(verifyTc3(signed, options(1_800_000_000))).toEqual({ ok: true, secretId: SECRET_ID });
+    expect(verifyTc3({ ...signed, headers: { ...signed.headers, 'x-tc-token': 'other' } }, options(1_800_000_000))).toMatchObject({ code: 'AuthFailure.SignatureFailure' });
+    const { 'x-tc-token': _dropped, ...withoutToken } = signed.headers;
+    expect(verifyTc3({ ...signed, headers: withoutToken }, options(1_800_000_000))).toMatchObject({ code: 'AuthFailure.SignatureFailure' });
+  });
+
   it('refuses clock skew beyond five minutes and unknown keys', () => {
     const request = arrive({ method: 'POST', query: '', body: '{}', timestamp: 1_800_000_000, service: 'cbs', headers: { 'content-type': 'application/json' } });
     expect(verifyTc3(request, options(1_800_000_000 + 300)).ok).toBe(true);
