@@ -36,9 +36,11 @@ export function decodeTencentResponse(action: string, response: WireResponse, tr
     result.requestId = requestId;
     if (!requestIdPattern.test(requestId)) findings.push({ kind: 'malformed-request-id', detail: `RequestId '${requestId}' does not match ${requestIdPattern}` });
   }
-  const error = envelope['Error'] as { Code?: unknown; Message?: unknown } | undefined;
+  const error = envelope['Error'];
   if (error !== undefined) {
-    result.error = { code: String(error.Code ?? ''), message: String(error.Message ?? '') };
+    // Anything in `Error` means failure; a malformed one (null, a string) still must not crash the decoder.
+    const fields = (error !== null && typeof error === 'object' ? error : {}) as { Code?: unknown; Message?: unknown };
+    result.error = { code: String(fields.Code ?? ''), message: String(fields.Message ?? '') };
     if (response.status !== 200) findings.push({ kind: 'error-status-mismatch', detail: `error ${result.error.code} came with HTTP ${response.status}; Tencent answers errors with HTTP 200` });
     return result;
   }
