@@ -102,10 +102,11 @@ export function openSession(info: TargetInfo): TargetSession {
     info, spec, adapter, client,
     unavailable: info.unavailable,
     async freshDisk() {
-      if (!info.emulator || !adapter) return undefined;
+      const emulator = adapter?.emulator;
+      if (!info.emulator || !emulator) return undefined;
       const instanceDisk = info.fixtures?.sameInstanceDisks[0];
-      const id = adapter.emulatorDiskId(`${process.pid}${++diskCounter}`);
-      const { seed } = adapter.emulatorFixtures(info.region);
+      const id = emulator.diskId(`${process.pid}${++diskCounter}`);
+      const { seed } = emulator.fixtures(info.region);
       const model = seed.disks?.find((d) => d.id === instanceDisk);
       const response = await fetch(`${info.endpoint}/_snapconform/seed`, {
         method: 'POST',

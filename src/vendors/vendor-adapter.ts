@@ -44,12 +44,15 @@ export interface VendorAdapter {
   /** The spec file, relative to the project root. */
   specFile: string;
   createClient(target: TargetInfo, spec: VendorSpec, transport: HttpTransport): VendorClient;
-  /** Starts this vendor's emulator on loopback, accepting `principal`. */
-  startEmulator(spec: VendorSpec, principal: { id: string; secret: string; account: string }, deviations: Deviations): Promise<RunningServer>;
-  /** The fixtures the suite seeds into an emulator, and the roles they play. */
-  emulatorFixtures(region: string): { seed: SeedInput; roles: Fixtures };
-  /** A disk id in this vendor's shape, unique for `seed` (for disks the suite adds to an emulator). */
-  emulatorDiskId(seed: string): string;
+  /** This vendor's embedded emulator, when snapconform has one. */
+  emulator?: {
+    /** Starts it on loopback, accepting `principal`. */
+    start(spec: VendorSpec, principal: { id: string; secret: string; account: string }, deviations: Deviations): Promise<RunningServer>;
+    /** The fixtures the suite seeds into it, and the roles they play. */
+    fixtures(region: string): { seed: SeedInput; roles: Fixtures };
+    /** A disk id in this vendor's shape, unique for `seed` (for disks the suite adds). */
+    diskId(seed: string): string;
+  };
   /** A request for `action` that the documents say is valid, with resource ids from the fixtures. */
   validRequest(action: string, fixtures: Fixtures): Params | undefined;
   /**
@@ -59,7 +62,14 @@ export interface VendorAdapter {
   reconcileCreate?(client: VendorClient, action: string, params: Params, startedAtMs: number): Promise<CallResult | null | undefined>;
   /** Canonical operations this adapter binds; the others make their rules skip. */
   canonical: {
-    createSnapshot?: { params(input: CreateSnapshotInput): Params; snapshotId(result: CallResult): string | undefined };
+    createSnapshot?: {
+      params(input: CreateSnapshotInput): Params;
+      snapshotId(result: CallResult): string | undefined;
+      /** The request parameter that names the snapshot, and whether the vendor requires it. */
+      nameParameter: string;
+      /** Whether the create request takes tags. */
+      tags: boolean;
+    };
     describeSnapshot?: { params(id: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
   } & Partial<Record<CanonicalOperation, unknown>>;
 }

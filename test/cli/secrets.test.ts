@@ -36,8 +36,8 @@ let targetFile: string;
 
 beforeAll(async () => {
   const spec = loadSpec('specs/tencent-cbs.yaml');
-  emulator = await tencentCbs.startEmulator(spec, { id: SECRET_ID, secret: SECRET_KEY, account: 'leak' }, new Deviations());
-  const { seed, roles } = tencentCbs.emulatorFixtures('ap-guangzhou');
+  emulator = await tencentCbs.emulator!.start(spec, { id: SECRET_ID, secret: SECRET_KEY, account: 'leak' }, new Deviations());
+  const { seed, roles } = tencentCbs.emulator!.fixtures('ap-guangzhou');
   await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...seed }) });
   const dir = mkdtempSync(join(tmpdir(), 'snapconform-leak-'));
   targetFile = join(dir, 'target.yaml');

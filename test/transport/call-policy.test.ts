@@ -31,8 +31,8 @@ function target(endpoint: string): TargetInfo {
 const client = (endpoint: string) => politeClient(target(endpoint), spec, tencentCbs, tencentCbs.createClient(target(endpoint), spec, transport));
 
 beforeAll(async () => {
-  emulator = await tencentCbs.startEmulator(spec, principal, new Deviations());
-  const { seed } = tencentCbs.emulatorFixtures('ap-guangzhou');
+  emulator = await tencentCbs.emulator!.start(spec, principal, new Deviations());
+  const { seed } = tencentCbs.emulator!.fixtures('ap-guangzhou');
   await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...seed }) });
 });
 

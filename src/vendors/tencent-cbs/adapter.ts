@@ -16,39 +16,41 @@ export const tencentCbs: VendorAdapter = {
     return { call: (action, params) => client.call(action, params) };
   },
 
-  async startEmulator(spec, principal, deviations) {
-    const emulator = new TencentEmulator({
-      spec, deviations, principals: [{ secretId: principal.id, secretKey: principal.secret, account: principal.account }],
-    });
-    return listen(emulator.handle);
-  },
+  emulator: {
+    async start(spec, principal, deviations) {
+      const emulator = new TencentEmulator({
+        spec, deviations, principals: [{ secretId: principal.id, secretKey: principal.secret, account: principal.account }],
+      });
+      return listen(emulator.handle);
+    },
 
-  emulatorFixtures(region) {
-    const zone = `${region}-3`;
-    return {
-      seed: {
-        instances: [{ id: 'ins-fixture1', zone }, { id: 'ins-fixture2', zone }],
-        disks: [
-          { id: 'disk-samei001', instanceId: 'ins-fixture1', zone },
-          { id: 'disk-samei002', instanceId: 'ins-fixture1', zone },
-          { id: 'disk-sysdisk1', instanceId: 'ins-fixture1', zone, usage: 'system' },
-          { id: 'disk-otheri01', instanceId: 'ins-fixture2', zone },
-          { id: 'disk-unattach', zone },
-          { id: 'disk-noability', zone, instanceId: 'ins-fixture2', snapshotAbility: false },
-        ],
-      },
-      roles: {
-        sameInstanceDisks: ['disk-samei001', 'disk-samei002'],
-        systemDisk: 'disk-sysdisk1',
-        otherInstanceDisk: 'disk-otheri01',
-        unattachedDisk: 'disk-unattach',
-        noSnapshotAbilityDisk: 'disk-noability',
-      },
-    };
-  },
+    fixtures(region) {
+      const zone = `${region}-3`;
+      return {
+        seed: {
+          instances: [{ id: 'ins-fixture1', zone }, { id: 'ins-fixture2', zone }],
+          disks: [
+            { id: 'disk-samei001', instanceId: 'ins-fixture1', zone },
+            { id: 'disk-samei002', instanceId: 'ins-fixture1', zone },
+            { id: 'disk-sysdisk1', instanceId: 'ins-fixture1', zone, usage: 'system' },
+            { id: 'disk-otheri01', instanceId: 'ins-fixture2', zone },
+            { id: 'disk-unattach', zone },
+            { id: 'disk-noability', zone, instanceId: 'ins-fixture2', snapshotAbility: false },
+          ],
+        },
+        roles: {
+          sameInstanceDisks: ['disk-samei001', 'disk-samei002'],
+          systemDisk: 'disk-sysdisk1',
+          otherInstanceDisk: 'disk-otheri01',
+          unattachedDisk: 'disk-unattach',
+          noSnapshotAbilityDisk: 'disk-noability',
+        },
+      };
+    },
 
-  emulatorDiskId(seed) {
-    return `disk-${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(8, '0').slice(-8)}`;
+    diskId(seed) {
+      return `disk-${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(8, '0').slice(-8)}`;
+    },
   },
 
   validRequest(action, fixtures) {
@@ -91,6 +93,8 @@ export const tencentCbs: VendorAdapter = {
         Tags: input.tags?.map((t) => ({ Key: t.key, Value: t.value })),
       }),
       snapshotId: (result) => (typeof result.data?.['SnapshotId'] === 'string' ? result.data['SnapshotId'] : undefined),
+      nameParameter: 'SnapshotName',
+      tags: true,
     },
     describeSnapshot: {
       params: (id) => ({ SnapshotIds: [id] }),

@@ -15,8 +15,8 @@ const principal = { id: 'AKIDSDKTESTSDKTESTSDKTESTSDKTEST0000', secret: 'sdk-tes
 let emulator: RunningServer;
 
 beforeAll(async () => {
-  emulator = await tencentCbs.startEmulator(loadSpec('specs/tencent-cbs.yaml'), principal, new Deviations());
-  const { seed } = tencentCbs.emulatorFixtures('ap-guangzhou');
+  emulator = await tencentCbs.emulator!.start(loadSpec('specs/tencent-cbs.yaml'), principal, new Deviations());
+  const { seed } = tencentCbs.emulator!.fixtures('ap-guangzhou');
   await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...seed }) });
 });
 

@@ -1,0 +1,67 @@
+import type { NeutralSnapshot, VendorAdapter } from '../vendor-adapter.ts';
+import { ZenlayerClient } from './client.ts';
+
+/** `yyyy-MM-ddTHH:mm:ssZ`, the one format the ZEC CreateSnapshot page accepts for `retentionTime`. */
+function zenlayerTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Zenlayer Cloud ZEC (API 2025-09-01): client and canonical mapping. No emulator yet. */
+export const zenlayerZec: VendorAdapter = {
+  vendor: 'zenlayer-zec',
+  specFile: 'specs/zenlayer-zec.yaml',
+
+  createClient(target, spec, transport) {
+    const client = new ZenlayerClient({
+      endpoint: target.endpoint, spec, transport,
+      credentials: { accessKeyId: target.credentials.id, accessKeyPassword: target.credentials.secret },
+    });
+    return { call: (action, params) => client.call(action, params) };
+  },
+
+  validRequest(action, fixtures) {
+    const [disk] = fixtures.sameInstanceDisks;
+    switch (action) {
+      case 'CreateSnapshot': return { diskId: disk, snapshotName: 'snapconform-valid' };
+      case 'DescribeSnapshots': return {};
+      case 'DescribeDisks': return {};
+      case 'DeleteSnapshots': return { snapshotIds: ['snapconform-no-such-snapshot'] };
+      default: return undefined;
+    }
+  },
+
+  // A CreateSnapshot lost in flight is found again by disk and name among snapshots created since the call.
+  async reconcileCreate(client, action, params, startedAtMs) {
+    if (action !== 'CreateSnapshot' || typeof params['diskId'] !== 'string' || typeof params['snapshotName'] !== 'string') return undefined;
+    const found = await client.call('DescribeSnapshots', { diskIds: [params['diskId']], snapshotName: params['snapshotName'] });
+    if (!found.ok) return undefined;
+    const since = zenlayerTime(new Date(startedAtMs - 1000));
+    const matches = ((found.data?.['dataSet'] as Array<Record<string, unknown>> | undefined) ?? [])
+      .filter((s) => s['snapshotName'] === params['snapshotName'] && String(s['createTime'] ?? '') >= since);
+    if (matches.length === 0) return null;
+    if (matches.length > 1) return undefined;
+    return { ...found, action, data: { requestId: found.requestId, snapshotId: matches[0]!['snapshotId'] } };
+  },
+
+  canonical: {
+    createSnapshot: {
+      params: (input) => ({
+        diskId: input.diskId,
+        snapshotName: input.name,
+        retentionTime: input.deadline === undefined ? undefined : zenlayerTime(input.deadline),
+      }),
+      snapshotId: (result) => (typeof result.data?.['snapshotId'] === 'string' ? result.data['snapshotId'] : undefined),
+      nameParameter: 'snapshotName',
+      // ZEC CreateSnapshot takes no tags (seeds/zenlayer-zec-CreateSnapshot.md, 2. 请求参数).
+      tags: false,
+    },
+    describeSnapshot: {
+      params: (id) => ({ snapshotIds: [id] }),
+      snapshot: (result): NeutralSnapshot | undefined => {
+        const item = (result.data?.['dataSet'] as Array<Record<string, unknown>> | undefined)?.[0];
+        if (!item) return undefined;
+        return { id: String(item['snapshotId']), name: String(item['snapshotName']), diskId: String(item['diskId']), state: String(item['status']), tags: [] };
+      },
+    },
+  },
+};
