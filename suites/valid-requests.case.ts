@@ -5,12 +5,12 @@ import { adapterFor } from '../src/vendors/registry.ts';
 
 // A request the documents call valid is accepted, and the answer matches the documented success schema
 // inside a well-formed envelope (request id present and well-formed, JSON, documented status).
-const ACTIONS = ['CreateSnapshot', 'DescribeSnapshots', 'DescribeDisks'];
+const OPERATIONS = ['createSnapshot', 'createSnapshotGroup', 'describeSnapshots', 'describeSnapshotGroups', 'describeDisks'];
 
 describeEachTarget((target, session) => {
   const spec = specOf(target.vendor);
   const adapter = adapterFor(target.vendor);
-  for (const action of spec.actions.filter((a) => ACTIONS.includes(a.action))) {
+  for (const action of spec.actions.filter((a) => OPERATIONS.includes(a.canonical))) {
     test(`should accept a valid ${action.action} and answer with the documented schema`, async (context) => {
       const { task } = context;
       record(task, {

@@ -212,6 +212,36 @@ export class SnapshotBackend {
     return group;
   }
 
+  /** Snapshot groups of a region, optionally only these ids, with their state from their members'. */
+  describeSnapshotGroups(scope: Scope, ids?: string[]): Array<SnapshotGroup & { state: 'creating' | 'completed'; progress: number }> {
+    const state = this.region(scope);
+    const now = this.clock.now();
+    return [...state.groups.values()]
+      .filter((g) => (ids ? ids.includes(g.id) : true))
+      .map((group) => {
+        const members = group.snapshotIds.map((id) => state.snapshots.get(id)).filter((s): s is Snapshot => s !== undefined).map((s) => this.view(s, now));
+        const progress = members.length === 0 ? 100 : Math.min(...members.map((m) => m.progress));
+        return { ...group, state: progress === 100 ? 'completed' : 'creating', progress };
+      });
+  }
+
+  /** Deletes snapshot groups with their member snapshots, all or none. */
+  deleteSnapshotGroups(scope: Scope, ids: string[]): void {
+    const state = this.region(scope);
+    const now = this.clock.now();
+    for (const id of ids) {
+      const group = state.groups.get(id);
+      if (!group) throw new DomainError('group-not-found', `snapshot group ${id} does not exist`);
+      if (group.snapshotIds.some((s) => now < (state.snapshots.get(s)?.completesAt ?? 0))) {
+        throw new DomainError('snapshot-busy', `snapshot group ${id} is still being created`);
+      }
+    }
+    for (const id of ids) {
+      for (const member of state.groups.get(id)!.snapshotIds) state.snapshots.delete(member);
+      state.groups.delete(id);
+    }
+  }
+
   /** Deletes snapshots, all or none. @throws {@link DomainError} when one is unknown or still being created. */
   deleteSnapshots(scope: Scope, ids: string[]): void {
     const state = this.region(scope);

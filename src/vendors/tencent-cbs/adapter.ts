@@ -19,7 +19,7 @@ export const tencentCbs: VendorAdapter = {
   emulator: {
     async start(spec, principal, deviations) {
       const emulator = new TencentEmulator({
-        spec, deviations, principals: [{ secretId: principal.id, secretKey: principal.secret, account: principal.account }],
+        spec, deviations, principals: [principal],
       });
       return listen(emulator.handle);
     },

@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIN_PREFIX, handleAdmin } from '../../emulator/admin.ts';
-import { SnapshotBackend, type Scope, type SnapshotView } from '../../emulator/backend.ts';
-import { Deviations } from '../../emulator/deviations.ts';
-import { DomainError, type DomainRefusal } from '../../emulator/domain-error.ts';
+import type { Scope, SnapshotView } from '../../emulator/backend.ts';
+import type { Deviations } from '../../emulator/deviations.ts';
+import { EmulatorFrontEnd, VendorFault, type EmulatorPrincipal } from '../../emulator/front-end.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from '../../emulator/http-server.ts';
-import type { Disk, Tag } from '../../emulator/model.ts';
-import { firstViolation } from '../../emulator/request-validation.ts';
-import { rulesFromContract } from '../../emulator/rules.ts';
-import type { VendorSpec } from '../../spec/vendor-spec.ts';
-import type { VendorError } from '../../spec/spec-types.ts';
-import { coerceToSchema, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
 import { randomId } from '../../emulator/ids.ts';
+import type { Disk, Tag } from '../../emulator/model.ts';
+import type { VendorSpec } from '../../spec/vendor-spec.ts';
+import { coerceToSchema, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
 import { verifyTc3 } from './tc3.verifier.ts';
 import { verifyV1 } from './v1.verifier.ts';
-
-/** A key pair the emulator accepts, and the account it belongs to. */
-export interface EmulatorPrincipal {
-  secretId: string;
-  secretKey: string;
-  account: string;
-}
 
 /** Options of the Tencent CBS emulator front end. */
 export interface TencentEmulatorOptions {
@@ -41,11 +30,8 @@ interface ArrivedCall {
   pairs: Array<[string, string]> | undefined;
 }
 
-class TencentError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
+/** Tencent answers every error with HTTP 200 (../shared/reference/tencent-cbs.md §2.1). */
+const fault = (code: string, message: string) => new VendorFault(code, 200, message);
 
 const DISK_STATE: Record<Disk['state'], string> = {
   attached: 'ATTACHED', unattached: 'UNATTACHED', attaching: 'ATTACHING', detaching: 'DETACHING',
@@ -91,82 +77,51 @@ function renderSnapshot(s: SnapshotView): Record<string, unknown> {
  * signature, `X-TC-*` headers), validates each request against `specs/tencent-cbs.yaml`, runs it on the
  * vendor-neutral backend and answers in Tencent's envelope — HTTP 200 always, errors in `Response.Error`.
  */
-export class TencentEmulator {
-  readonly backend: SnapshotBackend;
-  private deviations: Deviations;
-  private readonly spec: VendorSpec;
-  private readonly principals: Map<string, EmulatorPrincipal>;
-
+export class TencentEmulator extends EmulatorFrontEnd {
   constructor(options: TencentEmulatorOptions) {
-    this.spec = options.spec;
-    this.deviations = options.deviations ?? new Deviations();
-    this.principals = new Map(options.principals.map((p) => [p.secretId, p]));
-    this.backend = new SnapshotBackend({
-      rules: this.rules(),
+    super({
+      ...options,
+      renderDiskState: (disk) => DISK_STATE[disk.state],
       ids: { snapshot: () => randomId('snap-', 8), group: () => randomId('csnap-', 8) },
+      // Companion actions' codes (DeleteSnapshots, reference §2.3).
+      refusals: {
+        'snapshot-not-found': { code: 'InvalidSnapshotId.NotFound', status: 200 },
+        'snapshot-busy': { code: 'ResourceUnavailable.SnapshotCreating', status: 200 },
+        'group-not-found': { code: 'InvalidSnapshotId.NotFound', status: 200 },
+      },
     });
   }
 
-  private rules() {
-    return rulesFromContract(this.spec.contract, (disk) => DISK_STATE[disk.state], this.deviations);
+  protected newRequestId(): string {
+    return randomUUID();
   }
 
-  /** The HTTP handler; hand it to `listen`. */
-  readonly handle = (request: ArrivedHttpRequest): HttpAnswer => {
-    if (request.path.startsWith(ADMIN_PREFIX)) {
-      return handleAdmin(request, {
-        backend: this.backend,
-        deviations: () => this.deviations,
-        setDeviations: (d) => {
-          this.deviations = d;
-          this.backend.setRules(this.rules());
-        },
-        defaultAccount: [...this.principals.values()][0]?.account ?? 'default',
-      });
-    }
-    const requestId = randomUUID();
-    try {
-      return this.answer(requestId, this.serve(request));
-    } catch (error) {
-      if (error instanceof TencentError) return this.answer(requestId, { Error: { Code: error.code, Message: error.message } });
-      throw error;
-    }
-  };
-
-  private answer(requestId: string, body: Record<string, unknown>): HttpAnswer {
-    return json(200, { Response: { ...body, RequestId: requestId } });
+  protected fault(requestId: string, error: VendorFault): HttpAnswer {
+    return json(200, { Response: { Error: { Code: error.code, Message: error.message }, RequestId: requestId } });
   }
 
-  private serve(request: ArrivedHttpRequest): Record<string, unknown> {
+  protected serve(request: ArrivedHttpRequest, requestId: string): HttpAnswer {
+    return json(200, { Response: { ...this.answer(request), RequestId: requestId } });
+  }
+
+  private answer(request: ArrivedHttpRequest): Record<string, unknown> {
     const method = request.method.toUpperCase();
-    if (method !== 'GET' && method !== 'POST') throw new TencentError('UnsupportedProtocol', 'Only GET and POST requests are supported.');
+    if (method !== 'GET' && method !== 'POST') throw fault('UnsupportedProtocol', 'Only GET and POST requests are supported.');
     const call = this.arrive(request);
     const { action, version, region } = call;
-    if (!action) throw new TencentError('MissingParameter', 'The request is missing the required parameter `Action`.');
-    if (!this.spec.hasAction(action)) throw new TencentError('InvalidAction', `The action \`${action}\` does not exist.`);
-    if (version !== this.spec.version) throw new TencentError('NoSuchVersion', `The API version \`${version ?? ''}\` does not exist.`);
-    if (!region) throw new TencentError('MissingParameter', 'The request is missing the required parameter `Region`.');
+    if (!action) throw fault('MissingParameter', 'The request is missing the required parameter `Action`.');
+    if (!this.spec.hasAction(action)) throw fault('InvalidAction', `The action \`${action}\` does not exist.`);
+    if (version !== this.spec.version) throw fault('NoSuchVersion', `The API version \`${version ?? ''}\` does not exist.`);
+    if (!region) throw fault('MissingParameter', 'The request is missing the required parameter `Region`.');
 
     const spec = this.spec.action(action);
     const params = call.pairs
       ? coerceToSchema(unflattenParams(call.pairs), spec.resolvedRequestSchema) as Params
       : this.parameters(request, spec.resolvedRequestSchema);
-    const violation = firstViolation(spec.validateRequest, params, this.deviations);
-    if (violation) {
-      const error = this.spec.errorForKeyword(action, violation.segments, violation.keyword);
-      throw new TencentError(error?.code ?? 'InvalidParameter', `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`);
-    }
+    this.validate(action, params);
 
     const scope: Scope = { account: call.account, region };
-    try {
-      return this.dispatch(action, scope, params);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        const vendorError = this.refusal(error.rule);
-        throw new TencentError(vendorError.code, error.message);
-      }
-      throw error;
-    }
+    return this.dispatch(action, scope, params);
   }
 
   /**
@@ -178,18 +133,18 @@ export class TencentEmulator {
     const options = {
       now: Math.floor(this.backend.clock.now() / 1000),
       skewSeconds: this.spec.protocol.clockSkewSeconds?.value ?? 300,
-      secretOf: (id: string) => this.principals.get(id)?.secretKey,
+      secretOf: this.secretOf,
     };
     if (request.headers['authorization'] === undefined) {
       const verdict = verifyV1(request, options);
-      if (!verdict.ok) throw new TencentError(verdict.code, verdict.message);
+      if (!verdict.ok) throw fault(verdict.code, verdict.message);
       const { action, version, region } = verdict.common;
-      return { account: this.principals.get(verdict.secretId)!.account, action, version, region, pairs: verdict.params };
+      return { account: this.accountOf(verdict.secretId), action, version, region, pairs: verdict.params };
     }
     const verdict = verifyTc3(request, options);
-    if (!verdict.ok) throw new TencentError(verdict.code, verdict.message);
+    if (!verdict.ok) throw fault(verdict.code, verdict.message);
     return {
-      account: this.principals.get(verdict.secretId)!.account,
+      account: this.accountOf(verdict.secretId),
       action: request.headers['x-tc-action'],
       version: request.headers['x-tc-version'],
       region: request.headers['x-tc-region'],
@@ -207,28 +162,12 @@ export class TencentEmulator {
     try {
       parsed = JSON.parse(request.body.toString('utf8'));
     } catch {
-      throw new TencentError('InvalidParameter', 'The request body is not valid JSON.');
+      throw fault('InvalidParameter', 'The request body is not valid JSON.');
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new TencentError('InvalidParameter', 'The request body must be a JSON object.');
+      throw fault('InvalidParameter', 'The request body must be a JSON object.');
     }
     return parsed as Params;
-  }
-
-  /** The vendor error for a domain refusal, from the spec's contract; companions' codes from their error lists. */
-  private refusal(rule: DomainRefusal): VendorError {
-    switch (rule) {
-      case 'snapshot-not-found':
-        return { code: 'InvalidSnapshotId.NotFound', status: 200 };
-      case 'snapshot-busy':
-        return { code: 'ResourceUnavailable.SnapshotCreating', status: 200 };
-      case 'group-not-found':
-        return { code: 'InvalidSnapshotId.NotFound', status: 200 };
-      default: {
-        const error = (this.spec.contract[rule] as { error?: VendorError } | undefined)?.error;
-        return error ?? { code: 'InvalidParameterValue', status: 200 };
-      }
-    }
   }
 
   private dispatch(action: string, scope: Scope, p: Params): Record<string, unknown> {
@@ -238,7 +177,7 @@ export class TencentEmulator {
     switch (action) {
       case 'CreateSnapshot': {
         const diskId = str(p['DiskId']);
-        if (diskId === undefined) throw new TencentError('MissingParameter', 'The request is missing the required parameter `DiskId`.');
+        if (diskId === undefined) throw fault('MissingParameter', 'The request is missing the required parameter `DiskId`.');
         const deadline = str(p['Deadline']);
         const snapshot = this.backend.createSnapshot(scope, {
           diskId,
@@ -264,6 +203,40 @@ export class TencentEmulator {
         const limit = typeof p['Limit'] === 'number' ? p['Limit'] : 20;
         return { TotalCount: list.length, SnapshotSet: list.slice(offset, offset + limit) };
       }
+      case 'CreateSnapshotGroup': {
+        const group = this.backend.createSnapshotGroup(scope, {
+          diskIds: p['DiskIds'] as string[], name: str(p['SnapshotGroupName']), tags: tagList(p['Tags']),
+        });
+        return { SnapshotGroupId: group.id };
+      }
+      case 'DescribeSnapshotGroups': {
+        const filters = Array.isArray(p['Filters']) ? (p['Filters'] as Params[]) : [];
+        const ids = filters.find((f) => f['Name'] === 'snapshot-group-id')?.['Values'] as string[] | undefined;
+        const groups = this.backend.describeSnapshotGroups(scope, ids).map((g) => ({
+          SnapshotGroupId: g.id,
+          SnapshotGroupName: g.name,
+          SnapshotGroupState: g.state === 'creating' ? 'CREATING' : 'NORMAL',
+          SnapshotGroupType: 'NORMAL',
+          SnapshotIdSet: g.snapshotIds,
+          Percent: g.progress,
+          // Group times are ISO with an offset, unlike snapshots' (reference §3.3).
+          CreateTime: new Date(g.createdAt).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+          ModifyTime: new Date(g.createdAt).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+          ContainRootSnapshot: false,
+          Images: [],
+          ImageCount: 0,
+          IsPermanent: true,
+          DeadlineTime: null,
+        }));
+        const offset = typeof p['Offset'] === 'number' ? p['Offset'] : 0;
+        const limit = typeof p['Limit'] === 'number' ? p['Limit'] : 20;
+        return { TotalCount: groups.length, SnapshotGroupSet: groups.slice(offset, offset + limit) };
+      }
+      case 'DeleteSnapshotGroup': {
+        const ids = [...(typeof p['SnapshotGroupId'] === 'string' ? [p['SnapshotGroupId']] : []), ...((p['SnapshotGroupIds'] as string[] | undefined) ?? [])];
+        this.backend.deleteSnapshotGroups(scope, ids);
+        return {};
+      }
       case 'DeleteSnapshots': {
         this.backend.deleteSnapshots(scope, (p['SnapshotIds'] as string[] | undefined) ?? []);
         return {};
@@ -280,7 +253,7 @@ export class TencentEmulator {
       }
       default:
         // The spec defines it but this emulator does not serve it yet: say so in Tencent's own words.
-        throw new TencentError('UnsupportedOperation', `The emulator does not implement \`${action}\` yet.`);
+        throw fault('UnsupportedOperation', `The emulator does not implement \`${action}\` yet.`);
     }
   }
 }
