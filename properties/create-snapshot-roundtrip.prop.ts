@@ -29,12 +29,16 @@ describeEachTarget((target, session) => {
     const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
     if (!disk) skipBecause(context, 'no disk fixture');
     const action = spec.forCanonical('createSnapshot')!;
-    const nameSchema = (action.resolvedRequestSchema['properties'] as Record<string, Record<string, unknown>>)['SnapshotName'];
+    const nameSchema = (action.resolvedRequestSchema['properties'] as Record<string, Record<string, unknown>>)[create.nameParameter];
+    const nameRequired = ((action.resolvedRequestSchema['required'] as string[] | undefined) ?? []).includes(create.nameParameter);
     const idPattern = contract['id-patterns'] ? new RegExp(contract['id-patterns'].snapshot.pattern, 'u') : undefined;
     const tag = fc.record({ key: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }), value: fc.string({ unit: 'grapheme-ascii', maxLength: 20 }) });
 
     await checkProperty(task, fc.asyncProperty(
-      fc.record({ name: fc.option(stringFromSchema(nameSchema), { nil: undefined }), tags: fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }) }),
+      fc.record({
+        name: nameRequired ? stringFromSchema(nameSchema) : fc.option(stringFromSchema(nameSchema), { nil: undefined }),
+        tags: create.tags ? fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }) : fc.constant<Array<{ key: string; value: string }>>([]),
+      }),
       async (input) => {
         const created = await client.call(action.action, create.params({ diskId: disk, ...input }));
         observe(task, created);

@@ -37,7 +37,8 @@ describeEachTarget((target, session) => {
       async ({ aheadSeconds, accepted }) => {
         // Whole seconds: the documented formats carry no fractions.
         const deadline = new Date((Math.floor(Date.now() / 1000) + aheadSeconds) * 1000);
-        const result = await client.call(rule.action, create.params({ diskId: disk, deadline }));
+        // A name, for vendors that require one (Zenlayer) and so that a lost create can be reconciled.
+        const result = await client.call(rule.action, create.params({ diskId: disk, deadline, name: `snapconform-retention-${aheadSeconds}` }));
         observe(task, result);
         if (accepted) {
           expect(result.ok, `a deadline ${aheadSeconds} s ahead was refused with ${result.error?.code}`).toBe(true);

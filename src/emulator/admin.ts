@@ -13,6 +13,8 @@ export interface AdminHooks {
   deviations(): Deviations;
   /** The default account of requests that name none. */
   defaultAccount: string;
+  /** For a service without regions in its API (Zenlayer ZEC), the one scope every seed goes to. */
+  fixedRegion?: string;
 }
 
 function parse(request: ArrivedHttpRequest): Record<string, unknown> {
@@ -50,10 +52,11 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
       hooks.setDeviations(new Deviations());
       return json(200, config());
     case 'POST seed': {
-      if (typeof body['region'] !== 'string') return json(400, { error: 'admin: seed needs a region' });
+      const region = hooks.fixedRegion ?? body['region'];
+      if (typeof region !== 'string') return json(400, { error: 'admin: seed needs a region' });
       const account = typeof body['account'] === 'string' ? body['account'] : hooks.defaultAccount;
-      backend.seed({ account, region: body['region'] }, body as SeedInput);
-      return json(200, { seeded: backend.describeDisks({ account, region: body['region'] }).length });
+      backend.seed({ account, region }, body as SeedInput);
+      return json(200, { seeded: backend.describeDisks({ account, region }).length });
     }
     case 'POST clock': {
       if (body['real'] === true) backend.clock.useRealTime();

@@ -31,6 +31,8 @@ export interface FrontEndOptions {
   /** How this vendor words a disk's state (the contract's `allowed-disk-states` values). */
   renderDiskState: (disk: Disk) => string;
   ids: IdFactory;
+  /** For a service whose API names no region (Zenlayer ZEC): the one scope of all its resources. */
+  fixedRegion?: string;
   /** Vendor errors for domain refusals that the contract does not cover (companion actions). */
   refusals: Partial<Record<DomainRefusal, VendorError>>;
 }
@@ -71,6 +73,7 @@ export abstract class EmulatorFrontEnd {
           this.backend.setRules(this.rules());
         },
         defaultAccount: this.options.principals[0]?.account ?? 'default',
+        fixedRegion: this.options.fixedRegion,
       });
     }
     const requestId = this.newRequestId();

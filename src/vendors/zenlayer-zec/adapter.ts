@@ -1,12 +1,14 @@
+import { listen } from '../../emulator/http-server.ts';
 import type { NeutralSnapshot, VendorAdapter } from '../vendor-adapter.ts';
 import { ZenlayerClient } from './client.ts';
+import { ZenlayerEmulator } from './emulator.ts';
 
 /** `yyyy-MM-ddTHH:mm:ssZ`, the one format the ZEC CreateSnapshot page accepts for `retentionTime`. */
 function zenlayerTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Zenlayer Cloud ZEC (API 2025-09-01): client and canonical mapping. No emulator yet. */
+/** Zenlayer Cloud ZEC (API 2025-09-01): client, canonical mapping and emulator. */
 export const zenlayerZec: VendorAdapter = {
   vendor: 'zenlayer-zec',
   specFile: 'specs/zenlayer-zec.yaml',
@@ -17,6 +19,41 @@ export const zenlayerZec: VendorAdapter = {
       credentials: { accessKeyId: target.credentials.id, accessKeyPassword: target.credentials.secret },
     });
     return { call: (action, params) => client.call(action, params) };
+  },
+
+  emulator: {
+    async start(spec, principal, deviations) {
+      return listen(new ZenlayerEmulator({ spec, deviations, principals: [principal] }).handle);
+    },
+
+    // ZEC ids are numeric strings in the docs' examples (disk "862857204414550690", reference §B3).
+    fixtures() {
+      const zone = 'asia-east-1a';
+      return {
+        seed: {
+          instances: [{ id: '1660545330971680001', zone }, { id: '1660545330971680002', zone }],
+          disks: [
+            { id: '862857204414550001', instanceId: '1660545330971680001', zone },
+            { id: '862857204414550002', instanceId: '1660545330971680001', zone },
+            { id: '862857204414550003', instanceId: '1660545330971680001', zone, usage: 'system' },
+            { id: '862857204414550004', instanceId: '1660545330971680002', zone },
+            { id: '862857204414550005', zone },
+            { id: '862857204414550006', zone, instanceId: '1660545330971680002', snapshotAbility: false },
+          ],
+        },
+        roles: {
+          sameInstanceDisks: ['862857204414550001', '862857204414550002'],
+          systemDisk: '862857204414550003',
+          otherInstanceDisk: '862857204414550004',
+          unattachedDisk: '862857204414550005',
+          noSnapshotAbilityDisk: '862857204414550006',
+        },
+      };
+    },
+
+    diskId(seed) {
+      return `8628572044${seed.replace(/\D/g, '').padStart(8, '0').slice(-8)}`;
+    },
   },
 
   validRequest(action, fixtures) {
