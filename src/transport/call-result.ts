@@ -37,3 +37,18 @@ export interface CallResult {
   /** True when the call failed in flight and its outcome was established by a describe instead. */
   reconciled?: boolean;
 }
+
+/**
+ * A response field as text, whatever the JSON held: strings as they are, absent as `''`, anything else as
+ * JSON. `String()` would throw on a parsed `{"toString": 1}`, and `JSON.stringify` on a value nested deeper
+ * than the stack (which `JSON.parse` builds happily); decoders must never throw.
+ */
+export function fieldText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? '[array]' : '[object]';
+  }
+}

@@ -24,13 +24,23 @@ export function flattenParams(params: { [key: string]: ParamValue }, indexBase: 
  * close up), anything else an object. Values stay strings; see {@link coerceToSchema}.
  */
 export function unflattenParams(pairs: Iterable<[string, string]>): { [key: string]: ParamValue } {
-  const root: { [key: string]: ParamValue } = {};
+  // Null-prototype nodes, and names that would reach a prototype refused: a request parameter named
+  // `__proto__.polluted` must not be able to change the emulator's objects.
+  const node = (): { [key: string]: ParamValue } => Object.create(null) as { [key: string]: ParamValue };
+  const root = node();
   for (const [name, value] of pairs) {
     const segments = name.split('.');
-    let node: { [key: string]: ParamValue } = root;
+    if (segments.some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype' || s === '')) continue;
+    let current = root;
     segments.forEach((segment, i) => {
-      if (i === segments.length - 1) node[segment] = value;
-      else node = (node[segment] ??= {}) as { [key: string]: ParamValue };
+      if (i === segments.length - 1) {
+        // A scalar never replaces a structure already built (`Tag.1.Key` then `Tag`): the structure wins.
+        if (!(segment in current) || typeof current[segment] !== 'object') current[segment] = value;
+        return;
+      }
+      const next = current[segment];
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) current[segment] = node();
+      current = current[segment] as { [key: string]: ParamValue };
     });
   }
   const arrays = (value: ParamValue): ParamValue => {

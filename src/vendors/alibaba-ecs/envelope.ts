@@ -1,4 +1,4 @@
-import type { CallResult, ProtocolFinding, Transcript } from '../../transport/call-result.ts';
+import { fieldText, type CallResult, type ProtocolFinding, type Transcript } from '../../transport/call-result.ts';
 import type { WireResponse } from '../../transport/http-transport.ts';
 import { parseXml } from './xml.ts';
 
@@ -24,19 +24,6 @@ const XML_TYPE = /^(?:text|application)\/(?:[\w.+-]*\+)?xml\b/i;
  * the status (§A4, "How errors surface"); ECS answers carry no Code on success at all.
  */
 const SUCCESS_CODES = new Set(['200', 'OK', 'Success', 'success']);
-
-/**
- * A field as text; JSON for objects (`String()` throws on a parsed `{"toString": 1}`, and `JSON.stringify`
- * on a value nested deeper than the stack, which `JSON.parse` happily builds).
- */
-function asText(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return Array.isArray(value) ? '[array]' : '[object]';
-  }
-}
 
 /**
  * Decodes a response into a {@link CallResult}, as decodeTencentResponse does for Tencent. Findings:
@@ -88,8 +75,8 @@ export function decodeAlibabaResponse(
   }
   const status = response.status;
   const code = envelope['Code'];
-  if (code !== undefined && code !== null && !SUCCESS_CODES.has(asText(code))) {
-    result.error = { code: asText(code), message: asText(envelope['Message'] ?? '') };
+  if (code !== undefined && code !== null && !SUCCESS_CODES.has(fieldText(code))) {
+    result.error = { code: fieldText(code), message: fieldText(envelope['Message'] ?? '') };
     const missing = ['HostId', 'Message'].filter((field) => envelope[field] === undefined);
     if (missing.length > 0) findings.push({ kind: 'no-envelope', detail: `the error body has no ${missing.join(' or ')}` });
     if (status < 400 || status > 599) findings.push({ kind: 'error-status-mismatch', detail: `error ${result.error.code} came with HTTP ${status}; Alibaba answers errors with 4xx/5xx` });

@@ -1,4 +1,4 @@
-import type { CallResult, ProtocolFinding, Transcript } from '../../transport/call-result.ts';
+import { fieldText, type CallResult, type ProtocolFinding, type Transcript } from '../../transport/call-result.ts';
 import type { WireResponse } from '../../transport/http-transport.ts';
 
 /**
@@ -40,7 +40,7 @@ export function decodeTencentResponse(action: string, response: WireResponse, tr
   if (error !== undefined) {
     // Anything in `Error` means failure; a malformed one (null, a string) still must not crash the decoder.
     const fields = (error !== null && typeof error === 'object' ? error : {}) as { Code?: unknown; Message?: unknown };
-    result.error = { code: String(fields.Code ?? ''), message: String(fields.Message ?? '') };
+    result.error = { code: fieldText(fields.Code), message: fieldText(fields.Message) };
     if (response.status !== 200) findings.push({ kind: 'error-status-mismatch', detail: `error ${result.error.code} came with HTTP ${response.status}; Tencent answers errors with HTTP 200` });
     return result;
   }

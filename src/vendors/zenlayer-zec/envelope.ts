@@ -1,4 +1,4 @@
-import type { CallResult, ProtocolFinding, Transcript } from '../../transport/call-result.ts';
+import { fieldText, type CallResult, type ProtocolFinding, type Transcript } from '../../transport/call-result.ts';
 import type { WireResponse } from '../../transport/http-transport.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -61,7 +61,7 @@ export function decodeZenlayerResponse(action: string, response: WireResponse, t
   result.requestId = checkRequestId(body['requestId'], 'requestId', requestIdPattern, findings);
 
   if (!hasResponse || (hasCode && status !== 200)) {
-    result.error = { code: String(body['code'] ?? ''), message: typeof body['message'] === 'string' ? body['message'] : String(body['message'] ?? '') };
+    result.error = { code: fieldText(body['code']), message: fieldText(body['message']) };
     // §B2: failures travel with a non-200 status; the SDKs only parse `code` when status ≠ 200.
     if (status === 200) {
       findings.push({ kind: 'error-status-mismatch', detail: `error ${result.error.code} came with HTTP 200; Zenlayer answers errors with 4xx/5xx` });

@@ -38,3 +38,10 @@ describe('decodeTencentResponse', () => {
     ));
   });
 });
+
+describe('decodeTencentResponse on hostile bodies', () => {
+  it('reads an error whose fields are not strings without throwing', () => {
+    const result = decode(200, '{"Response": {"Error": {"Code": {"toString": 1}, "Message": 5}, "RequestId": "ed93f3cb-f35e-473f-b9f3-0d451b8b79c6"}}');
+    expect(result.error).toEqual({ code: '{"toString":1}', message: '5' });
+  });
+});

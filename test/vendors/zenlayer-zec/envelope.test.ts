@@ -111,3 +111,13 @@ describe('Zenlayer envelope never throws', () => {
     fc.assert(fc.property(statusArb, bodyArb, contentTypeArb, (status, body, ct) => check(status, Buffer.from(JSON.stringify(body)), ct)));
   });
 });
+
+describe('decodeZenlayerResponse on a hostile error body', () => {
+  it('reads non-string code and message without throwing', async () => {
+    const { decodeZenlayerResponse } = await import('../../../src/vendors/zenlayer-zec/envelope.ts');
+    const body = Buffer.from('{"requestId":"T67723B59-F4D1-42EA-BDC1-5E67167FD8CC","code":{"toString":1},"message":7}');
+    const transcript = { request: { method: 'POST', url: 'http://x/', headers: {}, body: '' }, response: { status: 400, headers: {}, body: '' } };
+    const result = decodeZenlayerResponse('CreateSnapshot', { status: 400, headers: { 'content-type': 'application/json' }, body, durationMs: 1 }, transcript, /^T[0-9A-F-]+$/);
+    expect(result.error).toEqual({ code: '{"toString":1}', message: '7' });
+  });
+});
