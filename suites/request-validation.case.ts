@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { invalidCases, minimalValidRequest } from '../src/conformance/invalid-cases.ts';
+import { carriesStringsOnly, invalidCases, minimalValidRequest } from '../src/conformance/invalid-cases.ts';
 import { describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget, specOf } from '../src/conformance/session.ts';
 import { adapterFor } from '../src/vendors/registry.ts';
@@ -13,7 +13,9 @@ describeEachTarget((target, session) => {
   for (const action of spec.actions) {
     const valid = (target.fixtures && adapter?.validRequest(action.action, target.fixtures))
       ?? minimalValidRequest(action.resolvedRequestSchema, action.validateRequest);
-    const cases = valid ? invalidCases(action.resolvedRequestSchema, valid as never, action.validateRequest) : [];
+    const cases = valid
+      ? invalidCases(action.resolvedRequestSchema, valid as never, action.validateRequest, { stringsOnly: carriesStringsOnly(action.contentType) })
+      : [];
     total += cases.length;
     if (cases.length === 0) continue;
     describe(action.action, () => {

@@ -49,12 +49,28 @@ function wrongType(schema: JsonSchema): Json {
   return 'not-a-number';
 }
 
+/** Options of {@link invalidCases}. */
+export interface InvalidCaseOptions {
+  /**
+   * True when the wire carries every value as a string (a query or form: Alibaba RPC): a wrong type for a
+   * string parameter cannot be sent (12345 arrives as the valid string "12345"), so no such case is made.
+   * @defaultValue false
+   */
+  stringsOnly?: boolean;
+}
+
+/** True for a request content type whose values all travel as strings. */
+export function carriesStringsOnly(contentType: string): boolean {
+  return /^application\/x-www-form-urlencoded\b/i.test(contentType);
+}
+
 /** Candidate values that may break `keyword` of a schema, given a valid value of it. */
-function candidates(keyword: string, schema: JsonSchema, valid: Json): Array<{ value: Json; description: string; boundary: boolean }> {
+function candidates(keyword: string, schema: JsonSchema, valid: Json, options: InvalidCaseOptions): Array<{ value: Json; description: string; boundary: boolean }> {
   const text = typeof valid === 'string' ? valid : 'a';
   const fill = (length: number) => (text.repeat(Math.ceil(length / Math.max(1, text.length)) + 1) || 'a').slice(0, length);
   switch (keyword) {
     case 'type':
+      if (options.stringsOnly && ([] as unknown[]).concat(schema['type'] ?? []).includes('string')) return [];
       return [{ value: wrongType(schema), description: 'a value of the wrong type', boundary: false }];
     case 'minLength': {
       const min = schema['minLength'] as number;
@@ -111,7 +127,7 @@ function candidates(keyword: string, schema: JsonSchema, valid: Json): Array<{ v
  * spec's own validator: it is kept only when the keyword it targets is the only one that fails, so a case
  * never blames the wrong rule. Boundary values (one past each limit) come first.
  */
-export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: Json }, validate: ValidateFunction): InvalidCase[] {
+export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: Json }, validate: ValidateFunction, options: InvalidCaseOptions = {}): InvalidCase[] {
   const cases: InvalidCase[] = [];
   const onlyFails = (request: { [key: string]: Json }, keyword: string, path: string): boolean => {
     if (validate(request)) return false;
@@ -161,7 +177,7 @@ export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: 
   const visitValue = (schema: JsonSchema, value: Json, at: Array<string | number>, base: Base): void => {
     for (const keyword of BREAKABLE_KEYWORDS) {
       if (keyword === 'required' || keyword === 'additionalProperties' || !(keyword in schema)) continue;
-      for (const candidate of candidates(keyword, schema, value)) {
+      for (const candidate of candidates(keyword, schema, value, options)) {
         if (add(at, keyword, setAt(base, at, candidate.value), `${at.join('.')} = ${candidate.description}`, candidate.boundary)) break;
       }
     }

@@ -30,6 +30,11 @@ export interface CreateSnapshotInput {
   /** Retention deadline, epoch ms. */
   deadline?: number;
   tags?: Tag[];
+  /**
+   * An idempotency token (Alibaba `ClientToken`) with a fingerprint of the other parameters: the same pair
+   * again returns the first result; the same token with another fingerprint is refused.
+   */
+  idempotency?: { token: string; fingerprint: string };
 }
 
 /** How new ids are made; each vendor front end supplies its own shapes. */
@@ -61,6 +66,7 @@ export class SnapshotBackend {
   private rules: DomainRules;
   private readonly ids: IdFactory;
   private readonly regions = new Map<string, RegionState>();
+  private readonly tokens = new Map<string, { fingerprint: string; snapshotId: string }>();
 
   constructor(options: BackendOptions) {
     this.rules = options.rules;
@@ -77,6 +83,7 @@ export class SnapshotBackend {
   /** Forgets every account's state. */
   reset(): void {
     this.regions.clear();
+    this.tokens.clear();
   }
 
   private region(scope: Scope): RegionState {
@@ -182,10 +189,28 @@ export class SnapshotBackend {
   /** Creates a snapshot of one disk. @throws {@link DomainError} naming the contract rule it breaks. */
   createSnapshot(scope: Scope, input: CreateSnapshotInput): SnapshotView {
     const state = this.region(scope);
+    const tokenKey = input.idempotency && `${scope.account}\u0000${scope.region}\u0000${input.idempotency.token}`;
+    const earlier = tokenKey ? this.tokens.get(tokenKey) : undefined;
+    if (earlier) {
+      if (earlier.fingerprint !== input.idempotency!.fingerprint) {
+        throw new DomainError('idempotency', `the token ${input.idempotency!.token} was used with other parameters`);
+      }
+      const first = state.snapshots.get(earlier.snapshotId);
+      // The first result again, even if that snapshot is gone since.
+      if (first) return this.view(first, this.clock.now());
+      return { ...this.newSnapshot(this.admitted(state, input.diskId), input), id: earlier.snapshotId, state: 'completed', progress: 100 };
+    }
     const disk = this.admit(state, input.diskId, input.deadline);
     const snapshot = this.newSnapshot(disk, input);
     state.snapshots.set(snapshot.id, snapshot);
+    if (tokenKey) this.tokens.set(tokenKey, { fingerprint: input.idempotency!.fingerprint, snapshotId: snapshot.id });
     return this.view(snapshot, this.clock.now());
+  }
+
+  private admitted(state: RegionState, diskId: string): Disk {
+    const disk = state.disks.get(diskId);
+    if (!disk) throw new DomainError('disk-must-exist', `disk ${diskId} does not exist`);
+    return disk;
   }
 
   /**
@@ -242,14 +267,17 @@ export class SnapshotBackend {
     }
   }
 
-  /** Deletes snapshots, all or none. @throws {@link DomainError} when one is unknown or still being created. */
-  deleteSnapshots(scope: Scope, ids: string[]): void {
+  /**
+   * Deletes snapshots, all or none. @throws {@link DomainError} when one is unknown, or still being created
+   * unless `cancelCreating` (Alibaba: deleting a snapshot in creation cancels the creation).
+   */
+  deleteSnapshots(scope: Scope, ids: string[], options: { cancelCreating?: boolean } = {}): void {
     const state = this.region(scope);
     const now = this.clock.now();
     for (const id of ids) {
       const snapshot = state.snapshots.get(id);
       if (!snapshot) throw new DomainError('snapshot-not-found', `snapshot ${id} does not exist`);
-      if (now < snapshot.completesAt) throw new DomainError('snapshot-busy', `snapshot ${id} is still being created`);
+      if (now < snapshot.completesAt && !options.cancelCreating) throw new DomainError('snapshot-busy', `snapshot ${id} is still being created`);
     }
     for (const id of ids) state.snapshots.delete(id);
   }

@@ -116,7 +116,8 @@ export abstract class EmulatorFrontEnd {
 
   /** The vendor error for a domain refusal: the spec's contract, or the front end's table for companions. */
   private refusal(rule: DomainRefusal): VendorError {
-    const fromContract = (this.spec.contract as Record<string, { error?: VendorError } | undefined>)[rule]?.error;
+    const body = (this.spec.contract as Record<string, { error?: VendorError; mismatchError?: VendorError } | undefined>)[rule];
+    const fromContract = body?.error ?? body?.mismatchError;
     return fromContract ?? this.options.refusals[rule] ?? { code: 'InternalError', status: 500 };
   }
 }

@@ -1,5 +1,6 @@
 import type { VendorId } from '../spec/spec-types.ts';
 import type { VendorAdapter } from './vendor-adapter.ts';
+import { alibabaEcs } from './alibaba-ecs/adapter.ts';
 import { tencentCbs } from './tencent-cbs/adapter.ts';
 import { zenlayerZec } from './zenlayer-zec/adapter.ts';
 
@@ -9,6 +10,7 @@ import { zenlayerZec } from './zenlayer-zec/adapter.ts';
  */
 const ADAPTERS: Partial<Record<VendorId, VendorAdapter>> = {
   'tencent-cbs': tencentCbs,
+  'alibaba-ecs': alibabaEcs,
   'zenlayer-zec': zenlayerZec,
 };
 

@@ -70,6 +70,6 @@ export interface VendorAdapter {
       /** Whether the create request takes tags. */
       tags: boolean;
     };
-    describeSnapshot?: { params(id: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
+    describeSnapshot?: { params(id: string, region: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
   } & Partial<Record<CanonicalOperation, unknown>>;
 }

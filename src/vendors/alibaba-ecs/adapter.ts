@@ -1,0 +1,89 @@
+import { listen } from '../../emulator/http-server.ts';
+import type { NeutralSnapshot, VendorAdapter } from '../vendor-adapter.ts';
+import { AlibabaClient } from './client.ts';
+import { AlibabaEmulator } from './emulator.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Alibaba Cloud ECS (API 2014-05-26): client (ACS3 by default, as the official SDK), canonical mapping, emulator. */
+export const alibabaEcs: VendorAdapter = {
+  vendor: 'alibaba-ecs',
+  specFile: 'specs/alibaba-ecs.yaml',
+
+  createClient(target, spec, transport) {
+    const client = new AlibabaClient({
+      endpoint: target.endpoint, regionId: target.region, spec, transport,
+      credentials: { accessKeyId: target.credentials.id, accessKeySecret: target.credentials.secret, securityToken: target.credentials.token },
+    });
+    return { call: (action, params) => client.call(action, params) };
+  },
+
+  emulator: {
+    async start(spec, principal, deviations) {
+      return listen(new AlibabaEmulator({ spec, deviations, principals: [principal] }).handle);
+    },
+
+    fixtures() {
+      const zone = 'cn-hangzhou-i';
+      return {
+        seed: {
+          instances: [{ id: 'i-bp1fixture0000000001', zone }, { id: 'i-bp1fixture0000000002', zone }],
+          disks: [
+            { id: 'd-bp1fixture0000000001', instanceId: 'i-bp1fixture0000000001', zone },
+            { id: 'd-bp1fixture0000000002', instanceId: 'i-bp1fixture0000000001', zone },
+            { id: 'd-bp1fixture0000000003', instanceId: 'i-bp1fixture0000000001', zone, usage: 'system' },
+            { id: 'd-bp1fixture0000000004', instanceId: 'i-bp1fixture0000000002', zone },
+            { id: 'd-bp1fixture0000000005', zone },
+            { id: 'd-bp1fixture0000000006', zone, instanceId: 'i-bp1fixture0000000002', snapshotAbility: false },
+          ],
+        },
+        roles: {
+          sameInstanceDisks: ['d-bp1fixture0000000001', 'd-bp1fixture0000000002'],
+          systemDisk: 'd-bp1fixture0000000003',
+          otherInstanceDisk: 'd-bp1fixture0000000004',
+          unattachedDisk: 'd-bp1fixture0000000005',
+          noSnapshotAbilityDisk: 'd-bp1fixture0000000006',
+        },
+      };
+    },
+
+    diskId(seed) {
+      return `d-bp1${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(17, '0').slice(-17)}`;
+    },
+  },
+
+  validRequest(action, fixtures) {
+    const [disk] = fixtures.sameInstanceDisks;
+    switch (action) {
+      case 'CreateSnapshot': return { DiskId: disk };
+      case 'DescribeSnapshots': return { RegionId: 'cn-hangzhou' };
+      case 'DescribeDisks': return { RegionId: 'cn-hangzhou' };
+      case 'DeleteSnapshot': return { SnapshotId: 's-bp1nosuchsnapshot00' };
+      default: return undefined;
+    }
+  },
+
+  canonical: {
+    createSnapshot: {
+      // Retention is a whole number of days here (RetentionDays, reference §A3.1), rounded up from a deadline.
+      params: (input) => ({
+        DiskId: input.diskId,
+        SnapshotName: input.name,
+        RetentionDays: input.deadline === undefined ? undefined : Math.max(1, Math.ceil((input.deadline.getTime() - Date.now()) / DAY_MS)),
+        Tag: input.tags?.map((t) => ({ Key: t.key, Value: t.value })),
+      }),
+      snapshotId: (result) => (typeof result.data?.['SnapshotId'] === 'string' ? result.data['SnapshotId'] : undefined),
+      nameParameter: 'SnapshotName',
+      tags: true,
+    },
+    describeSnapshot: {
+      params: (id, region) => ({ RegionId: region, SnapshotIds: JSON.stringify([id]) }),
+      snapshot: (result): NeutralSnapshot | undefined => {
+        const item = ((result.data?.['Snapshots'] as { Snapshot?: Array<Record<string, unknown>> } | undefined)?.Snapshot)?.[0];
+        if (!item) return undefined;
+        const tags = ((item['Tags'] as { Tag?: Array<{ TagKey: string; TagValue: string }> } | undefined)?.Tag ?? []).map((t) => ({ key: t.TagKey, value: t.TagValue }));
+        return { id: String(item['SnapshotId']), name: String(item['SnapshotName'] ?? ''), diskId: String(item['SourceDiskId']), state: String(item['Status']), tags };
+      },
+    },
+  },
+};
