@@ -23,6 +23,14 @@ export class VendorFault extends Error {
   }
 }
 
+/** What a vendor's emulator is started with. */
+export interface VendorEmulatorOptions {
+  spec: VendorSpec;
+  principals: EmulatorPrincipal[];
+  /** Deliberate deviations from the documents. @defaultValue none */
+  deviations?: Deviations;
+}
+
 /** What every vendor front end is built from. */
 export interface FrontEndOptions {
   spec: VendorSpec;

@@ -87,7 +87,7 @@ describe('the transport policy', () => {
     const direct = client(emulator.url);
     const name = `reconcile-${randomUUID()}`;
     proxy.arm();
-    const result = await client(proxy.url).call('CreateSnapshot', { DiskId: 'disk-samei001', SnapshotName: name });
+    const result = await client(proxy.url).call('CreateSnapshot', { DiskId: 'disk-fixture1', SnapshotName: name });
     expect(result.reconciled).toBe(true);
     expect(result.ok).toBe(true);
     const described = await direct.call('DescribeSnapshots', { Filters: [{ Name: 'snapshot-name', Values: [name] }] });
@@ -100,7 +100,7 @@ describe('the transport policy', () => {
     proxy.arm();
     const before = proxy.forwarded();
     // Without a name, the adapter cannot find the snapshot again: the outcome is unknown, not guessed.
-    await expect(client(proxy.url).call('CreateSnapshot', { DiskId: 'disk-samei002' })).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(client(proxy.url).call('CreateSnapshot', { DiskId: 'disk-fixture2' })).rejects.toBeInstanceOf(OutcomeUnknownError);
     expect(proxy.forwarded() - before).toBe(1);
   });
 

@@ -1,4 +1,5 @@
 import { listen } from '../../emulator/http-server.ts';
+import { standardFixtures } from '../standard-fixtures.ts';
 import type { NeutralSnapshot, VendorAdapter } from '../vendor-adapter.ts';
 import { AlibabaClient } from './client.ts';
 import { AlibabaEmulator } from './emulator.ts';
@@ -23,29 +24,7 @@ export const alibabaEcs: VendorAdapter = {
       return listen(new AlibabaEmulator({ spec, deviations, principals: [principal] }).handle);
     },
 
-    fixtures() {
-      const zone = 'cn-hangzhou-i';
-      return {
-        seed: {
-          instances: [{ id: 'i-bp1fixture0000000001', zone }, { id: 'i-bp1fixture0000000002', zone }],
-          disks: [
-            { id: 'd-bp1fixture0000000001', instanceId: 'i-bp1fixture0000000001', zone },
-            { id: 'd-bp1fixture0000000002', instanceId: 'i-bp1fixture0000000001', zone },
-            { id: 'd-bp1fixture0000000003', instanceId: 'i-bp1fixture0000000001', zone, usage: 'system' },
-            { id: 'd-bp1fixture0000000004', instanceId: 'i-bp1fixture0000000002', zone },
-            { id: 'd-bp1fixture0000000005', zone },
-            { id: 'd-bp1fixture0000000006', zone, instanceId: 'i-bp1fixture0000000002', snapshotAbility: false },
-          ],
-        },
-        roles: {
-          sameInstanceDisks: ['d-bp1fixture0000000001', 'd-bp1fixture0000000002'],
-          systemDisk: 'd-bp1fixture0000000003',
-          otherInstanceDisk: 'd-bp1fixture0000000004',
-          unattachedDisk: 'd-bp1fixture0000000005',
-          noSnapshotAbilityDisk: 'd-bp1fixture0000000006',
-        },
-      };
-    },
+    fixtures: () => standardFixtures('cn-hangzhou-i', (n) => `i-bp1fixture000000000${n}`, (n) => `d-bp1fixture000000000${n}`),
 
     diskId(seed) {
       return `d-bp1${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(17, '0').slice(-17)}`;

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope, SnapshotView } from '../../emulator/backend.ts';
-import type { Deviations } from '../../emulator/deviations.ts';
-import { EmulatorFrontEnd, VendorFault, type EmulatorPrincipal } from '../../emulator/front-end.ts';
+import { EmulatorFrontEnd, VendorFault, type VendorEmulatorOptions } from '../../emulator/front-end.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from '../../emulator/http-server.ts';
 import { randomId } from '../../emulator/ids.ts';
 import type { Disk, Tag } from '../../emulator/model.ts';
-import type { VendorSpec } from '../../spec/vendor-spec.ts';
 import type { ParamValue } from '../../transport/flatten.ts';
 import { DEFAULT_SKEW_SECONDS } from './auth-errors.ts';
 import { decodeParams } from './codec.ts';
 import { MemoryNonceStore } from './nonce-store.ts';
 import { verifyAlibabaRequest } from './verify-request.ts';
 import { toXml } from './xml-writer.ts';
-
-/** Options of the Alibaba ECS emulator front end. */
-export interface AlibabaEmulatorOptions {
-  spec: VendorSpec;
-  principals: EmulatorPrincipal[];
-  /** Deliberate deviations from the documents. @defaultValue none */
-  deviations?: Deviations;
-}
 
 type Params = { [key: string]: ParamValue };
 
@@ -75,7 +65,7 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
   // Set at the start of each (synchronous) request: how its answer, error or not, is written.
   private xml = false;
 
-  constructor(options: AlibabaEmulatorOptions) {
+  constructor(options: VendorEmulatorOptions) {
     super({
       ...options,
       renderDiskState: (disk) => DISK_STATUS[disk.state],

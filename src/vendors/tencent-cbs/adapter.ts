@@ -1,4 +1,5 @@
 import { listen } from '../../emulator/http-server.ts';
+import { standardFixtures } from '../standard-fixtures.ts';
 import type { VendorAdapter, NeutralSnapshot } from '../vendor-adapter.ts';
 import { TencentClient } from './client.ts';
 import { TencentEmulator } from './emulator.ts';
@@ -24,29 +25,8 @@ export const tencentCbs: VendorAdapter = {
       return listen(emulator.handle);
     },
 
-    fixtures(region) {
-      const zone = `${region}-3`;
-      return {
-        seed: {
-          instances: [{ id: 'ins-fixture1', zone }, { id: 'ins-fixture2', zone }],
-          disks: [
-            { id: 'disk-samei001', instanceId: 'ins-fixture1', zone },
-            { id: 'disk-samei002', instanceId: 'ins-fixture1', zone },
-            { id: 'disk-sysdisk1', instanceId: 'ins-fixture1', zone, usage: 'system' },
-            { id: 'disk-otheri01', instanceId: 'ins-fixture2', zone },
-            { id: 'disk-unattach', zone },
-            { id: 'disk-noability', zone, instanceId: 'ins-fixture2', snapshotAbility: false },
-          ],
-        },
-        roles: {
-          sameInstanceDisks: ['disk-samei001', 'disk-samei002'],
-          systemDisk: 'disk-sysdisk1',
-          otherInstanceDisk: 'disk-otheri01',
-          unattachedDisk: 'disk-unattach',
-          noSnapshotAbilityDisk: 'disk-noability',
-        },
-      };
-    },
+    // Tencent ids: a prefix and 8 characters of [0-9a-z] (reference §3.6).
+    fixtures: (region) => standardFixtures(`${region}-3`, (n) => `ins-fixture${n}`, (n) => `disk-fixture${n}`),
 
     diskId(seed) {
       return `disk-${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(8, '0').slice(-8)}`;

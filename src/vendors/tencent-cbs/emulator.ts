@@ -1,22 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope, SnapshotView } from '../../emulator/backend.ts';
-import type { Deviations } from '../../emulator/deviations.ts';
-import { EmulatorFrontEnd, VendorFault, type EmulatorPrincipal } from '../../emulator/front-end.ts';
+import { EmulatorFrontEnd, VendorFault, type VendorEmulatorOptions } from '../../emulator/front-end.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from '../../emulator/http-server.ts';
 import { randomId } from '../../emulator/ids.ts';
 import type { Disk, Tag } from '../../emulator/model.ts';
-import type { VendorSpec } from '../../spec/vendor-spec.ts';
 import { coerceToSchema, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
 import { verifyTc3 } from './tc3.verifier.ts';
 import { verifyV1 } from './v1.verifier.ts';
-
-/** Options of the Tencent CBS emulator front end. */
-export interface TencentEmulatorOptions {
-  spec: VendorSpec;
-  principals: EmulatorPrincipal[];
-  /** Deliberate deviations from the documents. @defaultValue none */
-  deviations?: Deviations;
-}
 
 type Params = { [key: string]: ParamValue };
 
@@ -78,7 +68,7 @@ function renderSnapshot(s: SnapshotView): Record<string, unknown> {
  * vendor-neutral backend and answers in Tencent's envelope — HTTP 200 always, errors in `Response.Error`.
  */
 export class TencentEmulator extends EmulatorFrontEnd {
-  constructor(options: TencentEmulatorOptions) {
+  constructor(options: VendorEmulatorOptions) {
     super({
       ...options,
       renderDiskState: (disk) => DISK_STATE[disk.state],

@@ -1,4 +1,5 @@
 import { listen } from '../../emulator/http-server.ts';
+import { standardFixtures } from '../standard-fixtures.ts';
 import type { NeutralSnapshot, VendorAdapter } from '../vendor-adapter.ts';
 import { ZenlayerClient } from './client.ts';
 import { ZenlayerEmulator } from './emulator.ts';
@@ -27,29 +28,8 @@ export const zenlayerZec: VendorAdapter = {
     },
 
     // ZEC ids are numeric strings in the docs' examples (disk "862857204414550690", reference §B3).
-    fixtures() {
-      const zone = 'asia-east-1a';
-      return {
-        seed: {
-          instances: [{ id: '1660545330971680001', zone }, { id: '1660545330971680002', zone }],
-          disks: [
-            { id: '862857204414550001', instanceId: '1660545330971680001', zone },
-            { id: '862857204414550002', instanceId: '1660545330971680001', zone },
-            { id: '862857204414550003', instanceId: '1660545330971680001', zone, usage: 'system' },
-            { id: '862857204414550004', instanceId: '1660545330971680002', zone },
-            { id: '862857204414550005', zone },
-            { id: '862857204414550006', zone, instanceId: '1660545330971680002', snapshotAbility: false },
-          ],
-        },
-        roles: {
-          sameInstanceDisks: ['862857204414550001', '862857204414550002'],
-          systemDisk: '862857204414550003',
-          otherInstanceDisk: '862857204414550004',
-          unattachedDisk: '862857204414550005',
-          noSnapshotAbilityDisk: '862857204414550006',
-        },
-      };
-    },
+    // ZEC ids are numeric strings in the docs' examples (disk "862857204414550690", reference §B3).
+    fixtures: () => standardFixtures('asia-east-1a', (n) => `166054533097168000${n}`, (n) => `86285720441455000${n}`),
 
     diskId(seed) {
       return `8628572044${seed.replace(/\D/g, '').padStart(8, '0').slice(-8)}`;

@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope, SnapshotView } from '../../emulator/backend.ts';
-import type { Deviations } from '../../emulator/deviations.ts';
-import { EmulatorFrontEnd, VendorFault, type EmulatorPrincipal } from '../../emulator/front-end.ts';
+import { EmulatorFrontEnd, VendorFault, type VendorEmulatorOptions } from '../../emulator/front-end.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from '../../emulator/http-server.ts';
 import type { Disk } from '../../emulator/model.ts';
-import type { VendorSpec } from '../../spec/vendor-spec.ts';
 import type { ParamValue } from '../../transport/flatten.ts';
 import { verifyZc2, zc2AuthErrorsFromSpec, type Zc2AuthErrors } from './zc2.verifier.ts';
-
-/** Options of the Zenlayer ZEC emulator front end. */
-export interface ZenlayerEmulatorOptions {
-  spec: VendorSpec;
-  principals: EmulatorPrincipal[];
-  /** Deliberate deviations from the documents. @defaultValue none */
-  deviations?: Deviations;
-}
 
 type Params = { [key: string]: ParamValue };
 
@@ -58,7 +48,7 @@ function renderSnapshot(s: SnapshotView): Record<string, unknown> {
 export class ZenlayerEmulator extends EmulatorFrontEnd {
   private readonly authErrors: Zc2AuthErrors;
 
-  constructor(options: ZenlayerEmulatorOptions) {
+  constructor(options: VendorEmulatorOptions) {
     super({
       ...options,
       renderDiskState: (disk) => DISK_STATUS[disk.state],

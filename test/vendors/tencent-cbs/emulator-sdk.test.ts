@@ -38,11 +38,11 @@ describe('tencentcloud-sdk-nodejs against the Tencent emulator', () => {
     it(`creates and describes a snapshot with ${signMethod} over ${reqMethod}`, async () => {
       const client = sdk(signMethod, reqMethod);
       const name = `sdk-${signMethod}-${reqMethod}`;
-      const created = await client.CreateSnapshot({ DiskId: 'disk-samei002', SnapshotName: name, Tags: [{ Key: 'k', Value: '未命名' }] });
+      const created = await client.CreateSnapshot({ DiskId: 'disk-fixture2', SnapshotName: name, Tags: [{ Key: 'k', Value: '未命名' }] });
       expect(created.SnapshotId).toMatch(/^snap-[0-9a-z]{8}$/);
       const described = await client.DescribeSnapshots({ SnapshotIds: [created.SnapshotId!] });
       expect(described.TotalCount).toBe(1);
-      expect(described.SnapshotSet?.[0]).toMatchObject({ SnapshotName: name, DiskId: 'disk-samei002', Tags: [{ Key: 'k', Value: '未命名' }] });
+      expect(described.SnapshotSet?.[0]).toMatchObject({ SnapshotName: name, DiskId: 'disk-fixture2', Tags: [{ Key: 'k', Value: '未命名' }] });
     });
   }
 
