@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { VendorId } from '../spec/spec-types.ts';
-import { CREDENTIAL_ENV, credentialsFromEnv, type Credentials } from './credentials.ts';
+import { credentialsFromEnv, type Credentials } from './credentials.ts';
 import type { Fixtures } from './target.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
@@ -77,8 +77,7 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     } else if (endpoint !== 'emulator') {
       const fromEnv = credentialsFromEnv(vendor as VendorId, env);
       if (!fromEnv.credentials) {
-        const names = CREDENTIAL_ENV[vendor as VendorId];
-        bad(`${at}.credentials`, `no credentials for a real endpoint: set ${fromEnv.missing.join(' and ')} (or ${names.id}/${names.secret} via credentials.idFromEnv/secretFromEnv)`);
+        bad(`${at}.credentials`, `no credentials for a real endpoint: set ${fromEnv.missing.join(' and ')}, or name other variables with credentials.idFromEnv and secretFromEnv`);
       }
       entry.credentials = fromEnv.credentials;
     }

@@ -124,6 +124,20 @@ describe('snapconform input errors', () => {
     expect(stderr).toContain('targets[0].credentials.idFromEnv: environment variable SNAPCONFORM_TEST_UNSET_ID is not set');
   });
 
+  it("names the vendor's credential variables when a real endpoint has none", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snapconform-target-'));
+    const file = join(dir, 'zec.yaml');
+    writeFileSync(file, 'targets:\n  - { name: zec, vendor: zenlayer-zec, endpoint: "https://console.zenlayer.com", region: asia-east-1 }\n');
+    const env = { ...process.env };
+    delete env['ZENLAYERCLOUD_ACCESS_KEY_ID'];
+    delete env['ZENLAYERCLOUD_ACCESS_KEY_PASSWORD'];
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BIN, 'run', '--target', file], { env }, (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`snapconform: ${file}: targets[0].credentials: no credentials for a real endpoint: set ZENLAYERCLOUD_ACCESS_KEY_ID and ZENLAYERCLOUD_ACCESS_KEY_PASSWORD, or name other variables with credentials.idFromEnv and secretFromEnv`);
+  });
+
   it('refuses unknown options and deviations with exit 2, and answers --help and --version', async () => {
     expect((await snapconform('run', '--bogus')).code).toBe(2);
     const deviation = await snapconform('run', '--emulator-deviation', 'nope');
