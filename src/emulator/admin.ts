@@ -1,5 +1,6 @@
 import type { SnapshotBackend, SeedInput } from './backend.ts';
 import { Deviations } from './deviations.ts';
+import { parseFaultRules, type FaultPlan } from './faults.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from './http-server.ts';
 
 /** The path prefix of the admin API on every emulator. */
@@ -15,6 +16,10 @@ export interface AdminHooks {
   defaultAccount: string;
   /** For a service without regions in its API (Zenlayer ZEC), the one scope every seed goes to. */
   fixedRegion?: string;
+  faults: FaultPlan;
+  /** Whether documented rate limits are enforced. */
+  limits(): boolean;
+  setLimits(on: boolean): void;
 }
 
 function parse(request: ArrivedHttpRequest): Record<string, unknown> {
@@ -31,8 +36,9 @@ function parse(request: ArrivedHttpRequest): Record<string, unknown> {
  * - `POST /_snapconform/reset`
  * - `POST /_snapconform/seed` `{account?, region, instances?, disks?}`
  * - `POST /_snapconform/clock` `{freeze?: true | ISO time, advanceMs?, real?: true}`
- * - `POST /_snapconform/config` `{creationMs?, deviations?: string[]}`
+ * - `POST /_snapconform/config` `{creationMs?, deviations?: string[], limits?: boolean}`
  * - `GET  /_snapconform/config`
+ * - `POST /_snapconform/faults` `{faults: [{kind, action?, probability?, count?, latencyMs?}]}` (`[]` clears)
  */
 export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): HttpAnswer {
   const route = `${request.method} ${request.path.slice(ADMIN_PREFIX.length)}`;
@@ -43,13 +49,16 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
     return json(400, { error: `admin: ${(error as Error).message}` });
   }
   const { backend } = hooks;
-  const config = () => ({ creationMs: backend.creationMs, deviations: hooks.deviations().list(), clock: backend.clock.describe() });
+  const config = () => ({
+    creationMs: backend.creationMs, deviations: hooks.deviations().list(), limits: hooks.limits(), faults: hooks.faults.list(), clock: backend.clock.describe(),
+  });
   switch (route) {
     case 'POST reset':
       backend.reset();
       backend.clock.useRealTime();
       backend.creationMs = 0;
       hooks.setDeviations(new Deviations());
+      hooks.faults.set([]);
       return json(200, config());
     case 'POST seed': {
       const region = hooks.fixedRegion ?? body['region'];
@@ -65,8 +74,15 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
       if (typeof body['advanceMs'] === 'number') backend.clock.advance(body['advanceMs']);
       return json(200, backend.clock.describe());
     }
+    case 'POST faults': {
+      const rules = parseFaultRules(body['faults']);
+      if (typeof rules === 'string') return json(400, { error: `admin: ${rules}` });
+      hooks.faults.set(rules);
+      return json(200, config());
+    }
     case 'POST config':
       if (typeof body['creationMs'] === 'number') backend.creationMs = body['creationMs'];
+      if (typeof body['limits'] === 'boolean') hooks.setLimits(body['limits']);
       if (Array.isArray(body['deviations'])) {
         try {
           hooks.setDeviations(new Deviations(body['deviations'] as string[]));

@@ -3,6 +3,7 @@ import type { VendorError } from '../spec/spec-types.ts';
 import { handleAdmin, ADMIN_PREFIX } from './admin.ts';
 import { SnapshotBackend, type IdFactory } from './backend.ts';
 import { Deviations } from './deviations.ts';
+import { FaultPlan, RateGate } from './faults.ts';
 import { DomainError, type DomainRefusal } from './domain-error.ts';
 import type { ArrivedHttpRequest, HttpAnswer } from './http-server.ts';
 import type { Disk } from './model.ts';
@@ -57,6 +58,9 @@ export abstract class EmulatorFrontEnd {
   protected readonly principals: Map<string, EmulatorPrincipal>;
   protected deviations: Deviations;
   private readonly options: FrontEndOptions;
+  private readonly faults = new FaultPlan();
+  private readonly gate = new RateGate();
+  private limits = true;
 
   constructor(options: FrontEndOptions) {
     this.options = options;
@@ -71,7 +75,7 @@ export abstract class EmulatorFrontEnd {
   }
 
   /** The HTTP handler; hand it to `listen`. */
-  readonly handle = (request: ArrivedHttpRequest): HttpAnswer => {
+  readonly handle = async (request: ArrivedHttpRequest): Promise<HttpAnswer> => {
     if (request.path.startsWith(ADMIN_PREFIX)) {
       return handleAdmin(request, {
         backend: this.backend,
@@ -82,9 +86,29 @@ export abstract class EmulatorFrontEnd {
         },
         defaultAccount: this.options.principals[0]?.account ?? 'default',
         fixedRegion: this.options.fixedRegion,
+        faults: this.faults,
+        limits: () => this.limits,
+        setLimits: (on) => {
+          this.limits = on;
+        },
       });
     }
     const requestId = this.newRequestId();
+    const action = this.peekAction(request);
+    const injected = this.faults.pick(action);
+    if (injected?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, injected.latencyMs ?? 1000));
+    else if (injected?.kind === 'drop') return { status: 0, headers: {}, body: '', drop: true };
+    else if (injected?.kind === 'malformed') return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"Response": {"RequestId": ' };
+    else if (injected?.kind === 'throttle') return this.fault(requestId, this.throttled(action, undefined));
+    else if (injected?.kind === 'error5xx') {
+      const internal = this.commonError(/^(InternalError|INTERNAL_SERVER_ERROR)$/) ?? { code: 'InternalError', status: 500 };
+      return { ...this.fault(requestId, new VendorFault(internal.code, 500, 'An internal error occurred (injected fault).')), status: 500 };
+    }
+    const limit = action && this.spec.hasAction(action) ? this.spec.action(action).rateLimit?.perSecond : undefined;
+    if (this.limits && limit !== undefined) {
+      const { count, over } = this.gate.admit(action!, limit, Date.now());
+      if (over) return this.fault(requestId, this.throttled(action, { count, limit }));
+    }
     try {
       return this.serve(request, requestId);
     } catch (error) {
@@ -96,6 +120,33 @@ export abstract class EmulatorFrontEnd {
       throw error;
     }
   };
+
+  /**
+   * The action a request names, read where the spec's x-protocol says it travels (a header such as
+   * `X-TC-Action`), else an `Action` parameter of the query or form (Tencent v1, Alibaba RPC V2).
+   */
+  protected peekAction(request: ArrivedHttpRequest): string | undefined {
+    const header = this.spec.protocol.action.header;
+    const fromHeader = header ? request.headers[header.toLowerCase()] : undefined;
+    if (fromHeader) return fromHeader;
+    const form = /^application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '') ? request.body.toString('utf8') : '';
+    return new URLSearchParams(request.query).get('Action') ?? new URLSearchParams(form).get('Action') ?? undefined;
+  }
+
+  /** A common error of the spec whose code matches. */
+  private commonError(code: RegExp): { code: string; status: number; message?: string } | undefined {
+    return this.spec.commonErrors.find((e) => code.test(e.code));
+  }
+
+  /** The vendor's throttling refusal (Tencent RequestLimitExceeded, Alibaba Throttling, Zenlayer REQUEST_LIMIT_EXCEEDED). */
+  private throttled(action: string | undefined, over: { count: number; limit: number } | undefined): VendorFault {
+    const error = this.commonError(/^(RequestLimitExceeded|Throttling|REQUEST_LIMIT_EXCEEDED)$/) ?? { code: 'RequestLimitExceeded', status: 429 };
+    // Tencent's wording, as observed (reference §2.2); other vendors' documented message where the spec has one.
+    const message = over
+      ? `Your current request times equals to \`${over.count}\` in a second, which exceeds the frequency limit \`${over.limit}\` for a second. Please reduce the frequency of calls.`
+      : error.message ?? `Requests for ${action ?? 'this action'} are being throttled (injected fault).`;
+    return new VendorFault(error.code, error.status, message);
+  }
 
   /** Answers one API request (not an admin one); throws {@link VendorFault} or DomainError to refuse. */
   protected abstract serve(request: ArrivedHttpRequest, requestId: string): HttpAnswer;

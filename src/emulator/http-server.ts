@@ -18,6 +18,8 @@ export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
+  /** Close the connection without answering (an injected fault: the client sees a dropped connection). */
+  drop?: boolean;
 }
 
 /** Handles one request; may be async. Exceptions become a 500 that names the emulator, not the vendor. */
@@ -62,7 +64,9 @@ function readBody(message: IncomingMessage, limit: number): Promise<Buffer | und
 /** Serves a handler over HTTP/1.1 with keep-alive. */
 export async function listen(handler: RequestHandler, options: ListenOptions = {}): Promise<RunningServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
-  const server: Server = createServer({ keepAliveTimeout: 60_000 }, async (message, response) => {
+  // 64 KiB of request line and headers (Node's default is 16 KiB): Tencent documents GET requests up to 32 KB,
+  // which the front end must see to refuse beyond (reference §1.1).
+  const server: Server = createServer({ keepAliveTimeout: 60_000, maxHeaderSize: 64 * 1024 }, async (message, response) => {
     try {
       const body = await readBody(message, maxBodyBytes);
       if (body === undefined) {
@@ -80,6 +84,10 @@ export async function listen(handler: RequestHandler, options: ListenOptions = {
         headers,
         body,
       });
+      if (answer.drop) {
+        message.socket.destroy();
+        return;
+      }
       response.writeHead(answer.status, answer.headers).end(answer.body);
     } catch (error) {
       if (!response.headersSent) {

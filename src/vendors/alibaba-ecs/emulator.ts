@@ -78,6 +78,11 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
     });
   }
 
+  // V3 carries the action in `x-acs-action`; V2 in the `Action` parameter (reference §A1.1, §A1.3).
+  protected override peekAction(request: ArrivedHttpRequest): string | undefined {
+    return request.headers['x-acs-action'] ?? super.peekAction(request);
+  }
+
   protected newRequestId(): string {
     return randomUUID().toUpperCase();
   }

@@ -97,6 +97,11 @@ export class TencentEmulator extends EmulatorFrontEnd {
   private answer(request: ArrivedHttpRequest): Record<string, unknown> {
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw fault('UnsupportedProtocol', 'Only GET and POST requests are supported.');
+    // "GET 请求只支持 32 KB 以内的请求包" (reference §1.1); the code is the common RequestSizeLimitExceeded.
+    const getLimit = this.spec.protocol.maxRequestBytes?.value;
+    if (method === 'GET' && getLimit !== undefined && Buffer.byteLength(request.query) > getLimit) {
+      throw fault('RequestSizeLimitExceeded', `The request size exceeds the limit of ${getLimit} bytes for GET; use POST.`);
+    }
     const call = this.arrive(request);
     const { action, version, region } = call;
     if (!action) throw fault('MissingParameter', 'The request is missing the required parameter `Action`.');
