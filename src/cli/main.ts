@@ -8,6 +8,7 @@ import { loadTargetFile, TargetFileError } from '../conformance/target-file.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { SpecError } from '../spec/spec-error.ts';
 import { SPEC_FILES } from '../vendors/registry.ts';
+import { emulate } from './emulate.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -20,6 +21,8 @@ const HELP = `snapconform ${VERSION} — conformance suite for cloud snapshot-cr
 Usage:
   snapconform run [options]        run the suite against the targets and write the report
   snapconform check-specs          validate specs/*.yaml (OpenAPI 3.1 + snapconform extensions)
+  snapconform emulate [options]    serve the emulators standalone until SIGINT/SIGTERM (for other
+                                   projects' CI); see snapconform emulate --help
   snapconform --version | --help
 
 run options:
@@ -119,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run': return run(rest);
     case 'check-specs': return checkSpecs();
+    case 'emulate': return emulate(rest, { root: ROOT, version: VERSION, fail });
     case '--version': case '-v':
       process.stdout.write(`${VERSION}\n`);
       return EXIT.conforms;

@@ -281,4 +281,49 @@ export class SnapshotBackend {
     }
     for (const id of ids) state.snapshots.delete(id);
   }
+
+  /**
+   * Everything the backend holds, as plain JSON-able data (Maps become arrays): every account's regions with
+   * their instances, disks, snapshots and groups, and the idempotency tokens. Snapshots whose retention
+   * deadline has passed are dropped first. The clock, the rules and `creationMs` are configuration, not
+   * state, and are left out. {@link importState} reads it back.
+   */
+  exportState(): {
+    regions: Array<{ account: string; region: string; instances: Instance[]; disks: Disk[]; snapshots: Snapshot[]; groups: SnapshotGroup[] }>;
+    tokens: Array<{ account: string; region: string; token: string; fingerprint: string; snapshotId: string }>;
+  } {
+    const regions = [...this.regions].map(([key, state]) => {
+      this.expireDeadlines(state);
+      const [account = '', region = ''] = key.split('\u0000');
+      return {
+        account, region,
+        instances: [...state.instances.values()],
+        disks: [...state.disks.values()],
+        snapshots: [...state.snapshots.values()],
+        groups: [...state.groups.values()],
+      };
+    });
+    const tokens = [...this.tokens].map(([key, value]) => {
+      const [account = '', region = '', ...token] = key.split('\u0000');
+      return { account, region, token: token.join('\u0000'), fingerprint: value.fingerprint, snapshotId: value.snapshotId };
+    });
+    return structuredClone({ regions, tokens });
+  }
+
+  /** Replaces all state with what {@link exportState} produced (ids, times and tokens as they were). */
+  importState(state: ReturnType<SnapshotBackend['exportState']>): void {
+    const copy = structuredClone(state);
+    this.reset();
+    for (const r of copy.regions) {
+      const region = emptyRegion();
+      for (const instance of r.instances) region.instances.set(instance.id, instance);
+      for (const disk of r.disks) region.disks.set(disk.id, disk);
+      for (const snapshot of r.snapshots) region.snapshots.set(snapshot.id, snapshot);
+      for (const group of r.groups) region.groups.set(group.id, group);
+      this.regions.set(`${r.account}\u0000${r.region}`, region);
+    }
+    for (const t of copy.tokens) {
+      this.tokens.set(`${t.account}\u0000${t.region}\u0000${t.token}`, { fingerprint: t.fingerprint, snapshotId: t.snapshotId });
+    }
+  }
 }
