@@ -13,7 +13,17 @@ import { SpecError } from '../spec/spec-error.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import type { VendorSpec } from '../spec/vendor-spec.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
-import { EMULATE_PROFILES } from './emulate-vendors.ts';
+import type { VendorEmulator } from '../vendors/vendor-adapter.ts';
+
+/** A vendor's emulator; every vendor `emulate` offers has one (the vendor list comes from the registry). */
+function emulatorOf(vendor: VendorId): VendorEmulator {
+  const emulator = adapterFor(vendor)?.emulator;
+  if (!emulator) throw new Error(`no emulator for ${vendor}`);
+  return emulator;
+}
+
+/** How `emulate` presents a vendor's emulator (region, default keys, snippet). */
+const standaloneOf = (vendor: VendorId) => emulatorOf(vendor).standalone;
 
 /** What `emulate` borrows from the CLI's entry point. */
 export interface EmulateContext {
@@ -58,7 +68,7 @@ second instance with one data disk, and an unattached data disk (the ids are pri
 
 Default credentials (a seed file's accounts: replace them):
 ${EMULATED_VENDORS.map((v) => {
-  const p = EMULATE_PROFILES[v];
+  const p = standaloneOf(v);
   return `  ${pad(v, 14)}${p.credentialNames.id} ${p.credentials.id}\n  ${pad('', 14)}${p.credentialNames.secret} ${p.credentials.secret}`;
 }).join('\n')}
 
@@ -118,7 +128,7 @@ function describeWorld(run: Running): Array<Record<string, unknown>> {
     .filter((r) => r.instances.length + r.disks.length + r.snapshots.length > 0)
     .map((r) => ({
       account: r.account,
-      ...(EMULATE_PROFILES[run.vendor].regionInRequests ? { region: r.region } : {}),
+      ...(standaloneOf(run.vendor).regionInRequests ? { region: r.region } : {}),
       instances: r.instances.map((i) => ({ id: i.id, state: i.state, zone: i.zone })),
       disks: r.disks.map((d) => ({
         id: d.id, instanceId: d.instanceId ?? null, usage: d.usage, state: d.state, snapshotAbility: d.snapshotAbility,
@@ -139,7 +149,7 @@ function snippetDisk(run: Running): string | undefined {
 }
 
 function vendorDocument(run: Running): Record<string, unknown> {
-  const profile = EMULATE_PROFILES[run.vendor];
+  const profile = standaloneOf(run.vendor);
   const host = `127.0.0.1:${run.server.port}`;
   const [first] = run.principals;
   const key = (p: EmulatorPrincipal) => ({ id: p.id, secret: p.secret, account: p.account });
@@ -161,7 +171,7 @@ function humanText(runs: Running[], context: { version: string; seed?: string; s
   const sources = [...new Set(runs.map((r) => r.source))].map((s) => (s === 'demo' ? 'the demo world' : s === 'seed' ? `seed ${context.seed!}` : `state ${context.state!}`));
   lines.push(`snapconform ${context.version} emulate — ${runs.length} emulator${runs.length === 1 ? '' : 's'} on 127.0.0.1; world: ${sources.join(' and ')}`);
   for (const run of runs) {
-    const profile = EMULATE_PROFILES[run.vendor];
+    const profile = standaloneOf(run.vendor);
     const doc = vendorDocument(run);
     lines.push('');
     lines.push(`${run.vendor}  ${run.server.url}${run.region ? `  region ${run.region}` : ''}`);
@@ -296,13 +306,13 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
   const runs: Running[] = [];
   let writer: StateFileWriter | undefined;
   for (const [index, vendor] of vendors.entries()) {
-    const profile = EMULATE_PROFILES[vendor];
+    const profile = standaloneOf(vendor);
     const spec = specOf(vendor);
     const fromSeed = seed?.vendors[vendor];
     const region = fromSeed?.region ?? profile.region;
     const principals: EmulatorPrincipal[] = fromSeed?.accounts?.map((a) => ({ id: a.id, secret: a.secret, account: a.name }))
       ?? [{ ...profile.credentials, account: DEMO_ACCOUNT }];
-    const frontEnd = profile.frontEnd({ spec, principals, deviations: new Deviations() });
+    const frontEnd = emulatorOf(vendor).create({ spec, principals, deviations: new Deviations() });
     const saved: BackendState | undefined = state?.vendors[vendor];
     let source: Running['source'];
     if (saved) {

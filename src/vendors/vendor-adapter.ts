@@ -1,6 +1,7 @@
 import type { Deviations } from '../emulator/deviations.ts';
 import type { SeedInput } from '../emulator/backend.ts';
-import type { RunningServer } from '../emulator/http-server.ts';
+import type { EmulatorFrontEnd, VendorEmulatorOptions } from '../emulator/front-end.ts';
+import { listen, type ListenOptions, type RunningServer } from '../emulator/http-server.ts';
 import type { Fixtures, TargetInfo } from '../conformance/target.ts';
 import type { CallResult } from '../transport/call-result.ts';
 import type { HttpTransport } from '../transport/http-transport.ts';
@@ -44,15 +45,8 @@ export interface VendorAdapter {
   /** The spec file, relative to the project root. */
   specFile: string;
   createClient(target: TargetInfo, spec: VendorSpec, transport: HttpTransport): VendorClient;
-  /** This vendor's embedded emulator, when snapconform has one. */
-  emulator?: {
-    /** Starts it on loopback, accepting `principal`. */
-    start(spec: VendorSpec, principal: { id: string; secret: string; account: string }, deviations: Deviations): Promise<RunningServer>;
-    /** The fixtures the suite seeds into it, and the roles they play. */
-    fixtures(region: string): { seed: SeedInput; roles: Fixtures };
-    /** A disk id in this vendor's shape, unique for `seed` (for disks the suite adds). */
-    diskId(seed: string): string;
-  };
+  /** This vendor's embedded emulator, when snapconform has one (build it with {@link defineEmulator}). */
+  emulator?: VendorEmulator;
   /** A request for `action` that the documents say is valid, with resource ids from the fixtures. */
   validRequest(action: string, fixtures: Fixtures): Params | undefined;
   /**
@@ -72,4 +66,50 @@ export interface VendorAdapter {
     };
     describeSnapshot?: { params(id: string, region: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
   } & Partial<Record<CanonicalOperation, unknown>>;
+}
+
+/** What a snippet for a standalone emulator needs to know. */
+export interface SnippetInput {
+  /** `127.0.0.1:<port>` */
+  host: string;
+  id: string;
+  secret: string;
+  region: string | undefined;
+  /** A disk CreateSnapshot accepts (an attached data disk), if the world has one. */
+  diskId: string | undefined;
+  spec: VendorSpec;
+}
+
+/** A vendor's emulator: how to build it, its fixtures, and how `snapconform emulate` presents it. */
+export interface VendorEmulator {
+  /** Builds the front end (not yet listening). */
+  create(options: VendorEmulatorOptions): EmulatorFrontEnd;
+  /** Builds it and listens on loopback, accepting `principal`. */
+  start(spec: VendorSpec, principal: { id: string; secret: string; account: string }, deviations: Deviations, listenOptions?: ListenOptions): Promise<RunningServer>;
+  /** The fixtures the suite seeds into it, and the roles they play. */
+  fixtures(region: string): { seed: SeedInput; roles: Fixtures };
+  /** A disk id in this vendor's shape, unique for `seed` (for disks the suite adds). */
+  diskId(seed: string): string;
+  /** How `snapconform emulate` serves it standalone. */
+  standalone: {
+    /** The region of the demo world and of a seed file that names none; undefined when the API names none. */
+    region: string | undefined;
+    /** Whether requests name the region (Tencent's X-TC-Region): then the world lives in that region only. */
+    regionInRequests: boolean;
+    /** The stable default key pair (documented in `snapconform emulate --help`). */
+    credentials: { id: string; secret: string };
+    /** What the vendor's SDKs call the key pair. */
+    credentialNames: { id: string; secret: string };
+    /** A ready-to-paste CreateSnapshot against the emulator, and a line saying what it is. */
+    snippetTitle: string;
+    snippet(input: SnippetInput): string;
+  };
+}
+
+/** Completes a vendor emulator with the `start` every vendor shares: create, then listen. */
+export function defineEmulator(parts: Omit<VendorEmulator, 'start'>): VendorEmulator {
+  return {
+    ...parts,
+    start: (spec, principal, deviations, listenOptions) => listen(parts.create({ spec, principals: [principal], deviations }).handle, listenOptions),
+  };
 }

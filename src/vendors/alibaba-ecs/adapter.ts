@@ -1,6 +1,6 @@
-import { listen } from '../../emulator/http-server.ts';
 import { standardFixtures } from '../standard-fixtures.ts';
-import type { NeutralSnapshot, VendorAdapter } from '../vendor-adapter.ts';
+import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
+import { defineEmulator, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import { AlibabaClient } from './client.ts';
 import { AlibabaEmulator } from './emulator.ts';
 
@@ -19,17 +19,34 @@ export const alibabaEcs: VendorAdapter = {
     return { call: (action, params) => client.call(action, params) };
   },
 
-  emulator: {
-    async start(spec, principal, deviations) {
-      return listen(new AlibabaEmulator({ spec, deviations, principals: [principal] }).handle);
-    },
+  emulator: defineEmulator({
+    create: (options) => new AlibabaEmulator(options),
 
     fixtures: () => standardFixtures('cn-hangzhou-i', (n) => `i-bp1fixture000000000${n}`, (n) => `d-bp1fixture000000000${n}`),
 
     diskId(seed) {
       return `d-bp1${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(17, '0').slice(-17)}`;
     },
-  },
+
+    standalone: {
+      region: 'cn-hangzhou',
+      regionInRequests: false,
+      credentials: { id: 'LTAISNAPCONFORMEMULATOR', secret: 'SnapconformEmulatorAlibabaSecret' },
+      credentialNames: { id: 'accessKeyId', secret: 'accessKeySecret' },
+      snippetTitle: 'CreateSnapshot with the official SDK (@alicloud/ecs20140526):',
+      snippet: ({ host, id, secret, region, diskId }) => [
+        '// npm i @alicloud/ecs20140526 @alicloud/openapi-core',
+        "const { default: Ecs, CreateSnapshotRequest } = require('@alicloud/ecs20140526');",
+        "const { $OpenApiUtil } = require('@alicloud/openapi-core');",
+        'const client = new Ecs(new $OpenApiUtil.Config({',
+        `  accessKeyId: ${jsString(id)}, accessKeySecret: ${jsString(secret)},`,
+        `  endpoint: ${jsString(host)}, protocol: 'http', regionId: ${jsString(region ?? 'cn-hangzhou')},`,
+        '}));',
+        `client.createSnapshot(new CreateSnapshotRequest({ diskId: ${jsString(diskId ?? 'd-xxxxxxxx')}, snapshotName: ${jsString(SNIPPET_SNAPSHOT_NAME)} }))`,
+        '  .then((r) => console.log(r.body.snapshotId));',
+      ].join('\n'),
+    },
+  }),
 
   validRequest(action, fixtures) {
     const [disk] = fixtures.sameInstanceDisks;

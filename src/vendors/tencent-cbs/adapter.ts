@@ -1,6 +1,6 @@
-import { listen } from '../../emulator/http-server.ts';
 import { standardFixtures } from '../standard-fixtures.ts';
-import type { VendorAdapter, NeutralSnapshot } from '../vendor-adapter.ts';
+import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
+import { defineEmulator, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import { TencentClient } from './client.ts';
 import { TencentEmulator } from './emulator.ts';
 
@@ -17,13 +17,8 @@ export const tencentCbs: VendorAdapter = {
     return { call: (action, params) => client.call(action, params) };
   },
 
-  emulator: {
-    async start(spec, principal, deviations) {
-      const emulator = new TencentEmulator({
-        spec, deviations, principals: [principal],
-      });
-      return listen(emulator.handle);
-    },
+  emulator: defineEmulator({
+    create: (options) => new TencentEmulator(options),
 
     // Tencent ids: a prefix and 8 characters of [0-9a-z] (reference §3.6).
     fixtures: (region) => standardFixtures(`${region}-3`, (n) => `ins-fixture${n}`, (n) => `disk-fixture${n}`),
@@ -31,7 +26,26 @@ export const tencentCbs: VendorAdapter = {
     diskId(seed) {
       return `disk-${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(8, '0').slice(-8)}`;
     },
-  },
+
+    standalone: {
+      region: 'ap-guangzhou',
+      regionInRequests: true,
+      credentials: { id: 'AKIDSNAPCONFORMEMULATOR0000000000000', secret: 'SnapconformEmulatorTencentSecret' },
+      credentialNames: { id: 'secretId', secret: 'secretKey' },
+      snippetTitle: 'CreateSnapshot with the official SDK (tencentcloud-sdk-nodejs):',
+      snippet: ({ host, id, secret, region, diskId }) => [
+        "// npm i tencentcloud-sdk-nodejs",
+        "const { cbs } = require('tencentcloud-sdk-nodejs');",
+        'const client = new cbs.v20170312.Client({',
+        `  credential: { secretId: ${jsString(id)}, secretKey: ${jsString(secret)} },`,
+        `  region: ${jsString(region ?? 'ap-guangzhou')},`,
+        `  profile: { httpProfile: { endpoint: ${jsString(host)}, protocol: 'http://' } },`,
+        '});',
+        `client.CreateSnapshot({ DiskId: ${jsString(diskId ?? 'disk-xxxxxxxx')}, SnapshotName: ${jsString(SNIPPET_SNAPSHOT_NAME)} })`,
+        '  .then((r) => console.log(r.SnapshotId));',
+      ].join('\n'),
+    },
+  }),
 
   validRequest(action, fixtures) {
     const [disk, second] = fixtures.sameInstanceDisks;

@@ -1,6 +1,6 @@
-import { listen } from '../../emulator/http-server.ts';
 import { standardFixtures } from '../standard-fixtures.ts';
-import type { NeutralSnapshot, VendorAdapter } from '../vendor-adapter.ts';
+import { SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
+import { defineEmulator, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import { ZenlayerClient } from './client.ts';
 import { ZenlayerEmulator } from './emulator.ts';
 
@@ -22,10 +22,8 @@ export const zenlayerZec: VendorAdapter = {
     return { call: (action, params) => client.call(action, params) };
   },
 
-  emulator: {
-    async start(spec, principal, deviations) {
-      return listen(new ZenlayerEmulator({ spec, deviations, principals: [principal] }).handle);
-    },
+  emulator: defineEmulator({
+    create: (options) => new ZenlayerEmulator(options),
 
     // ZEC ids are numeric strings in the docs' examples (disk "862857204414550690", reference §B3).
     // ZEC ids are numeric strings in the docs' examples (disk "862857204414550690", reference §B3).
@@ -34,7 +32,28 @@ export const zenlayerZec: VendorAdapter = {
     diskId(seed) {
       return `8628572044${seed.replace(/\D/g, '').padStart(8, '0').slice(-8)}`;
     },
-  },
+
+    standalone: {
+      region: undefined,
+      regionInRequests: false,
+      credentials: { id: 'SNAPCONFORMEMULATORZENLAYER', secret: 'SnapconformEmulatorZenlayerPassword' },
+      credentialNames: { id: 'accessKeyId', secret: 'accessKeyPassword' },
+      snippetTitle: 'CreateSnapshot on the wire (endpoint and headers; sign with ZC2-HMAC-SHA256):',
+      snippet: ({ host, id, diskId, spec }) => [
+        `POST http://${host}${spec.protocol.path}`,
+        `Content-Type: ${spec.protocol.contentType}`,
+        `${spec.protocol.action.header ?? 'X-ZC-Action'}: CreateSnapshot`,
+        `${spec.protocol.version.header ?? 'X-ZC-Version'}: ${spec.version}`,
+        'X-ZC-Timestamp: <unix seconds>',
+        'X-ZC-Signature-Method: ZC2-HMAC-SHA256',
+        `Authorization: ZC2-HMAC-SHA256 Credential=${id}, SignedHeaders=content-type;host, Signature=<hex HMAC-SHA256 keyed with the password>`,
+        '',
+        JSON.stringify({ diskId: diskId ?? 'diskId1', snapshotName: SNIPPET_SNAPSHOT_NAME }),
+        '',
+        `# official SDKs (Go, Python): Config scheme "http", domain "${host}"; the password is the AccessKeyPassword`,
+      ].join('\n'),
+    },
+  }),
 
   validRequest(action, fixtures) {
     const [disk] = fixtures.sameInstanceDisks;
