@@ -9,6 +9,7 @@ import type { ArrivedHttpRequest, HttpAnswer } from './http-server.ts';
 import type { Disk } from './model.ts';
 import { firstViolation } from './request-validation.ts';
 import { rulesFromContract } from './rules.ts';
+import { requestIsUtf8 } from './utf8.ts';
 
 /** A key pair an emulator accepts, and the account it belongs to. */
 export interface EmulatorPrincipal {
@@ -61,6 +62,8 @@ export abstract class EmulatorFrontEnd {
   private readonly faults = new FaultPlan();
   private readonly gate = new RateGate();
   private limits = true;
+  /** Whether the protocol reads the query (GET, an `Action` parameter, form encoding) — Zenlayer's does not. */
+  private readonly readsQuery: boolean;
 
   constructor(options: FrontEndOptions) {
     this.options = options;
@@ -68,6 +71,8 @@ export abstract class EmulatorFrontEnd {
     this.deviations = options.deviations ?? new Deviations();
     this.principals = new Map(options.principals.map((p) => [p.id, p]));
     this.backend = new SnapshotBackend({ rules: this.rules(), ids: options.ids });
+    const protocol = this.spec.protocol;
+    this.readsQuery = (protocol.methods ?? [protocol.method]).includes('GET') || protocol.action.query !== undefined || /form-urlencoded/i.test(protocol.contentType);
   }
 
   private rules() {
@@ -110,6 +115,11 @@ export abstract class EmulatorFrontEnd {
       if (over) return this.fault(requestId, this.throttled(action, { count, limit }));
     }
     try {
+      if (!requestIsUtf8(this.readsQuery ? request.query : undefined, request.body, request.headers['content-type'])) {
+        // The vendors' "incorrect parameter (format, type)" error: x-validation-errors' `type`.
+        const { code, status } = this.spec.validationErrors.type;
+        throw new VendorFault(code, status, 'The request is not valid UTF-8.');
+      }
       return this.serve(request, requestId);
     } catch (error) {
       if (error instanceof VendorFault) return this.fault(requestId, error);
@@ -117,7 +127,9 @@ export abstract class EmulatorFrontEnd {
         const vendorError = this.refusal(error.rule);
         return this.fault(requestId, new VendorFault(vendorError.code, vendorError.status, error.message));
       }
-      throw error;
+      // Whatever else went wrong is the emulator's fault: still answer in the vendor's envelope.
+      const internal = this.commonError(/^(InternalError|INTERNAL_SERVER_ERROR)$/) ?? { code: 'InternalError', status: 500 };
+      return this.fault(requestId, new VendorFault(internal.code, internal.status, `The emulator failed: ${(error as Error).message}`));
     }
   };
 

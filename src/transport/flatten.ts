@@ -3,6 +3,13 @@
  * need: Tencent `Tags.0.Key` (0-based, v1 and GET), Alibaba `Tag.1.Key` (1-based).
  */
 
+/**
+ * The deepest flattened name honoured (`Filters.0.Values.1` is 4). A deeper name is kept whole, as one
+ * unknown top-level name, so that it is refused as an unknown parameter instead of being unfolded level by
+ * level: a 100 000-segment name must cost nothing.
+ */
+export const MAX_PARAM_DEPTH = 16;
+
 /** A parameter value before flattening. */
 export type ParamValue = string | number | boolean | null | undefined | ParamValue[] | { [key: string]: ParamValue };
 
@@ -29,7 +36,11 @@ export function unflattenParams(pairs: Iterable<[string, string]>): { [key: stri
   const node = (): { [key: string]: ParamValue } => Object.create(null) as { [key: string]: ParamValue };
   const root = node();
   for (const [name, value] of pairs) {
-    const segments = name.split('.');
+    const segments = name.split('.', MAX_PARAM_DEPTH + 1);
+    if (segments.length > MAX_PARAM_DEPTH) {
+      root[name] = value;
+      continue;
+    }
     if (segments.some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype' || s === '')) continue;
     let current = root;
     segments.forEach((segment, i) => {

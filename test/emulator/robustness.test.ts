@@ -471,7 +471,10 @@ for (const driver of DRIVERS) {
       const declared = await send(server(), { ...request, body: big.subarray(0, MiB), holdOpen: true, headers: { ...request.headers, 'content-length': String(1024 * MiB) } });
       expectClean4xx(declared, 413);
       console.info(`[memory] ${vendor}: rss ${(before / MiB).toFixed(1)} MiB → ${(after / MiB).toFixed(1)} MiB after 8 × 20 MiB uploads (growth ${growthMiB.toFixed(1)} MiB; external ${((externalAfter - externalBefore) / MiB).toFixed(1)} MiB)`);
-      expect(growthMiB).toBeLessThan(50);
+      // Bodies are Buffers, counted in `external`: one retained 20 MiB body would show there. RSS also moves
+      // with the allocator and this test's own buffers on a shared machine, so it only guards against a gross leak.
+      expect((externalAfter - externalBefore) / MiB).toBeLessThan(20);
+      expect(growthMiB).toBeLessThan(120);
     });
 
     it('answers invalid UTF-8 in a signed body in the vendor envelope, never a crash', async () => {
@@ -753,5 +756,53 @@ describe('the admin API under malformed requests', () => {
       expect(polluting.status).toBe(200);
       expectPrototypeClean();
     }
+  });
+});
+
+describe('front-end bugs found by this battery, fixed', () => {
+  it('B1 Tencent: refuses a TC3 POST whose content type is text/plain', async () => {
+    const answer = await send(tencent.server!, tencent.signed({ body: JSON.stringify({ DiskId: 'disk-fixture4' }), contentType: 'text/plain' }));
+    tencent.expectError(answer);
+  });
+
+  it('B2 Zenlayer: refuses a body sent as text/plain or with no content type', async () => {
+    for (const contentType of ['text/plain', null]) {
+      const answer = await send(zenlayer.server!, zenlayer.signed({ body: JSON.stringify({ diskId: '862857204414550004', snapshotName: 'CtNeg' }), contentType }));
+      zenlayer.expectError(answer, 'INVALID_PARAMETER', String(contentType));
+    }
+  });
+
+  it('B3 all: refuses invalid UTF-8 in a body or a query value instead of decoding it to U+FFFD', async () => {
+    const bad = Buffer.from([0xff, 0xfe]);
+    const withBad = (prefix: string, suffix = '') => Buffer.concat([Buffer.from(prefix), Buffer.from('Utf8Text'), bad, Buffer.from('x' + suffix)]);
+    tencent.expectError(await send(tencent.server!, tencent.signed({ body: withBad('{"DiskId":"disk-fixture4","SnapshotName":"', '"}') })), 'InvalidParameter', 'tencent body');
+    tencent.expectError(await send(tencent.server!, tencent.signed({ method: 'GET', query: 'DiskId=disk-fixture4&SnapshotName=Utf8Text%FF%FEx' })), 'InvalidParameter', 'tencent TC3 GET');
+    zenlayer.expectError(await send(zenlayer.server!, zenlayer.signed({ body: withBad('{"diskId":"862857204414550004","snapshotName":"', '"}') })), 'INVALID_PARAMETER', 'zenlayer body');
+    alibaba.expectError(await send(alibaba.server!, alibaba.signed({ body: withBad('DiskId=d-bp1fixture0000000004&Description='), contentType: 'application/x-www-form-urlencoded' })), 'InvalidParameter', 'alibaba form');
+    alibaba.expectError(await send(alibaba.server!, alibaba.signed({ query: 'DiskId=d-bp1fixture0000000004&Description=Utf8Text%FF%FEx' })), 'InvalidParameter', 'alibaba query');
+  });
+
+  it('keeps a literal % in a JSON value (only form bodies are percent-decoded)', async () => {
+    const answer = await send(tencent.server!, tencent.signed({ body: JSON.stringify({ DiskId: 'disk-fixture4', SnapshotName: 'full at 50%ff' }) }));
+    expect(answer.text).toContain('SnapshotId');
+  });
+
+  it('B4 Tencent: answers deeply nested flattened names (a.a.a…) with the vendor error, not a 500', async () => {
+    const name = (depth: number) => Array.from({ length: depth }, () => 'a').join('.');
+    tencent.expectError(await send(tencent.server!, tencent.signed({ method: 'GET', action: 'DescribeSnapshots', query: `${name(3000)}=1` })), 'UnknownParameter', 'TC3 GET');
+    const common: Array<[string, string]> = [
+      ['Action', 'DescribeSnapshots'], ['Region', tencent.region], ['Version', tencent.spec.version], ['Timestamp', String(now())],
+      ['Nonce', String(randomInt(1, 1_000_000))], ['SecretId', tencent.principal.id],
+    ];
+    const wire = signV1Request({ method: 'POST', host: host(tencent.server), params: [...common, [name(DEPTH), '1']], secretKey: tencent.principal.secret });
+    tencent.expectError(await send(tencent.server!, { method: 'POST', path: '/', headers: { 'content-type': wire.contentType! }, body: wire.body }), 'UnknownParameter', 'v1 POST');
+  });
+
+  it('B5 Alibaba: answers deeply nested flattened names (Tag.1.a.a…) quickly, with the vendor error', async () => {
+    const name = (depth: number) => ['Tag', '1', ...Array.from({ length: depth }, () => 'a')].join('.');
+    const started = performance.now();
+    alibaba.expectError(await send(alibaba.server!, alibaba.signed({ query: `DiskId=d-bp1fixture0000000001&${name(3000)}=1` })), 'InvalidParameter', '3000 deep');
+    alibaba.expectError(await send(alibaba.server!, alibaba.signed({ body: `DiskId=d-bp1fixture0000000001&${name(DEPTH)}=1`, contentType: 'application/x-www-form-urlencoded' })), 'InvalidParameter', '100 000 deep');
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 });

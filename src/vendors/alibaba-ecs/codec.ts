@@ -1,4 +1,4 @@
-import { coerceToSchema, flattenParams, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
+import { MAX_PARAM_DEPTH, coerceToSchema, flattenParams, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
 import type { JsonSchema } from '../../spec/vendor-spec.ts';
 import type { ParamPair } from './percent-encode.ts';
 
@@ -46,6 +46,11 @@ export function decodeParams(pairs: Iterable<ParamPair> | Record<string, string>
   const kept: ParamPair[] = [];
   const dropped: string[] = [];
   for (const [name, value] of list) {
+    // Over-deep names are refused before any work proportional to their depth (one prefix per level).
+    if (name.split('.', MAX_PARAM_DEPTH + 1).length > MAX_PARAM_DEPTH) {
+      dropped.push(name.slice(0, 64));
+      continue;
+    }
     const segments = name.split('.');
     const paths = segments.map((_, i) => segments.slice(0, i + 1).join('.'));
     const unsafe = segments.some((s) => s === '' || INHERITED.has(s));

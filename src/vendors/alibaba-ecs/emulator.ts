@@ -129,10 +129,11 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
       if (typeof v !== 'string') return undefined;
       try {
         const parsed = JSON.parse(v) as unknown;
-        return Array.isArray(parsed) ? parsed.map(String) : undefined;
+        if (Array.isArray(parsed)) return parsed.map(String);
       } catch {
-        throw fault('InvalidParameter', 400, 'The specified parameter is not a JSON array of ids.');
+        // fall through: not JSON
       }
+      throw fault('InvalidParameter', 400, 'The specified parameter is not a JSON array of ids.');
     };
     switch (action) {
       case 'CreateSnapshot': {

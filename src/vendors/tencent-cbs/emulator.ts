@@ -103,6 +103,12 @@ export class TencentEmulator extends EmulatorFrontEnd {
       throw fault('RequestSizeLimitExceeded', `The request size exceeds the limit of ${getLimit} bytes for GET; use POST.`);
     }
     const call = this.arrive(request);
+    // TC3 POST carries JSON (reference §1.1: "POST supports application/json (all APIs) and multipart/form-data
+    // (specific APIs only)" — none of CBS's); v1 POST carries a form.
+    const contentType = request.headers['content-type'] ?? '';
+    if (method === 'POST' && !call.pairs && !/^application\/json\b/i.test(contentType)) {
+      throw fault(this.spec.validationErrors.type.code, `Content-Type \`${contentType}\` is not supported; send application/json.`);
+    }
     const { action, version, region } = call;
     if (!action) throw fault('MissingParameter', 'The request is missing the required parameter `Action`.');
     if (!this.spec.hasAction(action)) throw fault('InvalidAction', `The action \`${action}\` does not exist.`);
