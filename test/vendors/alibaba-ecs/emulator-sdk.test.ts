@@ -45,6 +45,9 @@ describe('@alicloud/ecs20140526 against the Alibaba emulator', () => {
       const snapshot = described.body.snapshots.snapshot[0];
       expect(snapshot).toMatchObject({ snapshotName: name, sourceDiskId: DISK, description: 'desc with space & ünicode*' });
       expect(snapshot.tags.tag).toEqual([expect.objectContaining({ tagKey: 'k1', tagValue: 'v1' })]);
+      await sdk(algorithm).deleteSnapshot(new Ecs.DeleteSnapshotRequest({ snapshotId: created.body.snapshotId }));
+      const gone = await sdk(algorithm).describeSnapshots(new Ecs.DescribeSnapshotsRequest({ regionId: 'cn-hangzhou', snapshotIds: JSON.stringify([created.body.snapshotId]) }));
+      expect(gone.body.totalCount).toBe(0);
     });
   }
 

@@ -43,6 +43,18 @@ describe('tencentcloud-sdk-nodejs against the Tencent emulator', () => {
       const described = await client.DescribeSnapshots({ SnapshotIds: [created.SnapshotId!] });
       expect(described.TotalCount).toBe(1);
       expect(described.SnapshotSet?.[0]).toMatchObject({ SnapshotName: name, DiskId: 'disk-fixture2', Tags: [{ Key: 'k', Value: '未命名' }] });
+      await client.DeleteSnapshots({ SnapshotIds: [created.SnapshotId!] });
+      expect((await client.DescribeSnapshots({ SnapshotIds: [created.SnapshotId!] })).TotalCount).toBe(0);
+    });
+
+    it(`creates a snapshot group and deletes it with ${signMethod} over ${reqMethod}`, async () => {
+      const client = sdk(signMethod, reqMethod);
+      const group = await client.CreateSnapshotGroup({ DiskIds: ['disk-fixture1', 'disk-fixture2'], SnapshotGroupName: `g${signMethod}${reqMethod}` });
+      expect(group.SnapshotGroupId).toMatch(/^csnap-[0-9a-z]{8}$/);
+      const described = await client.DescribeSnapshotGroups({ Filters: [{ Name: 'snapshot-group-id', Values: [group.SnapshotGroupId!] }] });
+      expect(described.SnapshotGroupSet?.[0]?.SnapshotIdSet).toHaveLength(2);
+      await client.DeleteSnapshotGroup({ SnapshotGroupId: group.SnapshotGroupId! });
+      expect((await client.DescribeSnapshotGroups({ Filters: [{ Name: 'snapshot-group-id', Values: [group.SnapshotGroupId!] }] })).TotalCount).toBe(0);
     });
   }
 
