@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { readYamlFile } from '../spec/yaml-source.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import { credentialsFromEnv, type Credentials } from './credentials.ts';
 import type { Fixtures } from './target.ts';
@@ -33,13 +32,9 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
   const bad = (key: string, reason: string): never => {
     throw new TargetFileError(`${file}: ${key}: ${reason}`);
   };
-  let data: unknown;
-  try {
-    data = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    bad('(file)', code === 'ENOENT' ? 'no such file; pass an existing target file with --target' : `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const read = readYamlFile(file, 'pass an existing target file with --target');
+  if ('problem' in read) return bad('(file)', read.problem);
+  const { data } = read;
   const targets = (data as { targets?: unknown } | null)?.targets;
   if (!Array.isArray(targets) || targets.length === 0) bad('targets', 'must be a non-empty list of targets');
   const names = new Set<string>();

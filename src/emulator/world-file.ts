@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { parse } from 'yaml';
+import { readYamlFile } from '../spec/yaml-source.ts';
 import type { SnapshotBackend } from './backend.ts';
 import type { DiskState, Instance } from './model.ts';
 
@@ -88,13 +88,9 @@ export function loadWorldFile(file: string, options: { vendors: readonly string[
   const bad = (key: string, reason: string): never => {
     throw new WorldFileError(`${file}: ${key}: ${reason}`);
   };
-  let data: unknown;
-  try {
-    data = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    bad('(file)', code === 'ENOENT' ? 'no such file; pass an existing seed file with --seed (see examples/world.yaml)' : `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const read = readYamlFile(file, 'pass an existing seed file with --seed (see examples/world.yaml)');
+  if ('problem' in read) return bad('(file)', read.problem);
+  const { data } = read;
   if (!isMapping(data)) return bad('(file)', 'must be a mapping with a vendors key (see examples/world.yaml)');
   onlyKeys(data, ['vendors'], '', bad);
   const vendors = data['vendors'];

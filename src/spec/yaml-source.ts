@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { LineCounter, parse, parseDocument, isNode, type Document } from 'yaml';
 import { SpecError } from './spec-error.ts';
 
 /** A parsed YAML file that can tell the line of any JSON pointer in it. */
@@ -45,4 +46,23 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       }
     },
   };
+}
+
+/**
+ * Reads a user's YAML input file (a target file, a seed world): its data, or why it cannot be read, as the
+ * end of a one-line message — `no such file; <missingHint>`, or `not valid YAML: <first line of the reason>`.
+ */
+export function readYamlFile(file: string, missingHint: string): { data: unknown } | { problem: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? `no such file; ${missingHint}` : `cannot read the file (${code ?? String(error)})` };
+  }
+  try {
+    return { data: parse(text) as unknown };
+  } catch (error) {
+    return { problem: `not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+  }
 }
