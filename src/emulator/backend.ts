@@ -157,6 +157,10 @@ export class SnapshotBackend {
     if (rules.diskStateAllows && !rules.diskStateAllows(disk)) {
       throw new DomainError('allowed-disk-states', `disk ${diskId} is ${disk.state}, which does not allow a snapshot`);
     }
+    const instance = disk.instanceId === undefined ? undefined : state.instances.get(disk.instanceId);
+    if (rules.instanceStateAllows && instance && !rules.instanceStateAllows(instance)) {
+      throw new DomainError('allowed-instance-states', `instance ${instance.id} is ${instance.state}, which does not allow a snapshot of its disks`);
+    }
     const ofDisk = [...state.snapshots.values()].filter((s) => s.diskId === diskId);
     if (rules.oneInFlightPerDisk && ofDisk.some((s) => now < s.completesAt)) {
       throw new DomainError('one-in-flight-per-disk', `a snapshot of disk ${diskId} is still being created`);

@@ -1,6 +1,6 @@
 import type { Contract } from '../spec/spec-types.ts';
 import type { Deviations } from './deviations.ts';
-import type { Disk } from './model.ts';
+import type { Disk, Instance } from './model.ts';
 
 /** The behavioural rules the domain enforces, derived from a spec's `x-contract`. */
 export interface DomainRules {
@@ -11,6 +11,8 @@ export interface DomainRules {
   oneInFlightPerDisk: boolean;
   /** Whether a disk's state allows a snapshot; undefined when the vendor states no such rule. */
   diskStateAllows?: (disk: Disk) => boolean;
+  /** Whether the state of the instance a disk hangs on allows a snapshot; undefined when no such rule. */
+  instanceStateAllows?: (instance: Instance) => boolean;
   requireSnapshotAbility: boolean;
   sameInstanceForGroups: boolean;
   /** The name of member `index` (0-based position) of a group named `group`. */
@@ -22,6 +24,9 @@ export interface DomainRules {
 /** How a vendor front end renders a neutral disk into the value of its state field. */
 export type DiskStateRenderer = (disk: Disk) => string;
 
+/** Neutral instance states in the vendors' common words (Alibaba `Running`, `Stopped`, …). */
+const INSTANCE_STATE: Record<Instance['state'], string> = { running: 'Running', stopped: 'Stopped', starting: 'Starting', stopping: 'Stopping' };
+
 /**
  * Reads the domain rules from a spec's behavioural contract, so that the emulator enforces what the spec
  * says rather than a copy of it. Deviations (deliberate misbehaviour, for proving that rules catch it)
@@ -31,12 +36,14 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
   const quota = contract['snapshot-quota-per-disk']?.value;
   const retention = contract['minimum-retention']?.minSeconds;
   const allowedStates = contract['allowed-disk-states'];
+  const allowedInstanceStates = contract['allowed-instance-states'];
   const naming = contract['group-member-naming'];
   return {
     quotaPerDisk: quota,
     minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : retention * 1000,
     oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined,
     diskStateAllows: allowedStates ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,
+    instanceStateAllows: allowedInstanceStates ? (instance) => allowedInstanceStates.values.includes(INSTANCE_STATE[instance.state]) : undefined,
     requireSnapshotAbility: contract['snapshot-ability'] !== undefined,
     sameInstanceForGroups: contract['same-instance'] !== undefined,
     groupMemberName: naming

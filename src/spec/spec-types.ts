@@ -87,6 +87,7 @@ export interface Contract {
   'group-member-naming'?: Rule & { action: string; template: string; indexBase: 0 | 1 };
   'one-in-flight-per-disk'?: Rule & { error: VendorError };
   'allowed-disk-states'?: Rule & { field: string; values: string[]; error: VendorError };
+  'allowed-instance-states'?: Rule & { field: string; values: string[]; error: VendorError };
   'snapshot-ability'?: Rule & { field: string; error: VendorError };
   'disk-must-exist'?: Rule & { error: VendorError };
   idempotency?: Rule & { action: string; parameter: string; mismatchError: VendorError; inProgressError?: VendorError };

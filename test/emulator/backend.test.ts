@@ -12,7 +12,10 @@ let n = 0;
 function backend(vendor: keyof typeof SPEC_FILES = 'tencent-cbs', deviations: string[] = []) {
   const spec = loadSpec(SPEC_FILES[vendor]);
   const b = new SnapshotBackend({
-    rules: rulesFromContract(spec.contract, (d) => ({ attached: 'IN_USE', unattached: 'AVAILABLE' } as Record<string, string>)[d.state] ?? d.state.toUpperCase(), new Deviations(deviations)),
+    // Disk states in each vendor's words, as its front end renders them (Alibaba In_use, Zenlayer IN_USE).
+    rules: rulesFromContract(spec.contract, (d) => (vendor === 'alibaba-ecs'
+      ? ({ attached: 'In_use', unattached: 'Available' } as Record<string, string>)[d.state]
+      : ({ attached: 'IN_USE', unattached: 'AVAILABLE' } as Record<string, string>)[d.state]) ?? d.state.toUpperCase(), new Deviations(deviations)),
     ids: { snapshot: () => `snap-${++n}`, group: () => `csnap-${++n}` },
   });
   b.seed(scope, {
@@ -79,6 +82,16 @@ describe('SnapshotBackend enforces the contract read from the spec', () => {
     const b = backend('zenlayer-zec');
     b.seed(scope, { disks: [{ id: 'busy', instanceId: 'i1', state: 'detaching' }] });
     expect(refusal(() => b.createSnapshot(scope, { diskId: 'busy' }))).toBe('allowed-disk-states');
+  });
+
+  it("applies Alibaba's instance states (Running or Stopped) and only where the spec states the rule", () => {
+    const alibaba = backend('alibaba-ecs');
+    alibaba.seed(scope, { instances: [{ id: 'i-starting', state: 'starting' }, { id: 'i-stopped', state: 'stopped' }], disks: [{ id: 'on-starting', instanceId: 'i-starting' }, { id: 'on-stopped', instanceId: 'i-stopped' }] });
+    expect(refusal(() => alibaba.createSnapshot(scope, { diskId: 'on-starting' }))).toBe('allowed-instance-states');
+    expect(refusal(() => alibaba.createSnapshot(scope, { diskId: 'on-stopped' }))).toBe('accepted');
+    const tencent = backend('tencent-cbs');
+    tencent.seed(scope, { instances: [{ id: 'i-starting', state: 'starting' }], disks: [{ id: 'on-starting', instanceId: 'i-starting' }] });
+    expect(refusal(() => tencent.createSnapshot(scope, { diskId: 'on-starting' }))).toBe('accepted');
   });
 
   it('bends only the rule a deviation names', () => {
