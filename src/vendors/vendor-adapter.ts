@@ -27,6 +27,15 @@ export interface NeutralSnapshot {
   state: string;
 }
 
+/** A snapshot group as the rules see it. */
+export interface NeutralGroup {
+  id: string;
+  name: string;
+  /** The vendor's state word. */
+  state: string;
+  snapshotIds: string[];
+}
+
 /** The canonical inputs of createSnapshot. */
 export interface CreateSnapshotInput {
   diskId: string;
@@ -65,6 +74,11 @@ export interface VendorAdapter {
       tags: boolean;
     };
     describeSnapshot?: { params(id: string, region: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
+    /** Deletes one snapshot. */
+    deleteSnapshot?: { params(id: string, region: string): Params };
+    /** Snapshots several disks of one instance together (Tencent CreateSnapshotGroup). */
+    createSnapshotGroup?: { params(input: { diskIds: string[]; name?: string }): Params; groupId(result: CallResult): string | undefined };
+    describeSnapshotGroup?: { params(id: string, region: string): Params; group(result: CallResult): NeutralGroup | undefined };
   } & Partial<Record<CanonicalOperation, unknown>>;
 }
 

@@ -81,5 +81,6 @@ export const alibabaEcs: VendorAdapter = {
         return { id: String(item['SnapshotId']), name: String(item['SnapshotName'] ?? ''), diskId: String(item['SourceDiskId']), state: String(item['Status']), tags };
       },
     },
+    deleteSnapshot: { params: (id) => ({ SnapshotId: id }) },
   },
 };

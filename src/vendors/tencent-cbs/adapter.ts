@@ -1,6 +1,6 @@
 import { standardFixtures } from '../standard-fixtures.ts';
 import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
-import { defineEmulator, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
+import { defineEmulator, type NeutralGroup, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import { TencentClient } from './client.ts';
 import { TencentEmulator } from './emulator.ts';
 
@@ -102,6 +102,19 @@ export const tencentCbs: VendorAdapter = {
           state: String(item['SnapshotState']),
           tags: ((item['Tags'] as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => ({ key: t.Key, value: t.Value })),
         };
+      },
+    },
+    deleteSnapshot: { params: (id) => ({ SnapshotIds: [id] }) },
+    createSnapshotGroup: {
+      params: (input) => ({ DiskIds: input.diskIds, SnapshotGroupName: input.name }),
+      groupId: (result) => (typeof result.data?.['SnapshotGroupId'] === 'string' ? result.data['SnapshotGroupId'] : undefined),
+    },
+    describeSnapshotGroup: {
+      params: (id) => ({ Filters: [{ Name: 'snapshot-group-id', Values: [id] }] }),
+      group: (result): NeutralGroup | undefined => {
+        const item = (result.data?.['SnapshotGroupSet'] as Array<Record<string, unknown>> | undefined)?.[0];
+        if (!item) return undefined;
+        return { id: String(item['SnapshotGroupId']), name: String(item['SnapshotGroupName']), state: String(item['SnapshotGroupState']), snapshotIds: (item['SnapshotIdSet'] as string[] | undefined) ?? [] };
       },
     },
   },

@@ -99,5 +99,6 @@ export const zenlayerZec: VendorAdapter = {
         return { id: String(item['snapshotId']), name: String(item['snapshotName']), diskId: String(item['diskId']), state: String(item['status']), tags: [] };
       },
     },
+    deleteSnapshot: { params: (id) => ({ snapshotIds: [id] }) },
   },
 };
