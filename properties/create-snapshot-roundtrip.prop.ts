@@ -26,6 +26,7 @@ describeEachTarget((target, session) => {
     const describeOne = adapter?.canonical.describeSnapshot;
     const reason = session.unavailable ?? (!create || !describeOne ? 'the adapter binds no createSnapshot/describeSnapshot' : undefined);
     if (reason || !client || !create || !describeOne) skipBecause(context, reason ?? 'not applicable');
+    if (session.readOnly) skipBecause(context, session.readOnly);
     const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
     if (!disk) skipBecause(context, 'no disk fixture');
     const action = spec.forCanonical('createSnapshot')!;

@@ -25,6 +25,7 @@ describeEachTarget((target, session) => {
     const create = adapter?.canonical.createSnapshot;
     const reason = session.unavailable ?? (!rule ? `the ${target.vendor} spec documents no minimum retention` : !create ? 'the adapter binds no createSnapshot' : undefined);
     if (reason || !rule || !create || !client) skipBecause(context, reason ?? 'not applicable');
+    if (session.readOnly) skipBecause(context, session.readOnly);
     const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
     if (!disk) skipBecause(context, 'no disk fixture');
     const min = rule.minSeconds;

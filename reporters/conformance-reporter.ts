@@ -58,7 +58,8 @@ export default class ConformanceReporter implements Reporter {
   constructor(options: ConformanceReporterOptions = {}) {
     this.reportDir = options.reportDir ?? process.env['SNAPCONFORM_REPORT_DIR'] ?? 'reports';
     this.version = options.version ?? '0.0.0';
-    this.runId = `${this.started.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+    // The CLI names the run (the ledger uses the same id); a bare vitest run gets its own.
+    this.runId = process.env['SNAPCONFORM_RUN_ID'] ?? `${this.started.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: string): void {

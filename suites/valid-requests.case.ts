@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
-import { describeEachTarget, specOf } from '../src/conformance/session.ts';
+import { describeEachTarget, MUTATING, specOf } from '../src/conformance/session.ts';
 import { adapterFor } from '../src/vendors/registry.ts';
 
 // A request the documents call valid is accepted, and the answer matches the documented success schema
@@ -22,6 +22,7 @@ describeEachTarget((target, session) => {
       });
       const params = target.fixtures && adapter?.validRequest(action.action, target.fixtures);
       if (session.unavailable || !session.client || !params) skipBecause(context, session.unavailable ?? 'no fixture for a valid request');
+      if (MUTATING.has(action.canonical) && session.readOnly) skipBecause(context, session.readOnly);
       record(task, { counterexample: params });
       const result = await session.client!.call(action.action, params!);
       observe(task, result);

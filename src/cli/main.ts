@@ -3,7 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEVIATIONS, Deviations } from '../emulator/deviations.ts';
-import { RUN_ENV } from '../conformance/global-setup.ts';
+import { RUN_ENV } from '../conformance/run-env.ts';
+import { cleanUp } from '../conformance/cleanup.ts';
+import { readAllLedgers } from '../conformance/ledger.ts';
 import { loadTargetFile, TargetFileError } from '../conformance/target-file.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { SpecError } from '../spec/spec-error.ts';
@@ -20,6 +22,8 @@ const HELP = `snapconform ${VERSION} — conformance suite for cloud snapshot-cr
 
 Usage:
   snapconform run [options]        run the suite against the targets and write the report
+  snapconform sweep [--target f] [--report-dir d]  delete what earlier runs created on real targets (from
+                                   their ledgers in <report dir>/ledger/), and nothing else
   snapconform check-specs          validate specs/*.yaml (OpenAPI 3.1 + snapconform extensions)
   snapconform emulate [options]    serve the emulators standalone until SIGINT/SIGTERM (for other
                                    projects' CI); see snapconform emulate --help
@@ -30,6 +34,8 @@ run options:
   --report-dir <dir>               where <run-id>/ and latest/ go (default: reports)
   --seed <n>                       fast-check seed, to replay a property failure
   --runs <factor>                  scale the number of property runs (default 1)
+  --allow-mutations                let rules create and delete on every target (real endpoints default
+                                   to read-only: only rules that change nothing run)
   --emulator-deviation <id>        make the embedded emulators misbehave on purpose (repeatable):
                                    ${Object.keys(DEVIATIONS).join(', ')}
 
@@ -52,6 +58,7 @@ async function run(args: string[]): Promise<number> {
         seed: { type: 'string' },
         runs: { type: 'string' },
         'emulator-deviation': { type: 'string', multiple: true, default: [] },
+        'allow-mutations': { type: 'boolean', default: false },
         help: { type: 'boolean' },
       },
     }));
@@ -83,6 +90,8 @@ async function run(args: string[]): Promise<number> {
   process.env[RUN_ENV.deviations] = values['emulator-deviation'].join(',');
   if (values.seed !== undefined) process.env[RUN_ENV.seed] = values.seed;
   if (values.runs !== undefined) process.env[RUN_ENV.runs] = values.runs;
+  if (values['allow-mutations']) process.env[RUN_ENV.allowMutations] = '1';
+  process.env[RUN_ENV.runId] = newRunId();
 
   const { startVitest } = await import('vitest/node');
   const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
@@ -99,6 +108,36 @@ async function run(args: string[]): Promise<number> {
   });
   await vitest.close();
   return process.exitCode === undefined || process.exitCode === 0 ? EXIT.conforms : EXIT.deviations;
+}
+
+/** A run's id: sortable by time, unique enough for a ledger file name. */
+function newRunId(): string {
+  return `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(16).slice(2, 8)}`;
+}
+
+/** `snapconform sweep`: deletes, on each real target, what the ledgers say earlier runs created there. */
+async function sweep(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { target: { type: 'string', default: join(ROOT, 'targets/emulators.yaml') }, 'report-dir': { type: 'string', default: 'reports' } } }));
+  } catch (error) {
+    fail(`${(error as Error).message} (see snapconform --help)`);
+  }
+  let entries;
+  try {
+    entries = loadTargetFile(resolve(values.target));
+  } catch (error) {
+    if (error instanceof TargetFileError) fail(error.message);
+    throw error;
+  }
+  const ledger = readAllLedgers(resolve(values['report-dir']));
+  let problems = 0;
+  for (const entry of entries.filter((e) => e.endpoint !== 'emulator')) {
+    const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false }, ledger);
+    process.stdout.write(`${entry.name}: deleted ${result.deleted.length}${result.failed.length ? `, could not delete ${result.failed.map((f) => `${f.id} (${f.reason})`).join(', ')}` : ''}${result.unknown.length ? `, outcome unknown (check by name): ${result.unknown.join(', ')}` : ''}\n`);
+    problems += result.failed.length + result.unknown.length;
+  }
+  return problems === 0 ? EXIT.conforms : EXIT.deviations;
 }
 
 function checkSpecs(): number {
@@ -121,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'run': return run(rest);
+    case 'sweep': return sweep(rest);
     case 'check-specs': return checkSpecs();
     case 'emulate': return emulate(rest, { root: ROOT, version: VERSION, fail });
     case '--version': case '-v':

@@ -4,6 +4,9 @@ import { Deviations } from '../emulator/deviations.ts';
 import type { RunningServer } from '../emulator/http-server.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { adapterFor } from '../vendors/registry.ts';
+import { cleanUp } from './cleanup.ts';
+import { RUN_ENV } from './run-env.ts';
+import { ledgerFile, readLedger } from './ledger.ts';
 import { loadTargetFile } from './target-file.ts';
 import type { TargetInfo } from './target.ts';
 
@@ -14,15 +17,6 @@ declare module 'vitest' {
   }
 }
 
-/** Environment variables through which the CLI configures a run (they reach vitest's main process). */
-export const RUN_ENV = {
-  targetFile: 'SNAPCONFORM_TARGET_FILE',
-  /** Comma-separated deviation ids the embedded emulators run with (the project's own tests use it). */
-  deviations: 'SNAPCONFORM_EMULATOR_DEVIATIONS',
-  reportDir: 'SNAPCONFORM_REPORT_DIR',
-  seed: 'SNAPCONFORM_SEED',
-  runs: 'SNAPCONFORM_RUNS',
-} as const;
 
 /**
  * vitest globalSetup of a conformance run: reads the target file, starts an embedded emulator (with fresh
@@ -32,11 +26,16 @@ export const RUN_ENV = {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const entries = loadTargetFile(process.env[RUN_ENV.targetFile] ?? 'targets/emulators.yaml');
   const deviations = new Deviations((process.env[RUN_ENV.deviations] ?? '').split(',').filter(Boolean));
+  const allowAll = process.env[RUN_ENV.allowMutations] === '1';
+  const runId = process.env[RUN_ENV.runId] ?? `run-${Date.now().toString(36)}`;
   const servers: RunningServer[] = [];
   const targets: TargetInfo[] = [];
   for (const entry of entries) {
     const adapter = adapterFor(entry.vendor);
-    const base = { name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures, rateLimit: entry.rateLimit };
+    const base = {
+      name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures, rateLimit: entry.rateLimit,
+      allowMutations: allowAll || entry.allowMutations, maxSnapshots: entry.maxSnapshots, runId,
+    };
     if (!adapter) {
       targets.push({ ...base, endpoint: '', credentials: { id: '', secret: '' }, emulator: entry.endpoint === 'emulator', unavailable: `snapconform cannot speak the ${entry.vendor} protocol yet` });
       continue;
@@ -63,5 +62,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('targets', targets);
   return async () => {
     await Promise.all(servers.map((server) => server.close()));
+    // The run deletes what it created on real targets (its own ledger, nothing else); what remains is for sweep.
+    const reportDir = process.env[RUN_ENV.reportDir];
+    if (!reportDir) return;
+    const ledger = readLedger(ledgerFile(reportDir, runId));
+    for (const target of targets.filter((t) => !t.emulator && !t.unavailable)) {
+      const result = await cleanUp(target, ledger);
+      if (result.failed.length + result.unknown.length > 0) {
+        process.stderr.write(`snapconform: ${target.name}: ${result.failed.length + result.unknown.length} created resources remain; run \`snapconform sweep --target …\`\n`);
+      }
+    }
   };
 }

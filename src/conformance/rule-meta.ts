@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { TestContext } from 'vitest';
 import type { SourceRefs, VendorError } from '../spec/spec-types.ts';
 import type { CallResult, Transcript } from '../transport/call-result.ts';
-import { RUN_ENV } from './global-setup.ts';
+import { RUN_ENV } from './run-env.ts';
 
 /** The running test, as vitest hands it to a test function. */
 type Test = TestContext['task'];

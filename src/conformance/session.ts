@@ -11,11 +11,14 @@ import { RateLimiter } from '../transport/rate-limiter.ts';
 import { Redactor } from '../transport/redact.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import type { Params, VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
-import { RUN_ENV } from './global-setup.ts';
-import type { TargetInfo } from './target.ts';
+import { RUN_ENV } from './run-env.ts';
+import { Ledger, ledgerFile, possiblyCreated, type LedgerEntry } from './ledger.ts';
+import { mutationsAllowed, type TargetInfo } from './target.ts';
 
 /** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
 export interface TargetSession {
+  /** Why this target forbids creating and deleting, or undefined when it allows it. */
+  readOnly: string | undefined;
   info: TargetInfo;
   spec: VendorSpec;
   adapter: VendorAdapter | undefined;
@@ -57,28 +60,72 @@ export function rateFor(info: TargetInfo, spec: VendorSpec, action: string): num
   return limits.length > 0 ? Math.min(...limits) : undefined;
 }
 
+/** Canonical operations that change resources: refused on a target without `allowMutations`. */
+export const MUTATING: ReadonlySet<string> = new Set(['createSnapshot', 'createSnapshotGroup', 'deleteSnapshots', 'deleteSnapshotGroup']);
+
+/** A rule tried to change resources on a target that does not allow it; nothing was sent. */
+export class MutationsNotAllowedError extends Error {
+  override readonly name = 'MutationsNotAllowedError';
+}
+
+/** A create would go past the target's `maxSnapshots`; nothing was sent. */
+export class BudgetExceededError extends Error {
+  override readonly name = 'BudgetExceededError';
+}
+
+/** The id a successful create answered with (snapshot or group), for the ledger. */
+function createdId(adapter: VendorAdapter, result: CallResult): string | undefined {
+  return adapter.canonical.createSnapshot?.snapshotId(result) ?? adapter.canonical.createSnapshotGroup?.groupId(result);
+}
+
 /**
  * Wraps a vendor client in the transport policy: each call paced per target and action, retried on
  * throttling and connection failures, a create given the vendor's idempotency token (Alibaba `ClientToken`)
  * so that a retry is safe, a create without one reconciled by the adapter instead of resent, and every
- * transcript redacted before anything records it.
+ * transcript redacted before anything records it. A change to resources is refused before it is sent when the
+ * target does not allow mutations; every create is written to the ledger first, and refused past the budget.
  */
-export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, limiter = new RateLimiter(), log?: ExchangeLog): VendorClient {
+export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, limiter = new RateLimiter(), log?: ExchangeLog, ledger?: Ledger): VendorClient {
   const redactor = new Redactor([info.credentials.secret, info.credentials.token]);
   const idempotency = spec.contract.idempotency;
   return {
     async call(action: string, params: Params): Promise<CallResult> {
       const canonical = spec.action(action).canonical;
+      if (MUTATING.has(canonical) && !mutationsAllowed(info)) {
+        throw new MutationsNotAllowedError(`${info.name}: ${action} would change resources, and this target does not allow mutations (allowMutations: false; --allow-mutations overrides)`);
+      }
       const tokened = idempotency?.action === action;
       const sent = tokened && params[idempotency.parameter] === undefined ? { ...params, [idempotency.parameter]: randomUUID() } : params;
       const startedAt = Date.now();
-      const result = await callWithPolicy({
+      const creates = canonical === 'createSnapshot' || canonical === 'createSnapshotGroup';
+      const key = randomUUID();
+      if (creates && ledger) {
+        const runId = info.runId ?? 'unknown-run';
+        const budget = info.maxSnapshots ?? Number.MAX_SAFE_INTEGER;
+        const made = budget < Number.MAX_SAFE_INTEGER ? possiblyCreated(ledger.entries().filter((e) => e.target === info.name && e.runId === runId)).length : 0;
+        if (made >= budget) {
+          throw new BudgetExceededError(`${info.name}: the run has created ${made} resources, its budget (maxSnapshots: ${info.maxSnapshots})`);
+        }
+        const name = adapter.canonical.createSnapshot ? sent[adapter.canonical.createSnapshot.nameParameter] : undefined;
+        ledger.append({ runId, target: info.name, vendor: info.vendor, action, at: new Date().toISOString(), state: 'sending', key, ...(typeof name === 'string' ? { name } : {}) });
+      }
+      const record = (state: LedgerEntry['state'], resourceId?: string) => {
+        if (creates && ledger) ledger.append({ runId: info.runId ?? 'unknown-run', target: info.name, vendor: info.vendor, action, at: new Date().toISOString(), state, key, ...(resourceId ? { resourceId } : {}) });
+      };
+      let result: CallResult;
+      try {
+        result = await callWithPolicy({
         key: `${info.name}/${action}`,
         perSecond: rateFor(info, spec, action),
         send: () => raw.call(action, sent),
         unsafeToRepeat: (canonical === 'createSnapshot' || canonical === 'createSnapshotGroup') && !tokened,
         reconcile: adapter.reconcileCreate ? () => adapter.reconcileCreate!(raw, action, sent, startedAt) : undefined,
-      }, limiter);
+        }, limiter);
+      } catch (error) {
+        record('unknown');
+        throw error;
+      }
+      record(result.ok ? 'created' : 'refused', createdId(adapter, result));
       const transcript = redactor.transcript(result.transcript);
       log?.append({
         target: info.name, action, startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(result.durationMs),
@@ -95,12 +142,16 @@ export function openSession(info: TargetInfo): TargetSession {
   const adapter = adapterFor(info.vendor);
   const transport = new HttpTransport();
   const log = exchangeLog();
+  const reportDir = process.env[RUN_ENV.reportDir];
+  // Only real endpoints keep a ledger: an emulator's world ends with the run.
+  const ledger = reportDir && info.runId && !info.emulator ? new Ledger(ledgerFile(reportDir, info.runId)) : undefined;
   const client = adapter && !info.unavailable
-    ? politeClient(info, spec, adapter, adapter.createClient(info, spec, transport), new RateLimiter(), log)
+    ? politeClient(info, spec, adapter, adapter.createClient(info, spec, transport), new RateLimiter(), log, ledger)
     : undefined;
   return {
     info, spec, adapter, client,
     unavailable: info.unavailable,
+    readOnly: mutationsAllowed(info) ? undefined : 'the target does not allow mutations (allowMutations: false; --allow-mutations overrides)',
     async freshDisk() {
       const emulator = adapter?.emulator;
       if (!info.emulator || !emulator) return undefined;

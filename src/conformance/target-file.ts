@@ -14,6 +14,13 @@ export interface TargetEntry {
   fixtures?: Fixtures;
   /** Requests per second, for every action (caps the documented limit) or per action. */
   rateLimit?: number | Record<string, number>;
+  /**
+   * Whether the run may create (and delete) resources. @defaultValue true for `endpoint: emulator`, false for
+   * a real endpoint: there only read-only rules run until the target (or `--allow-mutations`) says so.
+   */
+  allowMutations: boolean;
+  /** The most snapshots the run may create on this target. @defaultValue unlimited on an emulator, 100 elsewhere */
+  maxSnapshots: number;
 }
 
 /** A target file that cannot be used: one line naming the file, the key and what is wrong. */
@@ -22,6 +29,9 @@ export class TargetFileError extends Error {
 }
 
 const VENDORS: VendorId[] = ['tencent-cbs', 'alibaba-ecs', 'zenlayer-zec'];
+
+/** The snapshot budget of a real target that states none. */
+export const DEFAULT_MAX_SNAPSHOTS = 100;
 
 /**
  * Reads a target file. Credentials given as `idFromEnv`/`secretFromEnv` are read from the environment
@@ -54,7 +64,14 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     }
     const region = t['region'];
     if (typeof region !== 'string' || region === '') bad(`${at}.region`, 'must name a region, e.g. ap-guangzhou');
-    const entry: TargetEntry = { name: name as string, vendor: vendor as VendorId, endpoint: endpoint as string, region: region as string };
+    const allowMutations = t['allowMutations'] ?? endpoint === 'emulator';
+    if (typeof allowMutations !== 'boolean') bad(`${at}.allowMutations`, 'must be true or false');
+    const maxSnapshots = t['maxSnapshots'] ?? (endpoint === 'emulator' ? Number.MAX_SAFE_INTEGER : DEFAULT_MAX_SNAPSHOTS);
+    if (typeof maxSnapshots !== 'number' || !Number.isInteger(maxSnapshots) || maxSnapshots < 0) bad(`${at}.maxSnapshots`, 'must be a whole number of snapshots');
+    const entry: TargetEntry = {
+      name: name as string, vendor: vendor as VendorId, endpoint: endpoint as string, region: region as string,
+      allowMutations: allowMutations as boolean, maxSnapshots: maxSnapshots as number,
+    };
     const credentials = t['credentials'] as Record<string, unknown> | undefined;
     if (credentials !== undefined) {
       const read = (key: 'id' | 'secret' | 'token'): string | undefined => {

@@ -18,6 +18,12 @@ export interface TargetInfo {
   fixtures?: Fixtures;
   /** Why the suite cannot run against this target at all (every rule skips with this reason). */
   unavailable?: string;
+  /** Whether rules may create and delete resources here; read it with {@link mutationsAllowed}. */
+  allowMutations?: boolean;
+  /** The most snapshots the run may create here. @defaultValue unlimited */
+  maxSnapshots?: number;
+  /** The run's id: the key of its ledger. */
+  runId?: string;
 }
 
 /** Disks by the role a rule needs them in. A role that is missing makes its rules skip. */
@@ -30,4 +36,9 @@ export interface Fixtures {
   systemDisk?: string;
   /** A disk the vendor cannot snapshot. */
   noSnapshotAbilityDisk?: string;
+}
+
+/** Whether a target lets rules create and delete: as its target file says, else only on an emulator. */
+export function mutationsAllowed(target: TargetInfo): boolean {
+  return target.allowMutations ?? target.emulator;
 }

@@ -99,6 +99,7 @@ export class SnapshotBackend {
 
   // Retention deadlines are enforced lazily, on every access, so a frozen or advanced clock is obeyed.
   private expireDeadlines(state: RegionState): void {
+    if (!this.rules.retentionAutoDelete) return;
     const now = this.clock.now();
     for (const snapshot of state.snapshots.values()) {
       if (snapshot.deadline !== undefined && snapshot.deadline <= now) state.snapshots.delete(snapshot.id);
@@ -193,7 +194,7 @@ export class SnapshotBackend {
   /** Creates a snapshot of one disk. @throws {@link DomainError} naming the contract rule it breaks. */
   createSnapshot(scope: Scope, input: CreateSnapshotInput): SnapshotView {
     const state = this.region(scope);
-    const tokenKey = input.idempotency && `${scope.account}\u0000${scope.region}\u0000${input.idempotency.token}`;
+    const tokenKey = this.rules.idempotencyTokens && input.idempotency && `${scope.account}\u0000${scope.region}\u0000${input.idempotency.token}`;
     const earlier = tokenKey ? this.tokens.get(tokenKey) : undefined;
     if (earlier) {
       if (earlier.fingerprint !== input.idempotency!.fingerprint) {

@@ -6,6 +6,22 @@
 export const DEVIATIONS = {
   'accepts-invalid-enum': 'request validation ignores `enum`: a value outside the documented set is accepted',
   'retention-minimum-not-enforced': 'a retention deadline less than the documented minimum ahead is accepted',
+  'quota-off-by-one': 'the per-disk snapshot quota is enforced one snapshot late: quota + 1 snapshots of a disk are accepted',
+  'two-in-flight': 'a second snapshot of a disk is accepted while the first is still being created',
+  'forbidden-disk-state-accepted': 'a disk in a state the documents forbid, or without snapshot ability, is snapshotted anyway',
+  'idempotency-ignored': 'a create that repeats an idempotency token makes a new snapshot instead of answering with the first',
+  'group-across-instances': 'a snapshot group of disks that are not all attached to one instance is accepted',
+  'member-names-from-one': 'the members of a snapshot group are numbered from one past the documented index base',
+  'deadline-never-enforced': 'a snapshot whose retention deadline has passed is kept instead of deleted',
+  // Envelope, auth and protocol (suites/envelope.case.ts, suites/auth.case.ts); each applied in one place of
+  // src/emulator/front-end.ts or of a vendor front end's signature check.
+  'signature-not-checked': 'any signature is accepted: a request signed with a wrong secret is served',
+  'clock-skew-not-enforced': 'a request timestamp outside the documented clock-skew window is accepted',
+  'nonce-replay-accepted': 'a signature nonce used before is accepted again (vendors whose nonces are replay protected)',
+  'undocumented-error-code': 'a request naming a disk that does not exist is refused with `InternalServerFault`, a code the documents do not list',
+  'error-with-wrong-status': 'refusals of the request itself (signature, action, version, parameters) travel with a wrong HTTP status: 400 where the documents say 200, else 400 or 422 instead of the documented one',
+  'request-id-missing': 'answers carry no request id',
+  'unknown-parameter-accepted': 'a parameter the request schema does not define is ignored instead of refused',
 } as const;
 
 /** The id of a known deviation. */

@@ -81,6 +81,13 @@ export abstract class EmulatorFrontEnd {
 
   /** The HTTP handler; hand it to `listen`. */
   readonly handle = async (request: ArrivedHttpRequest): Promise<HttpAnswer> => {
+    const answer = await this.unbent(request);
+    // Deviation `request-id-missing`: every API answer loses its request id, wherever the vendor puts it.
+    return this.deviations.has('request-id-missing') && !request.path.startsWith(ADMIN_PREFIX) ? withoutRequestIds(answer) : answer;
+  };
+
+  // The handler before the answer-wide deviations.
+  private readonly unbent = async (request: ArrivedHttpRequest): Promise<HttpAnswer> => {
     if (request.path.startsWith(ADMIN_PREFIX)) {
       return handleAdmin(request, {
         backend: this.backend,
@@ -99,6 +106,7 @@ export abstract class EmulatorFrontEnd {
       });
     }
     const requestId = this.newRequestId();
+    this.keyLookedUp = undefined;
     const action = this.peekAction(request);
     const injected = this.faults.pick(action);
     if (injected?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, injected.latencyMs ?? 1000));
@@ -122,7 +130,12 @@ export abstract class EmulatorFrontEnd {
       }
       return this.serve(request, requestId);
     } catch (error) {
-      if (error instanceof VendorFault) return this.fault(requestId, error);
+      if (error instanceof VendorFault) {
+        const answer = this.fault(requestId, error);
+        // Deviation `error-with-wrong-status`: a refusal of the request itself (signature, action, version,
+        // parameters; not a contract refusal) travels with a status the documents do not give it.
+        return this.deviations.has('error-with-wrong-status') ? { ...answer, status: answer.status === 400 ? 422 : 400 } : answer;
+      }
       if (error instanceof DomainError) {
         const vendorError = this.refusal(error.rule);
         return this.fault(requestId, new VendorFault(vendorError.code, vendorError.status, error.message));
@@ -174,12 +187,46 @@ export abstract class EmulatorFrontEnd {
     return this.principals.get(id)!.account;
   }
 
+  /** The key id a verifier of the current request looked up (verifiers look the key up just before the signature). */
+  private keyLookedUp: string | undefined;
+
   /** The secret of a key id, for the verifiers; undefined for an unknown key. */
-  protected readonly secretOf = (id: string): string | undefined => this.principals.get(id)?.secret;
+  protected readonly secretOf = (id: string): string | undefined => {
+    this.keyLookedUp = id;
+    return this.principals.get(id)?.secret;
+  };
+
+  /**
+   * The clock-skew window to verify request timestamps with: `window` seconds, or no limit under the
+   * `clock-skew-not-enforced` deviation. Vendor front ends pass every verifier's window through here.
+   */
+  protected skewWindow(window: number): number {
+    return this.deviations.has('clock-skew-not-enforced') ? Number.POSITIVE_INFINITY : window;
+  }
+
+  /**
+   * Under the `signature-not-checked` deviation, the key id of a request that its verifier refused for its
+   * signature alone (the key exists: the verifier found its secret); else undefined, and the refusal stands.
+   * Vendor front ends ask this once, where they read their verifier's verdict.
+   */
+  protected keyDespiteSignature(refusedForSignature: boolean): string | undefined {
+    if (!refusedForSignature || !this.deviations.has('signature-not-checked')) return undefined;
+    const id = this.keyLookedUp;
+    return id !== undefined && this.principals.has(id) ? id : undefined;
+  }
 
   /** Refuses parameters that break the action's schema with the error the spec names for the broken keyword. */
   protected validate(action: string, params: unknown): void {
-    const violation = firstViolation(this.spec.action(action).validateRequest, params, this.deviations);
+    const validate = this.spec.action(action).validateRequest;
+    let violation = firstViolation(validate, params, this.deviations);
+    if (violation?.keyword === 'additionalProperties' && this.deviations.has('unknown-parameter-accepted')) {
+      // Deviation `unknown-parameter-accepted`: unknown names are ignored; what remains is still validated.
+      const known = structuredClone(params);
+      while (violation?.keyword === 'additionalProperties') {
+        deleteAt(known, violation.segments);
+        violation = firstViolation(validate, known, this.deviations);
+      }
+    }
     if (!violation) return;
     const error = this.spec.errorForKeyword(action, violation.segments, violation.keyword);
     throw new VendorFault(error?.code ?? 'InvalidParameter', error?.status ?? 400, `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`);
@@ -189,6 +236,34 @@ export abstract class EmulatorFrontEnd {
   private refusal(rule: DomainRefusal): VendorError {
     const body = (this.spec.contract as Record<string, { error?: VendorError; mismatchError?: VendorError } | undefined>)[rule];
     const fromContract = body?.error ?? body?.mismatchError;
-    return fromContract ?? this.options.refusals[rule] ?? { code: 'InternalError', status: 500 };
+    const documented = fromContract ?? this.options.refusals[rule] ?? { code: 'InternalError', status: 500 };
+    // Deviation `undocumented-error-code`: an unknown disk gets a code no document lists (at the documented status).
+    if (rule === 'disk-must-exist' && this.deviations.has('undocumented-error-code')) return { code: 'InternalServerFault', status: documented.status };
+    return documented;
+  }
+}
+
+/** Removes `segments` (an unknown parameter, as a violation names it) from a structured request, in place. */
+function deleteAt(params: unknown, segments: string[]): void {
+  let node = params;
+  for (const segment of segments.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  if (node !== null && typeof node === 'object') delete (node as Record<string, unknown>)[segments[segments.length - 1]!];
+}
+
+/** A JSON answer without any `RequestId`/`requestId` field, at any depth (the `request-id-missing` deviation). */
+function withoutRequestIds(answer: HttpAnswer): HttpAnswer {
+  if (!/json/i.test(answer.headers['content-type'] ?? '')) return answer;
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).filter(([key]) => key.toLowerCase() !== 'requestid').map(([key, v]) => [key, strip(v)]));
+  };
+  try {
+    return { ...answer, body: JSON.stringify(strip(JSON.parse(answer.body.toString()))) };
+  } catch {
+    return answer;
   }
 }

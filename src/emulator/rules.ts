@@ -19,6 +19,10 @@ export interface DomainRules {
   groupMemberName?: (group: string, index: number) => string;
   /** The name a snapshot gets when the request gives none. */
   defaultSnapshotName: string;
+  /** Whether a repeated idempotency token (where a front end passes one) answers with the first result. */
+  idempotencyTokens: boolean;
+  /** Whether a snapshot is deleted once its retention deadline has passed. */
+  retentionAutoDelete: boolean;
 }
 
 /** How a vendor front end renders a neutral disk into the value of its state field. */
@@ -38,17 +42,21 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
   const allowedStates = contract['allowed-disk-states'];
   const allowedInstanceStates = contract['allowed-instance-states'];
   const naming = contract['group-member-naming'];
+  const diskStateRules = !deviations.has('forbidden-disk-state-accepted');
+  const indexBase = naming ? naming.indexBase + (deviations.has('member-names-from-one') ? 1 : 0) : 0;
   return {
-    quotaPerDisk: quota,
+    quotaPerDisk: quota === undefined ? undefined : quota + (deviations.has('quota-off-by-one') ? 1 : 0),
     minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : retention * 1000,
-    oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined,
-    diskStateAllows: allowedStates ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,
+    oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined && !deviations.has('two-in-flight'),
+    diskStateAllows: allowedStates && diskStateRules ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,
     instanceStateAllows: allowedInstanceStates ? (instance) => allowedInstanceStates.values.includes(INSTANCE_STATE[instance.state]) : undefined,
-    requireSnapshotAbility: contract['snapshot-ability'] !== undefined,
-    sameInstanceForGroups: contract['same-instance'] !== undefined,
+    requireSnapshotAbility: contract['snapshot-ability'] !== undefined && diskStateRules,
+    sameInstanceForGroups: contract['same-instance'] !== undefined && !deviations.has('group-across-instances'),
     groupMemberName: naming
-      ? (group, index) => naming.template.replace('{group}', group).replace('{index}', String(index + naming.indexBase))
+      ? (group, index) => naming.template.replace('{group}', group).replace('{index}', String(index + indexBase))
       : undefined,
     defaultSnapshotName: contract['default-snapshot-name']?.value ?? '',
+    idempotencyTokens: !deviations.has('idempotency-ignored'),
+    retentionAutoDelete: contract['retention-auto-delete'] !== undefined && !deviations.has('deadline-never-enforced'),
   };
 }

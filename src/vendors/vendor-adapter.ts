@@ -17,6 +17,46 @@ export interface VendorClient {
   call(action: string, params: Params): Promise<CallResult>;
 }
 
+/**
+ * How one call departs on purpose from what the official SDKs send, for the auth and protocol rules
+ * (`suites/auth.case.ts`). Everything not named here is sent as usual, correctly signed.
+ */
+export interface WireControl {
+  /** Signs with a secret that is not the key's: a wrong signature. */
+  wrongSecret?: boolean;
+  /** Sends a key id the service does not know (signed with the real secret). */
+  unknownKey?: boolean;
+  /** Moves the request's timestamp by this many seconds (negative: in the past), signed as sent. */
+  timestampOffsetSeconds?: number;
+  /** Sends the nonce of this client's previous call again: a replay. A protocol without a nonce throws. */
+  repeatNonce?: boolean;
+  /** Sends this API version instead of the spec's. */
+  version?: string;
+  /** Sends this action name on the wire instead of the `action` called (one the service does not have). */
+  action?: string;
+}
+
+/** The secret a {@link WireControl} `wrongSecret` call signs with: never a real key's. */
+export const WRONG_SECRET = 'snapconform-deliberately-wrong-secret';
+
+/** A client that can send a call wrong on purpose; build one with {@link VendorAdapter.rawClient}. */
+export interface RawClient {
+  call(action: string, params: Params, wire?: WireControl): Promise<CallResult>;
+}
+
+/** The cases the auth and protocol rules provoke, by role. */
+export type AuthErrorRole = 'wrongSignature' | 'unknownKey' | 'expired' | 'replayedNonce' | 'unknownAction' | 'unknownVersion';
+
+/** The documented error a service answers one {@link AuthErrorRole} with. */
+export interface RoleError {
+  /** A code the spec documents (x-common-errors or the action's x-errors): status and source come from there. */
+  code: string;
+  /** Other documented codes the documents allow for the same case. */
+  alternatives?: string[];
+  /** Set when the documents list the code but do not say it answers this case: why it was chosen. */
+  inferredBecause?: string;
+}
+
 /** A snapshot as the rules see it, whatever the vendor. */
 export interface NeutralSnapshot {
   id: string;
@@ -63,6 +103,17 @@ export interface VendorAdapter {
    * successful result, `null` when nothing was created, undefined when it cannot tell.
    */
   reconcileCreate?(client: VendorClient, action: string, params: Params, startedAtMs: number): Promise<CallResult | null | undefined>;
+  /**
+   * A client whose calls can be sent wrong on purpose (wrong signature, unknown key, stale timestamp, replayed
+   * nonce, unknown action or version), for the auth and protocol rules; without it they skip.
+   */
+  rawClient?(target: TargetInfo, spec: VendorSpec, transport: HttpTransport): RawClient;
+  /**
+   * The documented code for each auth and protocol case. A role left out means the documents name no code
+   * for it (the rule then asks only for a documented refusal); `replayedNonce` only where nonces are replay
+   * protected. test/vendors/auth-errors.test.ts checks every code against the spec.
+   */
+  authErrors?: Partial<Record<AuthErrorRole, RoleError>>;
   /** Canonical operations this adapter binds; the others make their rules skip. */
   canonical: {
     createSnapshot?: {
@@ -79,6 +130,8 @@ export interface VendorAdapter {
     /** Snapshots several disks of one instance together (Tencent CreateSnapshotGroup). */
     createSnapshotGroup?: { params(input: { diskIds: string[]; name?: string }): Params; groupId(result: CallResult): string | undefined };
     describeSnapshotGroup?: { params(id: string, region: string): Params; group(result: CallResult): NeutralGroup | undefined };
+    /** Deletes a snapshot group with its member snapshots. */
+    deleteSnapshotGroup?: { params(id: string, region: string): Params };
   } & Partial<Record<CanonicalOperation, unknown>>;
 }
 

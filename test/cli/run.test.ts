@@ -41,10 +41,32 @@ describe('snapconform run against the embedded emulators', () => {
     expect(exchanges.length).toBeGreaterThan(report.results.length);
     expect(exchanges[0]).toMatchObject({ target: 'tencent-cbs-emulator', attempts: 1, request: { method: 'POST' }, response: { status: 200 } });
     expect(report.summary.fail + report.summary.error).toBe(0);
-    expect(report.summary.skip).toBe(1); // Alibaba documents no minimum retention
+    // Each skip, with its reason: exactly the rules whose documented basis a vendor lacks.
+    const skips = report.results.filter((r) => r.outcome === 'skip').map((r) => [r.target, r.ruleId, r.skipReason]).sort();
+    const envelopeAuthProtocol = (id: string | undefined) => /^(envelope|auth|protocol)\./.test(id ?? '');
+    expect(skips.filter(([, id]) => envelopeAuthProtocol(id))).toEqual([
+      // Only Alibaba's nonces are replay protected (SignatureNonceUsed); TC3 and ZC2 carry none.
+      ['tencent-cbs-emulator', 'auth.replayed-nonce', 'the tencent-cbs spec documents no replay protection (no error for a reused nonce)'],
+      // ZC2's clock-skew tolerance is undocumented, and no ZEC source says unknown parameters are refused.
+      ['zenlayer-zec-emulator', 'auth.expired-timestamp', 'the zenlayer-zec spec documents no clock-skew window (x-protocol.clockSkewSeconds)'],
+      ['zenlayer-zec-emulator', 'auth.replayed-nonce', 'the zenlayer-zec spec documents no replay protection (no error for a reused nonce)'],
+      ['zenlayer-zec-emulator', 'protocol.unknown-parameter', 'the zenlayer-zec spec does not say DescribeSnapshots refuses unknown parameters (its request schema is open)'],
+    ]);
+    expect(skips.filter(([, id]) => !envelopeAuthProtocol(id))).toEqual([
+      // Alibaba documents no minimum retention and no same-instance rule; Zenlayer neither the rule nor an
+      // idempotency token nor a limit in flight; Tencent no idempotency token.
+      ['alibaba-ecs-emulator', 'snapshot.create.retention-minimum', 'the alibaba-ecs spec documents no minimum retention'],
+      ['alibaba-ecs-emulator', 'snapshot.group.same-instance', 'the alibaba-ecs spec documents no same-instance rule for snapshot groups'],
+      ['tencent-cbs-emulator', 'snapshot.create.idempotency', 'the tencent-cbs spec documents no idempotency token'],
+      ['zenlayer-zec-emulator', 'snapshot.create.idempotency', 'the zenlayer-zec spec documents no idempotency token'],
+      ['zenlayer-zec-emulator', 'snapshot.create.one-in-flight', 'the zenlayer-zec spec documents no limit on snapshots in flight per disk'],
+      ['zenlayer-zec-emulator', 'snapshot.group.same-instance', 'the zenlayer-zec spec documents no same-instance rule for snapshot groups'],
+    ]);
     expect(report.summary.pass).toBeGreaterThan(50);
     const rules = new Set(report.results.map((r) => r.ruleId));
-    for (const rule of ['request.invalid-required', 'request.invalid-enum', 'request.invalid-format', 'request.valid-accepted', 'snapshot.create.roundtrip', 'snapshot.create.retention-minimum']) {
+    for (const rule of ['request.invalid-required', 'request.invalid-enum', 'request.invalid-format', 'request.valid-accepted', 'snapshot.create.roundtrip', 'snapshot.create.retention-minimum',
+      'envelope.request-id', 'envelope.documented-error-code', 'envelope.error-status', 'envelope.content-type',
+      'auth.wrong-signature', 'auth.unknown-key', 'auth.expired-timestamp', 'auth.replayed-nonce', 'protocol.unknown-action', 'protocol.unknown-version', 'protocol.unknown-parameter']) {
       expect(rules, rule).toContain(rule);
     }
     expect(report.results.filter((r) => r.outcome !== 'skip').every((r) => r.transcript !== undefined)).toBe(true);
@@ -98,8 +120,12 @@ describe('rules a vendor has no documented basis for', () => {
     const { code, report } = await runSuite('--target', file);
     expect(code).toBe(0);
     const skipped = report.results.filter((r) => r.outcome === 'skip');
-    // Alibaba counts retention in days (RetentionDays ≥ 1): its pages state no minimum deadline ahead.
-    expect(skipped.map((r) => [r.ruleId, r.skipReason])).toEqual([['snapshot.create.retention-minimum', 'the alibaba-ecs spec documents no minimum retention']]);
+    // Alibaba counts retention in days (RetentionDays ≥ 1): its pages state no minimum deadline ahead; and it
+    // has no snapshot groups.
+    expect(skipped.map((r) => [r.ruleId, r.skipReason]).sort()).toEqual([
+      ['snapshot.create.retention-minimum', 'the alibaba-ecs spec documents no minimum retention'],
+      ['snapshot.group.same-instance', 'the alibaba-ecs spec documents no same-instance rule for snapshot groups'],
+    ]);
     expect(report.results.some((r) => r.ruleId === 'request.invalid-x-forbidden-prefixes' && r.caseId === 'CreateSnapshot.SnapshotName' && r.outcome === 'pass')).toBe(true);
   }, 180_000);
 });
@@ -146,4 +172,235 @@ describe('snapconform input errors', () => {
     expect((await snapconform('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await snapconform('--help')).stdout).toContain('Exit codes');
   });
+});
+
+describe('envelope, auth and protocol rules catch the deviation each exists for', () => {
+  const ALL = ['tencent-cbs-emulator', 'alibaba-ecs-emulator', 'zenlayer-zec-emulator'];
+  /** The targets where a rule failed. */
+  const failedOn = (report: ConformanceReport, ruleId: string) => [...new Set(report.results.filter((r) => r.ruleId === ruleId && r.outcome === 'fail').map((r) => r.target))].sort();
+  const sorted = (list: string[]) => [...list].sort();
+
+  it('fails exactly the wrong-signature rule, on every vendor, when any signature is accepted', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'signature-not-checked');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['auth.wrong-signature']);
+    expect(failedOn(report, 'auth.wrong-signature')).toEqual(sorted(ALL));
+    for (const finding of report.results.filter((r) => r.outcome === 'fail')) expect(finding.observed).toBe('HTTP 200, success');
+  }, 180_000);
+
+  it('fails exactly the expired-timestamp rule where a clock-skew window is documented', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'clock-skew-not-enforced');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['auth.expired-timestamp']);
+    // Zenlayer documents no window: its rule skips, so the emulator's bent window goes unnoticed there.
+    expect(failedOn(report, 'auth.expired-timestamp')).toEqual(['alibaba-ecs-emulator', 'tencent-cbs-emulator']);
+    const tencent = report.results.find((r) => r.ruleId === 'auth.expired-timestamp' && r.vendor === 'tencent-cbs')!;
+    expect(tencent.expectation.text).toContain('360 s ago (the window is 300 s)');
+    expect(tencent.expectation.text).toContain('AuthFailure.SignatureExpire (HTTP 200)');
+  }, 180_000);
+
+  it('fails exactly the replayed-nonce rule, on the vendor whose nonces are replay protected', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'nonce-replay-accepted');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['auth.replayed-nonce']);
+    expect(failedOn(report, 'auth.replayed-nonce')).toEqual(['alibaba-ecs-emulator']);
+    expect(report.results.find((r) => r.ruleId === 'auth.replayed-nonce' && r.outcome === 'fail')!.expectation.text).toContain('SignatureNonceUsed (HTTP 400)');
+  }, 180_000);
+
+  it('fails exactly the documented-error-code rule, naming the code, when an error carries an undocumented code', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'undocumented-error-code');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['envelope.documented-error-code']);
+    const findings = report.results.filter((r) => r.outcome === 'fail');
+    expect(sorted(findings.map((f) => f.target))).toEqual(sorted(ALL));
+    for (const finding of findings) {
+      expect(finding.caseId).toBe('CreateSnapshot.unknown-disk');
+      expect(finding.observed).toMatch(/^HTTP \d+, InternalServerFault$/);
+      expect(finding.message).toContain('error code InternalServerFault is not documented for CreateSnapshot');
+    }
+  }, 180_000);
+
+  it('fails the error-status rule, and every other rule that checks an error status, when errors travel with a wrong status', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'error-with-wrong-status');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    // The deviation bends refusals of the request itself (signature, action, version, parameters), so besides
+    // envelope.error-status every auth and protocol rule that runs and every generated request.invalid-* rule
+    // (they all assert the documented status) fails too. Contract refusals keep their status: the properties pass.
+    const invalidRules = [...new Set(report.results.map((r) => r.ruleId).filter((id) => id.startsWith('request.invalid-')))];
+    expect(invalidRules.length).toBeGreaterThan(5);
+    expect(sorted(failedRules(report))).toEqual(sorted([
+      'envelope.error-status',
+      'auth.wrong-signature', 'auth.unknown-key', 'auth.expired-timestamp', 'auth.replayed-nonce',
+      'protocol.unknown-action', 'protocol.unknown-version', 'protocol.unknown-parameter',
+      ...invalidRules,
+    ]));
+    expect(failedOn(report, 'envelope.error-status')).toEqual(sorted(ALL));
+    const statusOf = (vendor: string) => report.results.find((r) => r.ruleId === 'envelope.error-status' && r.vendor === vendor && r.outcome === 'fail')!.observed;
+    // Tencent's errors come with HTTP 400 instead of 200; the others' 400s with 422.
+    expect(statusOf('tencent-cbs')).toMatch(/^HTTP 400, /);
+    expect(statusOf('alibaba-ecs')).toMatch(/^HTTP 422, /);
+    expect(statusOf('zenlayer-zec')).toMatch(/^HTTP 422, /);
+  }, 180_000);
+
+  it('fails the request-id rule on every call when answers carry no request id', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'request-id-missing');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    // request.valid-accepted fails too: it asserts that a valid answer's envelope has no findings at all,
+    // and a missing request id is one.
+    expect(sorted(failedRules(report))).toEqual(['envelope.request-id', 'request.valid-accepted']);
+    const findings = report.results.filter((r) => r.ruleId === 'envelope.request-id');
+    expect(findings.length).toBe(12);
+    expect(findings.every((f) => f.outcome === 'fail')).toBe(true);
+  }, 180_000);
+
+  it('fails the unknown-parameter rule where request schemas are closed when unknown parameters are ignored', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'unknown-parameter-accepted');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    // request.invalid-additionalProperties fails too: the generated cases add an unknown parameter to every
+    // closed object of every action, the same breach protocol.unknown-parameter sends to the describe action.
+    expect(sorted(failedRules(report))).toEqual(['protocol.unknown-parameter', 'request.invalid-additionalProperties']);
+    // Zenlayer's schemas are open: its rule skips, its emulator was never asked.
+    expect(failedOn(report, 'protocol.unknown-parameter')).toEqual(['alibaba-ecs-emulator', 'tencent-cbs-emulator']);
+  }, 180_000);
+});
+
+describe('contract properties catch the deviation each exists for', () => {
+  const ALL = ['alibaba-ecs-emulator', 'tencent-cbs-emulator', 'zenlayer-zec-emulator'];
+  /** The findings of one rule, one per target where it failed, sorted by target. */
+  const findingsOf = (report: ConformanceReport, ruleId: string) =>
+    report.results.filter((r) => r.ruleId === ruleId && r.outcome === 'fail').sort((a, b) => a.target.localeCompare(b.target));
+  const ofVendor = (findings: ConformanceReport['results'], vendor: string) => findings.find((f) => f.vendor === vendor)!;
+
+  it('fails exactly the quota rule, on every vendor, at the create one past the quota', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'quota-off-by-one');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['snapshot.create.quota']);
+    const findings = findingsOf(report, 'snapshot.create.quota');
+    expect(findings.map((f) => f.target)).toEqual(ALL);
+    for (const finding of findings) {
+      // The failing step is the counterexample: the 65th create on a fresh disk, which the emulator accepted.
+      expect(finding.counterexample).toEqual({ step: 'create 65, one past the quota of 64', diskId: expect.any(String), created: 64 });
+      expect(finding.observed).toBe('HTTP 200, success');
+      expect(`${finding.transcript?.request.url} ${finding.transcript?.request.body}`).toContain('snapconform-quota-65');
+    }
+    expect(ofVendor(findings, 'tencent-cbs').expectation.text).toContain('InsufficientSnapshotQuota (HTTP 200) (or ResourceInsufficient.OverQuota)');
+    expect(ofVendor(findings, 'alibaba-ecs').expectation.text).toContain('QuotaExceed.Snapshot (HTTP 403)');
+    expect(ofVendor(findings, 'zenlayer-zec').expectation.text).toContain('INVALID_SNAPSHOT_QUOTA_EXCEED (HTTP 400)');
+  }, 180_000);
+
+  it('fails exactly the in-flight rule, where one snapshot in flight per disk is documented, at the second create', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'two-in-flight');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['snapshot.create.one-in-flight']);
+    const findings = findingsOf(report, 'snapshot.create.one-in-flight');
+    // Zenlayer documents no such limit: its rule skips.
+    expect(findings.map((f) => f.target)).toEqual(['alibaba-ecs-emulator', 'tencent-cbs-emulator']);
+    for (const finding of findings) {
+      expect(finding.counterexample).toEqual({ step: 'second create while the first is being created', diskId: expect.any(String), creationMs: 10_000 });
+      expect(finding.observed).toBe('HTTP 200, success');
+      expect(finding.transcript).toBeDefined();
+    }
+    expect(ofVendor(findings, 'tencent-cbs').expectation.text).toContain('InvalidDisk.SnapshotCreating (HTTP 200)');
+    expect(ofVendor(findings, 'alibaba-ecs').expectation.text).toContain('IncorrectDiskStatus.CreatingSnapshot (HTTP 403)');
+  }, 180_000);
+
+  it('fails exactly the disk-state rule, on every vendor, naming the fixture role the contract forbids', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'forbidden-disk-state-accepted');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['snapshot.create.disk-state']);
+    const findings = findingsOf(report, 'snapshot.create.disk-state');
+    expect(findings.map((f) => f.target)).toEqual(ALL);
+    // Each vendor's contract decides which role is forbidden, read from its own DescribeDisks.
+    expect(ofVendor(findings, 'tencent-cbs').counterexample).toMatchObject({ step: 'create on the noSnapshotAbilityDisk', role: 'noSnapshotAbilityDisk', SnapshotAbility: false, expected: ['InvalidDisk.NotSupportSnapshot'] });
+    expect(ofVendor(findings, 'alibaba-ecs').counterexample).toMatchObject({ step: 'create on the unattachedDisk', role: 'unattachedDisk', Status: 'Available', expected: ['IncorrectDiskStatus', 'IncorrectDiskStatus.NeverAttached', 'IncorrectInstanceStatus'] });
+    expect(ofVendor(findings, 'zenlayer-zec').counterexample).toMatchObject({ step: 'create on the noSnapshotAbilityDisk', role: 'noSnapshotAbilityDisk', snapshotAbility: false, diskStatus: 'IN_USE' });
+    for (const finding of findings) {
+      expect(finding.observed).toBe('HTTP 200, success');
+      expect(finding.transcript).toBeDefined();
+    }
+  }, 180_000);
+
+  it('fails exactly the idempotency rule, where a token is documented, with a shrunk counterexample', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'idempotency-ignored', '--seed', '42');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['snapshot.create.idempotency']);
+    const [finding, ...more] = findingsOf(report, 'snapshot.create.idempotency');
+    expect(more).toEqual([]);
+    expect(finding!.target).toBe('alibaba-ecs-emulator');
+    expect(finding!.seed).toBe(42);
+    expect(finding!.path).toMatch(/^\d+(:\d+)*$/);
+    // Shrunk to the shortest printable token: any token shows it.
+    expect(finding!.counterexample).toMatchObject({ token: '!', otherName: expect.any(String) });
+    expect(finding!.message).toContain('Counterexample');
+    expect(finding!.expectation.text).toContain('IdempotentParameterMismatch (HTTP 403)');
+    expect(`${finding!.transcript?.request.url} ${finding!.transcript?.request.body}`).toContain('ClientToken');
+  }, 180_000);
+
+  it('fails exactly the group rule when a group of disks on different instances is accepted', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'group-across-instances', '--seed', '42');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['snapshot.group.same-instance']);
+    const [finding, ...more] = findingsOf(report, 'snapshot.group.same-instance');
+    expect(more).toEqual([]);
+    expect(finding!.target).toBe('tencent-cbs-emulator');
+    expect(finding!.seed).toBe(42);
+    // The chosen disks include one off the fixture instance (the other instance's, or the unattached one).
+    const { disks } = finding!.counterexample as { disks: string[] };
+    expect(disks.some((d) => d === 'otherInstanceDisk' || d === 'unattachedDisk')).toBe(true);
+    expect(disks.some((d) => d === 'unattachedDisk' || d.startsWith('sameInstanceDisks['))).toBe(true);
+    expect(finding!.observed).toBe('HTTP 200, success');
+    expect(finding!.expectation.text).toContain('InvalidParameterValue (HTTP 200) [inferred] (or InvalidParameter, InvalidDisk.NotSupported)');
+  }, 180_000);
+
+  it('fails exactly the group rule when member snapshots are numbered from the wrong base', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'member-names-from-one', '--seed', '42');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['snapshot.group.same-instance']);
+    const [finding, ...more] = findingsOf(report, 'snapshot.group.same-instance');
+    expect(more).toEqual([]);
+    expect(finding!.target).toBe('tencent-cbs-emulator');
+    // A group of disks of the fixture instance only: it was created, but its members are named from _1.
+    const { disks } = finding!.counterexample as { disks: string[] };
+    expect(disks.length).toBeGreaterThan(0);
+    expect(disks.every((d) => d.startsWith('sameInstanceDisks['))).toBe(true);
+    expect(finding!.expectation.text).toContain('named {group}_{index} with {index} from 0');
+  }, 180_000);
+
+  it('fails exactly the auto-delete rule, on every vendor, when a passed retention deadline is not enforced', async () => {
+    const { code, report } = await runSuite('--emulator-deviation', 'deadline-never-enforced');
+    expect(code).toBe(1);
+    expect(report.summary.error).toBe(0);
+    expect(failedRules(report)).toEqual(['snapshot.retention.auto-delete']);
+    const findings = findingsOf(report, 'snapshot.retention.auto-delete');
+    expect(findings.map((f) => f.target)).toEqual(ALL);
+    for (const finding of findings) {
+      const step = finding.counterexample as { step: string; snapshotId: string; clockAdvancedMs: number };
+      expect(step.step).toMatch(/^describe after the clock passed \d+ s, beyond the deadline$/);
+      expect(finding.observed).toBe('HTTP 200, success');
+      expect(finding.transcript?.response.body).toContain(step.snapshotId);
+    }
+    // Tencent and Zenlayer deadlines are points in time: just past the 24-hour minimum, checked 30 s after.
+    // Alibaba's RetentionDays counts whole days: checked a day after the deadline.
+    const advanced = (vendor: string) => (ofVendor(findings, vendor).counterexample as { clockAdvancedMs: number }).clockAdvancedMs;
+    expect(advanced('tencent-cbs')).toBeGreaterThan(86_400_000 + 60_000);
+    expect(advanced('tencent-cbs')).toBeLessThan(86_400_000 + 120_000);
+    expect(advanced('zenlayer-zec')).toBeLessThan(86_400_000 + 120_000);
+    expect(advanced('alibaba-ecs')).toBeGreaterThan(86_400_000);
+    expect(ofVendor(findings, 'tencent-cbs').counterexample).toMatchObject({ parameter: 'Deadline', deadline: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/) });
+    expect(ofVendor(findings, 'alibaba-ecs').counterexample).toMatchObject({ parameter: 'RetentionDays' });
+    expect(ofVendor(findings, 'alibaba-ecs').expectation.text).toContain('a day after it (RetentionDays counts whole days)');
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { standardFixtures } from '../standard-fixtures.ts';
 import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
-import { defineEmulator, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
+import { randomBytes } from 'node:crypto';
+import { defineEmulator, WRONG_SECRET, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import { AlibabaClient } from './client.ts';
 import { AlibabaEmulator } from './emulator.ts';
 
@@ -17,6 +18,45 @@ export const alibabaEcs: VendorAdapter = {
       credentials: { accessKeyId: target.credentials.id, accessKeySecret: target.credentials.secret, securityToken: target.credentials.token },
     });
     return { call: (action, params) => client.call(action, params) };
+  },
+
+  // Wrong on purpose for the auth and protocol rules: ACS3 as the SDK signs it, with one thing changed.
+  rawClient(target, spec, transport) {
+    const { id, secret, token } = target.credentials;
+    const client = (accessKeyId: string) => new AlibabaClient({
+      endpoint: target.endpoint, regionId: target.region, spec, transport,
+      credentials: { accessKeyId, accessKeySecret: secret, securityToken: token },
+    });
+    const known = client(id);
+    // An unknown AccessKey ID of the usual shape (LTAI…).
+    const unknown = client('LTAISNAPCONFORMNOSUCHKEY');
+    let lastNonce: string | undefined;
+    return {
+      call(action, params, wire = {}) {
+        if (wire.repeatNonce && lastNonce === undefined) throw new Error('no previous call whose nonce could be replayed');
+        const nonce = wire.repeatNonce ? lastNonce! : randomBytes(32).toString('hex');
+        lastNonce = nonce;
+        return (wire.unknownKey ? unknown : known).call(wire.action ?? action, params, {
+          nonce,
+          signWithSecret: wire.wrongSecret ? WRONG_SECRET : undefined,
+          timestamp: wire.timestampOffsetSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + wire.timestampOffsetSeconds,
+          headers: wire.version === undefined ? undefined : { 'x-acs-version': wire.version },
+        });
+      },
+    };
+  },
+
+  // Gateway and common errors, ../shared/reference/alibaba-ecs-and-zenlayer-zec.md §A2 (x-common-errors).
+  authErrors: {
+    wrongSignature: { code: 'SignatureDoesNotMatch' },
+    unknownKey: { code: 'InvalidAccessKeyId.NotFound', alternatives: ['InvalidAccessKeyId'] },
+    expired: { code: 'InvalidTimeStamp.Expired' },
+    replayedNonce: { code: 'SignatureNonceUsed' },
+    unknownAction: { code: 'InvalidAction' },
+    unknownVersion: {
+      code: 'InvalidParameter',
+      inferredBecause: 'the documents name no error for an unknown Version; InvalidParameter is the common table\'s "a parameter is not valid"',
+    },
   },
 
   emulator: defineEmulator({

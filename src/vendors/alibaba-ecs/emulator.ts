@@ -5,9 +5,11 @@ import { json, type ArrivedHttpRequest, type HttpAnswer } from '../../emulator/h
 import { randomId } from '../../emulator/ids.ts';
 import type { Disk, Tag } from '../../emulator/model.ts';
 import type { ParamValue } from '../../transport/flatten.ts';
-import { DEFAULT_SKEW_SECONDS } from './auth-errors.ts';
+import { DEFAULT_SKEW_SECONDS, type AuthSuccess } from './auth-errors.ts';
 import { decodeParams } from './codec.ts';
 import { MemoryNonceStore } from './nonce-store.ts';
+import { arrivedParams, firstValues } from './request-params.ts';
+import { V2_COMMON_PARAMETERS } from './rpc-v2.verifier.ts';
 import { verifyAlibabaRequest } from './verify-request.ts';
 import { toXml } from './xml-writer.ts';
 
@@ -48,6 +50,27 @@ function renderSnapshot(s: SnapshotView, retentionDays: number | undefined): Rec
     Encrypted: s.encrypted,
     ...(retentionDays === undefined ? {} : { RetentionDays: retentionDays }),
     Tags: { Tag: s.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) },
+  };
+}
+
+/**
+ * A request read as if its signature had verified (the `signature-not-checked` deviation): its parameters,
+ * action and version from where its scheme carries them, as the verifiers return them.
+ */
+function unverifiedVerdict(request: ArrivedHttpRequest, accessKeyId: string): AuthSuccess {
+  const { query, form } = arrivedParams(request);
+  const all = [...query, ...form];
+  if ((request.headers['authorization'] ?? '').trim().startsWith('ACS3-')) {
+    const header = (name: string) => request.headers[name]?.trim();
+    return {
+      ok: true, scheme: 'ACS3-HMAC-SHA256', accessKeyId, params: firstValues(all), action: header('x-acs-action'),
+      version: header('x-acs-version'), format: undefined, securityToken: header('x-acs-security-token'),
+    };
+  }
+  const common = firstValues(all.filter(([name]) => V2_COMMON_PARAMETERS.has(name)));
+  return {
+    ok: true, scheme: 'HMAC-SHA1', accessKeyId, params: firstValues(all, V2_COMMON_PARAMETERS), action: common['Action'],
+    version: common['Version'], format: common['Format'], securityToken: common['SecurityToken'],
   };
 }
 
@@ -102,12 +125,16 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
     this.xml = false;
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw fault('UnsupportedHTTPMethod', 403, 'This HTTP method is not supported.');
-    const verdict = verifyAlibabaRequest(request, {
+    // The deviations bend the check here: the window (clock-skew-not-enforced), the nonce store
+    // (nonce-replay-accepted: every nonce is fresh) and the verdict (signature-not-checked).
+    const checked = verifyAlibabaRequest(request, {
       now: Math.floor(this.backend.clock.now() / 1000),
-      skewSeconds: this.spec.protocol.clockSkewSeconds?.value ?? DEFAULT_SKEW_SECONDS,
+      skewSeconds: this.skewWindow(this.spec.protocol.clockSkewSeconds?.value ?? DEFAULT_SKEW_SECONDS),
       secretOf: this.secretOf,
-      nonces: this.nonces,
+      nonces: this.deviations.has('nonce-replay-accepted') ? { remember: () => true } : this.nonces,
     });
+    const unchecked = checked.ok ? undefined : this.keyDespiteSignature(checked.code === 'SignatureDoesNotMatch');
+    const verdict = unchecked === undefined ? checked : unverifiedVerdict(request, unchecked);
     if (verdict.ok) this.xml = verdict.scheme === 'HMAC-SHA1' && (verdict.format ?? 'XML').toUpperCase() === 'XML';
     if (!verdict.ok) throw fault(verdict.code, verdict.status, verdict.message);
     const { action, version } = verdict;

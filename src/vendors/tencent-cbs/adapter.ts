@@ -1,6 +1,6 @@
 import { standardFixtures } from '../standard-fixtures.ts';
 import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
-import { defineEmulator, type NeutralGroup, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
+import { defineEmulator, WRONG_SECRET, type NeutralGroup, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import { TencentClient } from './client.ts';
 import { TencentEmulator } from './emulator.ts';
 
@@ -15,6 +15,36 @@ export const tencentCbs: VendorAdapter = {
       credentials: { secretId: target.credentials.id, secretKey: target.credentials.secret, token: target.credentials.token },
     });
     return { call: (action, params) => client.call(action, params) };
+  },
+
+  // Wrong on purpose for the auth and protocol rules: TC3 as the SDK signs it, with one thing changed.
+  rawClient(target, spec, transport) {
+    const { id, secret, token } = target.credentials;
+    const client = (secretId: string) => new TencentClient({
+      endpoint: target.endpoint, region: target.region, spec, transport, credentials: { secretId, secretKey: secret, token },
+    });
+    const known = client(id);
+    // An unknown SecretId of the documented shape: AKID and 32 more characters.
+    const unknown = client('AKIDSNAPCONFORMNOSUCHKEY000000000000');
+    return {
+      call(action, params, wire = {}) {
+        if (wire.repeatNonce) throw new Error('TC3 requests carry no nonce to replay');
+        return (wire.unknownKey ? unknown : known).call(wire.action ?? action, params, {
+          signWithSecret: wire.wrongSecret ? WRONG_SECRET : undefined,
+          timestamp: wire.timestampOffsetSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + wire.timestampOffsetSeconds,
+          headers: wire.version === undefined ? undefined : { 'X-TC-Version': wire.version },
+        });
+      },
+    };
+  },
+
+  // Common error codes, ../shared/reference/tencent-cbs.md §2.2 (specs/tencent-cbs.yaml x-common-errors).
+  authErrors: {
+    wrongSignature: { code: 'AuthFailure.SignatureFailure' },
+    unknownKey: { code: 'AuthFailure.SecretIdNotFound' },
+    expired: { code: 'AuthFailure.SignatureExpire' },
+    unknownAction: { code: 'InvalidAction' },
+    unknownVersion: { code: 'NoSuchVersion' },
   },
 
   emulator: defineEmulator({
@@ -109,6 +139,7 @@ export const tencentCbs: VendorAdapter = {
       params: (input) => ({ DiskIds: input.diskIds, SnapshotGroupName: input.name }),
       groupId: (result) => (typeof result.data?.['SnapshotGroupId'] === 'string' ? result.data['SnapshotGroupId'] : undefined),
     },
+    deleteSnapshotGroup: { params: (id) => ({ SnapshotGroupId: id }) },
     describeSnapshotGroup: {
       params: (id) => ({ Filters: [{ Name: 'snapshot-group-id', Values: [id] }] }),
       group: (result): NeutralGroup | undefined => {

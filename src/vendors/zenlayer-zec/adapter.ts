@@ -1,8 +1,9 @@
 import { standardFixtures } from '../standard-fixtures.ts';
 import { SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
-import { defineEmulator, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
+import { defineEmulator, WRONG_SECRET, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import { ZenlayerClient } from './client.ts';
 import { ZenlayerEmulator } from './emulator.ts';
+import { ZC2_AUTH_ERROR_CODES } from './zc2.verifier.ts';
 
 /** `yyyy-MM-ddTHH:mm:ssZ`, the one format the ZEC CreateSnapshot page accepts for `retentionTime`. */
 function zenlayerTime(date: Date): string {
@@ -20,6 +21,34 @@ export const zenlayerZec: VendorAdapter = {
       credentials: { accessKeyId: target.credentials.id, accessKeyPassword: target.credentials.secret },
     });
     return { call: (action, params) => client.call(action, params) };
+  },
+
+  // Wrong on purpose for the auth and protocol rules: ZC2 as the SDKs sign it, with one thing changed.
+  rawClient(target, spec, transport) {
+    const { id, secret } = target.credentials;
+    const client = (accessKeyId: string) => new ZenlayerClient({
+      endpoint: target.endpoint, spec, transport, credentials: { accessKeyId, accessKeyPassword: secret },
+    });
+    const known = client(id);
+    const unknown = client('SNAPCONFORMNOSUCHKEY');
+    return {
+      call(action, params, wire = {}) {
+        if (wire.repeatNonce) throw new Error('ZC2 requests carry no nonce to replay');
+        return (wire.unknownKey ? unknown : known).call(wire.action ?? action, params, {
+          signWithSecret: wire.wrongSecret ? WRONG_SECRET : undefined,
+          timestamp: wire.timestampOffsetSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + wire.timestampOffsetSeconds,
+          headers: wire.version === undefined ? undefined : { 'X-ZC-Version': wire.version },
+        });
+      },
+    };
+  },
+
+  // The spec's (inferred) auth codes, the ones the emulator's verifier answers with. No nonce: exact replays
+  // are accepted (§B1). No code is documented for an unknown action or version.
+  authErrors: {
+    wrongSignature: { code: ZC2_AUTH_ERROR_CODES.signatureInvalid },
+    unknownKey: { code: ZC2_AUTH_ERROR_CODES.accessKeyInvalid },
+    expired: { code: ZC2_AUTH_ERROR_CODES.timestampExpired },
   },
 
   emulator: defineEmulator({

@@ -1,0 +1,127 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, type TestContext } from 'vitest';
+import { record } from '../../src/conformance/rule-meta.ts';
+import type { TargetSession } from '../../src/conformance/session.ts';
+import type { TargetInfo } from '../../src/conformance/target.ts';
+import type { VendorError } from '../../src/spec/spec-types.ts';
+import type { CallResult } from '../../src/transport/call-result.ts';
+
+/** The running test, as vitest hands it to a test function. */
+type Test = TestContext['task'];
+
+/** The codes the documents allow for a refusal: the code and its alternatives. */
+export function codesOf(error: VendorError): string[] {
+  return [error.code, ...(error.alternatives ?? [])];
+}
+
+/** Asserts that a call was refused with one of `errors` (code or alternative) and that error's status. */
+export function expectRefused(result: CallResult, errors: VendorError[], what: string): void {
+  expect(result.ok, `${what} was accepted`).toBe(false);
+  const codes = errors.flatMap(codesOf);
+  expect(codes, `${what}: the error code`).toContain(result.error?.code);
+  const matching = errors.find((e) => codesOf(e).includes(result.error!.code))!;
+  expect(result.httpStatus, `${what}: the HTTP status of ${result.error?.code}`).toBe(matching.status);
+}
+
+/** Asserts that a call succeeded. */
+export function expectAccepted(result: CallResult, what: string): void {
+  expect(result.ok, `${what} was refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
+}
+
+/**
+ * Runs a deterministic rule as named steps: when a step's assertion fails, the step (its name and inputs)
+ * is recorded as the rule's counterexample before the failure propagates, so the report says which step
+ * showed the deviation.
+ */
+export async function step<T>(task: Test, name: string, inputs: Record<string, unknown>, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'AssertionError') record(task, { counterexample: { step: name, ...inputs } });
+    throw error;
+  }
+}
+
+/** The DescribeDisks request parameter that names disk ids, and how it carries a list (array or JSON text). */
+function diskIdsParameter(session: TargetSession, action: string): { name: string; encode: (ids: string[]) => unknown } | undefined {
+  const properties = (session.spec.action(action).resolvedRequestSchema['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+  const name = Object.keys(properties).find((k) => k.toLowerCase() === 'diskids');
+  if (!name) return undefined;
+  const schema = properties[name]!;
+  if (schema['type'] === 'array') return { name, encode: (ids) => ids };
+  if (schema['type'] === 'string' && schema['contentMediaType'] === 'application/json') return { name, encode: (ids) => JSON.stringify(ids) };
+  return undefined;
+}
+
+/** The first object in a decoded answer that holds `id` as one of its values (the disk's own entry). */
+function entryFor(value: unknown, id: string): Record<string, unknown> | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = entryFor(item, id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const object = value as Record<string, unknown>;
+  if (Object.values(object).includes(id)) return object;
+  for (const child of Object.values(object)) {
+    const found = entryFor(child, id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A disk as the vendor's DescribeDisks reports it, by id: the entry that carries the id, from which a rule
+ * reads the fields the contract names (`allowed-disk-states.field`, `snapshot-ability.field`). Undefined
+ * when the spec has no DescribeDisks that filters by id, or the answer does not list the disk.
+ */
+export async function describeDisk(session: TargetSession, target: TargetInfo, diskId: string): Promise<{ entry: Record<string, unknown> | undefined; result?: CallResult }> {
+  const action = session.spec.forCanonical('describeDisks');
+  if (!action || !session.client) return { entry: undefined };
+  const ids = diskIdsParameter(session, action.action);
+  if (!ids) return { entry: undefined };
+  const base = (target.fixtures && session.adapter?.validRequest(action.action, target.fixtures)) || {};
+  const result = await session.client.call(action.action, { ...base, [ids.name]: ids.encode([diskId]) as never });
+  return { entry: result.ok ? entryFor(result.data, diskId) : undefined, result };
+}
+
+/**
+ * On a real endpoint, waits until a snapshot is done (the contract's lifecycle `completed` word), so that
+ * the next create on its disk is not refused as one in flight. An emulator creates at once unless a rule
+ * raised its creation time, so nothing waits there.
+ */
+export async function settle(session: TargetSession, target: TargetInfo, snapshotId: string, timeoutMs = 30 * 60_000): Promise<void> {
+  const lifecycle = session.spec.contract['snapshot-lifecycle'];
+  const describeOne = session.adapter?.canonical.describeSnapshot;
+  const action = session.spec.forCanonical('describeSnapshots');
+  if (target.emulator || !lifecycle || !describeOne || !action || !session.client) return;
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const snapshot = describeOne.snapshot(await session.client.call(action.action, describeOne.params(snapshotId, target.region)));
+    if (!snapshot || snapshot.state === lifecycle.completed || snapshot.state === lifecycle.failed) return;
+    await sleep(3000);
+  }
+  throw new Error(`${target.name}: snapshot ${snapshotId} was not ${lifecycle.completed} after ${timeoutMs / 60_000} min`);
+}
+
+/** Deletes snapshots a rule made on a real endpoint (best effort: the run's ledger and sweep catch the rest). */
+export async function cleanUp(session: TargetSession, target: TargetInfo, snapshotIds: string[]): Promise<void> {
+  const remove = session.adapter?.canonical.deleteSnapshot;
+  const action = session.spec.forCanonical('deleteSnapshots');
+  if (target.emulator || !remove || !action || !session.client) return;
+  for (const id of snapshotIds) {
+    try {
+      await settle(session, target, id);
+      await session.client.call(action.action, remove.params(id, target.region));
+    } catch {
+      // best effort
+    }
+  }
+}
+
+/** A longer test timeout for real endpoints, where snapshots take minutes. */
+export function timeoutFor(target: TargetInfo): number | undefined {
+  return target.emulator ? undefined : 3 * 3600_000;
+}

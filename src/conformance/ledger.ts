@@ -1,0 +1,81 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** One line of the ledger: a create about to be sent, or what became of it. */
+export interface LedgerEntry {
+  runId: string;
+  target: string;
+  vendor: string;
+  /** The wire action, e.g. `CreateSnapshot`. */
+  action: string;
+  at: string;
+  /** `sending` is written before the request leaves; `created`/`refused`/`unknown` after. */
+  state: 'sending' | 'created' | 'refused' | 'unknown';
+  /** A client-side key joining the lines of one create. */
+  key: string;
+  /** The id the service gave the resource, once known. */
+  resourceId?: string;
+  /** The name the create gave, if any (for a sweep that matches names). */
+  name?: string;
+}
+
+/** Where the ledgers live: `<report dir>/ledger/<run-id>.ndjson`. */
+export function ledgerFile(reportDir: string, runId: string): string {
+  return join(reportDir, 'ledger', `${runId}.ndjson`);
+}
+
+/**
+ * The ledger of resources a run creates on a target. A line is appended — synchronously, so it is on disk —
+ * before each create is sent, and another once its outcome is known: a crash between the two still leaves
+ * the attempt on record for `snapconform sweep`. Workers of one run append to one file; lines are small and
+ * written whole.
+ */
+export class Ledger {
+  constructor(readonly file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+  }
+
+  append(entry: LedgerEntry): void {
+    appendFileSync(this.file, JSON.stringify(entry) + '\n');
+  }
+
+  /** Every entry of this ledger (a torn last line, from a crash, is skipped). */
+  entries(): LedgerEntry[] {
+    return readLedger(this.file);
+  }
+}
+
+/** Reads one ledger file; unreadable lines are skipped. */
+export function readLedger(file: string): LedgerEntry[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line) as LedgerEntry] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Every ledger entry under a report directory, all runs. */
+export function readAllLedgers(reportDir: string): LedgerEntry[] {
+  const dir = join(reportDir, 'ledger');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().flatMap((f) => readLedger(join(dir, f)));
+}
+
+/**
+ * The resources the ledger says may exist: every create that was sent and not refused, with its id when the
+ * answer gave one (an `unknown` outcome has none; a sweep finds it by name).
+ */
+export function possiblyCreated(entries: LedgerEntry[]): Array<{ key: string; target: string; vendor: string; action: string; resourceId?: string; name?: string }> {
+  const byKey = new Map<string, { key: string; target: string; vendor: string; action: string; resourceId?: string; name?: string; refused: boolean }>();
+  for (const entry of entries) {
+    const current = byKey.get(entry.key) ?? { key: entry.key, target: entry.target, vendor: entry.vendor, action: entry.action, refused: false };
+    if (entry.name !== undefined) current.name = entry.name;
+    if (entry.resourceId !== undefined) current.resourceId = entry.resourceId;
+    if (entry.state === 'refused') current.refused = true;
+    byKey.set(entry.key, current);
+  }
+  return [...byKey.values()].filter((e) => !e.refused).map(({ refused: _refused, ...rest }) => rest);
+}

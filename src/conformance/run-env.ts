@@ -1,0 +1,13 @@
+/** Environment variables through which the CLI configures a run (they reach vitest's main process). */
+export const RUN_ENV = {
+  targetFile: 'SNAPCONFORM_TARGET_FILE',
+  /** Comma-separated deviation ids the embedded emulators run with (the project's own tests use it). */
+  deviations: 'SNAPCONFORM_EMULATOR_DEVIATIONS',
+  reportDir: 'SNAPCONFORM_REPORT_DIR',
+  seed: 'SNAPCONFORM_SEED',
+  runs: 'SNAPCONFORM_RUNS',
+  /** `1` when `--allow-mutations` overrides every target's `allowMutations`. */
+  allowMutations: 'SNAPCONFORM_ALLOW_MUTATIONS',
+  /** The run's id, shared by the workers (the ledger's key). */
+  runId: 'SNAPCONFORM_RUN_ID',
+} as const;

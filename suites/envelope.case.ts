@@ -1,0 +1,176 @@
+import { expect, test } from 'vitest';
+import { carriesStringsOnly, invalidCases, minimalValidRequest } from '../src/conformance/invalid-cases.ts';
+import { observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { describeEachTarget, type TargetSession } from '../src/conformance/session.ts';
+import type { TargetInfo } from '../src/conformance/target.ts';
+import type { ActionSpec } from '../src/spec/vendor-spec.ts';
+import type { CallResult } from '../src/transport/call-result.ts';
+import type { Params } from '../src/vendors/vendor-adapter.ts';
+
+// The envelope every answer travels in, checked on a small fixed set of calls — a valid describe, a valid
+// create on a fixture disk, an invalid request and a create on a disk that does not exist — whatever their
+// outcome: the request id is present and well-formed, an error's code is one the documents list for the
+// action, the HTTP status is the documented one, and the body is the documented JSON envelope.
+
+/** One of the calls the envelope rules look at. */
+interface EnvelopeCall {
+  /** `DescribeSnapshots.valid`, `CreateSnapshot.unknown-disk`, … */
+  caseId: string;
+  action: ActionSpec;
+  /** What the call is, for test titles. */
+  title: string;
+  /** The request, or why this call cannot be made against the target. */
+  prepare(): Promise<{ params: Params } | { skip: string }>;
+}
+
+// Keywords whose breaking no deviation of the emulator bends (not `enum`, not unknown parameters), in order of preference.
+const INVALID_KEYWORDS = ['type', 'maximum', 'minimum', 'maxLength', 'minLength', 'required'];
+
+const ENVELOPE_FINDINGS = new Set(['wrong-content-type', 'non-json-body', 'no-envelope']);
+const REQUEST_ID_FINDINGS = new Set(['missing-request-id', 'malformed-request-id']);
+
+function validParams(session: TargetSession, action: ActionSpec): Params | undefined {
+  const fixtures = session.info.fixtures;
+  return (fixtures && session.adapter?.validRequest(action.action, fixtures))
+    ?? (minimalValidRequest(action.resolvedRequestSchema, action.validateRequest) as Params | undefined);
+}
+
+function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall[] {
+  const { spec, adapter } = session;
+  const calls: EnvelopeCall[] = [];
+  const describeAction = spec.forCanonical('describeSnapshots');
+  const createAction = spec.forCanonical('createSnapshot');
+  const create = adapter?.canonical.createSnapshot;
+  if (describeAction) {
+    calls.push({
+      caseId: `${describeAction.action}.valid`, action: describeAction, title: `a valid ${describeAction.action}`,
+      prepare: async () => {
+        const params = validParams(session, describeAction);
+        return params ? { params } : { skip: `no valid ${describeAction.action} request to send` };
+      },
+    });
+    const valid = validParams(session, describeAction);
+    const cases = valid
+      ? invalidCases(describeAction.resolvedRequestSchema, valid as never, describeAction.validateRequest, { stringsOnly: carriesStringsOnly(describeAction.contentType) })
+      : [];
+    const invalid = INVALID_KEYWORDS.map((keyword) => cases.find((c) => c.keyword === keyword)).find((c) => c !== undefined);
+    calls.push({
+      caseId: `${describeAction.action}.invalid${invalid ? `-${invalid.keyword}` : ''}`, action: describeAction,
+      title: invalid ? `a ${describeAction.action} whose ${invalid.path} breaks \`${invalid.keyword}\`` : `an invalid ${describeAction.action}`,
+      prepare: async () => (invalid ? { params: invalid.request as Params } : { skip: `no constraint of ${describeAction.action} to break` }),
+    });
+  }
+  if (createAction) {
+    const notCreating = () => session.readOnly ?? (!create ? 'the adapter binds no createSnapshot' : undefined);
+    calls.push({
+      caseId: `${createAction.action}.valid`, action: createAction, title: `a valid ${createAction.action} on a fixture disk`,
+      prepare: async () => {
+        const reason = notCreating();
+        if (reason || !create) return { skip: reason ?? 'not applicable' };
+        const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
+        if (!disk) return { skip: 'no disk fixture' };
+        return { params: create.params({ diskId: disk, name: 'snapconform-envelope' }) };
+      },
+    });
+    calls.push({
+      caseId: `${createAction.action}.unknown-disk`, action: createAction, title: `a ${createAction.action} on a disk that does not exist`,
+      prepare: async () => {
+        const reason = notCreating();
+        if (reason || !create) return { skip: reason ?? 'not applicable' };
+        // A disk id of the vendor's shape that no fixture and no fresh disk has.
+        const disk = adapter?.emulator?.diskId('nosuchdisk0');
+        if (!disk) return { skip: 'no disk id of this vendor\'s shape to name' };
+        return { params: create.params({ diskId: disk, name: 'snapconform-envelope-unknown-disk' }) };
+      },
+    });
+  }
+  return calls;
+}
+
+/** The rules, each checked on every call. */
+const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSession) => string; check: (result: CallResult, call: EnvelopeCall, session: TargetSession) => void }> = [
+  {
+    id: 'envelope.request-id',
+    text: (_call, { spec }) => `the answer carries a request id matching ${spec.envelope.requestIdPattern}`,
+    check: (result) => {
+      expect(result.findings.filter((f) => REQUEST_ID_FINDINGS.has(f.kind)).map((f) => `${f.kind}: ${f.detail}`), 'request id findings').toEqual([]);
+      expect(result.requestId, 'the request id').toBeDefined();
+    },
+  },
+  {
+    id: 'envelope.documented-error-code',
+    text: (call) => `an error's code is one the documents list for ${call.action.action} (its errors and the common errors)`,
+    check: (result, call, { spec }) => {
+      if (!result.error) return;
+      const documented = new Set(spec.documentedErrors(call.action.action).flatMap((e) => [e.code, ...(e.alternatives ?? [])]));
+      expect(documented.has(result.error.code), `error code ${result.error.code} is not documented for ${call.action.action}`).toBe(true);
+    },
+  },
+  {
+    id: 'envelope.error-status',
+    text: (call, { spec }) => (spec.envelope.errorStatus === 'always-200'
+      ? 'every answer, error or not, is HTTP 200'
+      : `a success is HTTP 200; an error travels with the status documented for its code (${call.action.action}'s errors and the common errors)`),
+    check: (result, call, { spec }) => {
+      if (!result.error) {
+        expect(result.httpStatus, 'HTTP status of a success').toBe(200);
+        return;
+      }
+      if (spec.envelope.errorStatus === 'always-200') {
+        expect(result.httpStatus, `HTTP status of error ${result.error.code}`).toBe(200);
+        return;
+      }
+      const statuses = [...new Set(spec.documentedErrors(call.action.action)
+        .filter((e) => e.code === result.error!.code || e.alternatives?.includes(result.error!.code))
+        .map((e) => e.status))];
+      // An undocumented code has no documented status (envelope.documented-error-code reports the code):
+      // it must still be an error status.
+      if (statuses.length === 0) expect(result.httpStatus >= 400 && result.httpStatus <= 599, `HTTP ${result.httpStatus} for error ${result.error.code}`).toBe(true);
+      else expect(statuses, `HTTP status of error ${result.error.code}`).toContain(result.httpStatus);
+    },
+  },
+  {
+    id: 'envelope.content-type',
+    text: (_call, { spec }) => `the answer is ${spec.envelope.contentType ?? 'application/json'}, labelled so, in the documented envelope`,
+    check: (result) => {
+      expect(result.findings.filter((f) => ENVELOPE_FINDINGS.has(f.kind)).map((f) => `${f.kind}: ${f.detail}`), 'envelope findings').toEqual([]);
+    },
+  },
+];
+
+describeEachTarget((target, session) => {
+  const sent = new Map<string, Promise<{ params: Params; result: CallResult } | { skip: string }>>();
+  // Each call is sent once, by the first rule that looks at it; the others read the same answer.
+  const send = (call: EnvelopeCall) => {
+    let pending = sent.get(call.caseId);
+    if (!pending) {
+      pending = (async () => {
+        if (session.unavailable || !session.client) return { skip: session.unavailable ?? 'no client' };
+        const prepared = await call.prepare();
+        if ('skip' in prepared) return prepared;
+        return { params: prepared.params, result: await session.client.call(call.action.action, prepared.params) };
+      })();
+      sent.set(call.caseId, pending);
+    }
+    return pending;
+  };
+  for (const call of envelopeCalls(target, session)) {
+    for (const rule of RULES) {
+      test(`${rule.id}: ${call.title}`, async (context) => {
+        const { task } = context;
+        record(task, {
+          ruleId: rule.id,
+          caseId: call.caseId,
+          vendor: target.vendor,
+          target: target.name,
+          expectation: { text: rule.text(call, session), source: session.spec.envelope.source, inferred: rule.id === 'envelope.request-id' ? session.spec.envelope.requestIdInferred : undefined },
+        });
+        const outcome = await send(call);
+        if ('skip' in outcome) skipBecause(context, outcome.skip);
+        record(task, { counterexample: outcome.params });
+        observe(task, outcome.result);
+        rule.check(outcome.result, call, session);
+      });
+    }
+  }
+});
