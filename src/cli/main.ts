@@ -104,6 +104,9 @@ async function run(args: string[]): Promise<number> {
     reporters: ['default', new ConformanceReporter({ reportDir: process.env[RUN_ENV.reportDir], version: VERSION })],
     watch: false,
     testTimeout: 120_000,
+    // Rule files share no mutable module state (specs are read-only once loaded), so they can share a module
+    // graph: loading and compiling the three specs once per worker instead of once per file makes a run ~3x faster.
+    isolate: false,
     hookTimeout: 60_000,
   });
   await vitest.close();
