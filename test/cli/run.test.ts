@@ -31,6 +31,14 @@ async function runSuite(...args: string[]): Promise<{ code: number; report: Conf
   };
 }
 
+/** Runs the suite against a deliberately deviating emulator: the run must find deviations (exit 1), never errors. */
+async function deviationRun(...args: string[]): Promise<ConformanceReport> {
+  const { code, report } = await runSuite(...args);
+  expect(code).toBe(1);
+  expect(report.summary.error).toBe(0);
+  return report;
+}
+
 const failedRules = (report: ConformanceReport) => [...new Set(report.results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip').map((r) => r.ruleId))];
 
 describe('snapconform run against the embedded emulators', () => {
@@ -181,18 +189,14 @@ describe('envelope, auth and protocol rules catch the deviation each exists for'
   const sorted = (list: string[]) => [...list].sort();
 
   it('fails exactly the wrong-signature rule, on every vendor, when any signature is accepted', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'signature-not-checked');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'signature-not-checked');
     expect(failedRules(report)).toEqual(['auth.wrong-signature']);
     expect(failedOn(report, 'auth.wrong-signature')).toEqual(sorted(ALL));
     for (const finding of report.results.filter((r) => r.outcome === 'fail')) expect(finding.observed).toBe('HTTP 200, success');
   }, 180_000);
 
   it('fails exactly the expired-timestamp rule where a clock-skew window is documented', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'clock-skew-not-enforced');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'clock-skew-not-enforced');
     expect(failedRules(report)).toEqual(['auth.expired-timestamp']);
     // Zenlayer documents no window: its rule skips, so the emulator's bent window goes unnoticed there.
     expect(failedOn(report, 'auth.expired-timestamp')).toEqual(['alibaba-ecs-emulator', 'tencent-cbs-emulator']);
@@ -202,18 +206,14 @@ describe('envelope, auth and protocol rules catch the deviation each exists for'
   }, 180_000);
 
   it('fails exactly the replayed-nonce rule, on the vendor whose nonces are replay protected', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'nonce-replay-accepted');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'nonce-replay-accepted');
     expect(failedRules(report)).toEqual(['auth.replayed-nonce']);
     expect(failedOn(report, 'auth.replayed-nonce')).toEqual(['alibaba-ecs-emulator']);
     expect(report.results.find((r) => r.ruleId === 'auth.replayed-nonce' && r.outcome === 'fail')!.expectation.text).toContain('SignatureNonceUsed (HTTP 400)');
   }, 180_000);
 
   it('fails exactly the documented-error-code rule, naming the code, when an error carries an undocumented code', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'undocumented-error-code');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'undocumented-error-code');
     expect(failedRules(report)).toEqual(['envelope.documented-error-code']);
     const findings = report.results.filter((r) => r.outcome === 'fail');
     expect(sorted(findings.map((f) => f.target))).toEqual(sorted(ALL));
@@ -225,9 +225,7 @@ describe('envelope, auth and protocol rules catch the deviation each exists for'
   }, 180_000);
 
   it('fails the error-status rule, and every other rule that checks an error status, when errors travel with a wrong status', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'error-with-wrong-status');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'error-with-wrong-status');
     // The deviation bends refusals of the request itself (signature, action, version, parameters), so besides
     // envelope.error-status every auth and protocol rule that runs and every generated request.invalid-* rule
     // (they all assert the documented status) fails too. Contract refusals keep their status: the properties pass.
@@ -248,9 +246,7 @@ describe('envelope, auth and protocol rules catch the deviation each exists for'
   }, 180_000);
 
   it('fails the request-id rule on every call when answers carry no request id', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'request-id-missing');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'request-id-missing');
     // request.valid-accepted fails too: it asserts that a valid answer's envelope has no findings at all,
     // and a missing request id is one.
     expect(sorted(failedRules(report))).toEqual(['envelope.request-id', 'request.valid-accepted']);
@@ -260,9 +256,7 @@ describe('envelope, auth and protocol rules catch the deviation each exists for'
   }, 180_000);
 
   it('fails the unknown-parameter rule where request schemas are closed when unknown parameters are ignored', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'unknown-parameter-accepted');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'unknown-parameter-accepted');
     // request.invalid-additionalProperties fails too: the generated cases add an unknown parameter to every
     // closed object of every action, the same breach protocol.unknown-parameter sends to the describe action.
     expect(sorted(failedRules(report))).toEqual(['protocol.unknown-parameter', 'request.invalid-additionalProperties']);
@@ -279,9 +273,7 @@ describe('contract properties catch the deviation each exists for', () => {
   const ofVendor = (findings: ConformanceReport['results'], vendor: string) => findings.find((f) => f.vendor === vendor)!;
 
   it('fails exactly the quota rule, on every vendor, at the create one past the quota', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'quota-off-by-one');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'quota-off-by-one');
     expect(failedRules(report)).toEqual(['snapshot.create.quota']);
     const findings = findingsOf(report, 'snapshot.create.quota');
     expect(findings.map((f) => f.target)).toEqual(ALL);
@@ -297,9 +289,7 @@ describe('contract properties catch the deviation each exists for', () => {
   }, 180_000);
 
   it('fails exactly the in-flight rule, where one snapshot in flight per disk is documented, at the second create', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'two-in-flight');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'two-in-flight');
     expect(failedRules(report)).toEqual(['snapshot.create.one-in-flight']);
     const findings = findingsOf(report, 'snapshot.create.one-in-flight');
     // Zenlayer documents no such limit: its rule skips.
@@ -314,9 +304,7 @@ describe('contract properties catch the deviation each exists for', () => {
   }, 180_000);
 
   it('fails exactly the disk-state rule, on every vendor, naming the fixture role the contract forbids', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'forbidden-disk-state-accepted');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'forbidden-disk-state-accepted');
     expect(failedRules(report)).toEqual(['snapshot.create.disk-state']);
     const findings = findingsOf(report, 'snapshot.create.disk-state');
     expect(findings.map((f) => f.target)).toEqual(ALL);
@@ -331,9 +319,7 @@ describe('contract properties catch the deviation each exists for', () => {
   }, 180_000);
 
   it('fails exactly the idempotency rule, where a token is documented, with a shrunk counterexample', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'idempotency-ignored', '--seed', '42');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'idempotency-ignored', '--seed', '42');
     expect(failedRules(report)).toEqual(['snapshot.create.idempotency']);
     const [finding, ...more] = findingsOf(report, 'snapshot.create.idempotency');
     expect(more).toEqual([]);
@@ -348,9 +334,7 @@ describe('contract properties catch the deviation each exists for', () => {
   }, 180_000);
 
   it('fails exactly the group rule when a group of disks on different instances is accepted', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'group-across-instances', '--seed', '42');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'group-across-instances', '--seed', '42');
     expect(failedRules(report)).toEqual(['snapshot.group.same-instance']);
     const [finding, ...more] = findingsOf(report, 'snapshot.group.same-instance');
     expect(more).toEqual([]);
@@ -365,9 +349,7 @@ describe('contract properties catch the deviation each exists for', () => {
   }, 180_000);
 
   it('fails exactly the group rule when member snapshots are numbered from the wrong base', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'member-names-from-one', '--seed', '42');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'member-names-from-one', '--seed', '42');
     expect(failedRules(report)).toEqual(['snapshot.group.same-instance']);
     const [finding, ...more] = findingsOf(report, 'snapshot.group.same-instance');
     expect(more).toEqual([]);
@@ -380,9 +362,7 @@ describe('contract properties catch the deviation each exists for', () => {
   }, 180_000);
 
   it('fails exactly the auto-delete rule, on every vendor, when a passed retention deadline is not enforced', async () => {
-    const { code, report } = await runSuite('--emulator-deviation', 'deadline-never-enforced');
-    expect(code).toBe(1);
-    expect(report.summary.error).toBe(0);
+    const report = await deviationRun('--emulator-deviation', 'deadline-never-enforced');
     expect(failedRules(report)).toEqual(['snapshot.retention.auto-delete']);
     const findings = findingsOf(report, 'snapshot.retention.auto-delete');
     expect(findings.map((f) => f.target)).toEqual(ALL);
