@@ -84,7 +84,7 @@ describeEachTarget((target, session) => {
     await exclusively(target, async () => {
       for (const { role, diskId, facts, errors } of judged) {
         await step(task, `create on the ${role}`, { role, diskId, ...facts, expected: errors.flatMap(codesOf) }, async () => {
-          const result = await client.call(action, create.params({ diskId, name: 'snapconform-disk-state' }));
+          const result = await client.call(action, create.params({ diskId, name: session.name('disk-state') }));
           observe(task, result);
           expectRefused(result, errors, `a create on the ${role} (${Object.entries(facts).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`);
         });

@@ -41,7 +41,7 @@ describeEachTarget((target, session) => {
     if (reason || !rule || !create || !action || !client) skipBecause(context, reason ?? 'not applicable');
     const properties = (action.resolvedRequestSchema['properties'] ?? {}) as Record<string, Record<string, unknown>>;
     const nameRequired = ((action.resolvedRequestSchema['required'] as string[] | undefined) ?? []).includes(create.nameParameter);
-    const name = stringFromSchema(properties[create.nameParameter]);
+    const name = stringFromSchema(properties[create.nameParameter], { prefix: session.label.prefix });
     const nonce = randomBytes(4).toString('hex');
     let runs = 0;
     const created: string[] = [];

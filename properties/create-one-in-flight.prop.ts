@@ -49,17 +49,17 @@ describeEachTarget((target, session) => {
       let advanced = false;
       try {
         // Only this rule's first create takes long: the emulator serves it alone with the raised creation time.
-        const first = await createAlone(target, action, CREATION_MS, () => createOne('snapconform-in-flight-1'));
+        const first = await createAlone(target, action, CREATION_MS, () => createOne(session.name('in-flight-1')));
         await step(task, 'first create', { diskId: disk, creationMs: CREATION_MS }, async () => expectAccepted(first, 'the first create on a fresh disk'));
         const second = await step(task, 'second create while the first is being created', { diskId: disk, creationMs: CREATION_MS }, async () => {
-          const result = await createOne('snapconform-in-flight-2');
+          const result = await createOne(session.name('in-flight-2'));
           expectRefused(result, [rule.error], 'a second create while the first snapshot of the disk is being created');
           return result;
         });
         await admin(target, 'clock', { advanceMs: CREATION_MS + 1000 });
         advanced = true;
         await step(task, 'create after the first is done', { diskId: disk, clockAdvancedMs: CREATION_MS + 1000 }, async () => {
-          expectAccepted(await createOne('snapconform-in-flight-3'), 'a create once the first snapshot of the disk is done');
+          expectAccepted(await createOne(session.name('in-flight-3')), 'a create once the first snapshot of the disk is done');
         });
         record(task, { observed: `second create refused with ${second.error?.code} (HTTP ${second.httpStatus}); accepted once the first was done` });
       } finally {

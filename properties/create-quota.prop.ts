@@ -47,7 +47,7 @@ describeEachTarget((target, session) => {
     const deleteAction = spec.forCanonical('deleteSnapshots')!.action;
     const created: string[] = [];
     const createOne = async (n: number) => {
-      const result = await client.call(createAction, create.params({ diskId: disk, name: `snapconform-quota-${n}` }));
+      const result = await client.call(createAction, create.params({ diskId: disk, name: session.name(`quota-${n}`) }));
       observe(task, result);
       const id = result.ok ? create.snapshotId(result) : undefined;
       if (id) created.push(id);

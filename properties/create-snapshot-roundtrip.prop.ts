@@ -33,13 +33,24 @@ describeEachTarget((target, session) => {
     const nameSchema = (action.resolvedRequestSchema['properties'] as Record<string, Record<string, unknown>>)[create.nameParameter];
     const nameRequired = ((action.resolvedRequestSchema['required'] as string[] | undefined) ?? []).includes(create.nameParameter);
     const idPattern = contract['id-patterns'] ? new RegExp(contract['id-patterns'].snapshot.pattern, 'u') : undefined;
-    const tag = fc.record({ key: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }), value: fc.string({ unit: 'grapheme-ascii', maxLength: 20 }) });
+    const tag = fc.record({ key: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }), value: fc.string({ unit: 'grapheme-ascii', maxLength: 20 }) })
+      .filter((t) => t.key !== session.label.tag.key);
+    // Named with the run's prefix and tagged with the run's tag (src/conformance/run-label.ts); the tag is
+    // one of those that must come back.
+    const name = stringFromSchema(nameSchema, { prefix: session.label.prefix });
+    const generated = fc.record({
+      name: nameRequired ? name : fc.option(name, { nil: undefined }),
+      tags: create.tagsParameter
+        ? fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }).map((tags) => [session.label.tag, ...tags])
+        : fc.constant<Array<{ key: string; value: string }>>([]),
+    });
+    // Always tried first: no name (the documented default, where the name is optional) and a tag of each kind.
+    const examples: Array<[{ name: string | undefined; tags: Array<{ key: string; value: string }> }]> = [
+      [{ name: nameRequired ? session.name('roundtrip') : undefined, tags: create.tagsParameter ? [session.label.tag, { key: 'team', value: 'storage' }] : [] }],
+    ];
 
     await checkProperty(task, fc.asyncProperty(
-      fc.record({
-        name: nameRequired ? stringFromSchema(nameSchema) : fc.option(stringFromSchema(nameSchema), { nil: undefined }),
-        tags: create.tags ? fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }) : fc.constant<Array<{ key: string; value: string }>>([]),
-      }),
+      generated,
       async (input) => {
         const created = await client.call(action.action, create.params({ diskId: disk, ...input }));
         observe(task, created);
@@ -52,9 +63,9 @@ describeEachTarget((target, session) => {
         expect(described!.diskId).toBe(disk);
         // Without a name, the documented default — where the documents give one.
         const expectedName = input.name ?? contract['default-snapshot-name']?.value;
-        if (expectedName !== undefined) expect(described!.name).toBe(expectedName);
-        expect(described!.tags).toEqual(input.tags);
+        if (expectedName !== undefined) expect(described!.name, input.name === undefined ? 'the default name' : 'the name').toBe(expectedName);
+        expect(described!.tags, 'the described tags').toEqual(input.tags);
       },
-    ), 20);
+    ), 20, examples);
   });
 });

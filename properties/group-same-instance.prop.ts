@@ -90,7 +90,7 @@ describeEachTarget((target, session) => {
               const fixture = m.role.startsWith('sameInstanceDisks[') ? fixtures.sameInstanceDisks[Number(m.role.slice(18, -1))] : fixtures[m.role as 'otherInstanceDisk' | 'unattachedDisk'];
               diskIds.push(fresh ?? fixture!);
             }
-            const name = `snapconform-group-${nonce}-${(runs += 1).toString(36)}`;
+            const name = session.name(`group-${nonce}-${(runs += 1).toString(36)}`);
             const instances = new Set(chosen.map((m) => m.instance));
             const oneInstance = instances.size === 1 && !instances.has(undefined);
             const result = await client.call(groupAction.action, group.params({ diskIds, name }));

@@ -63,7 +63,7 @@ describeEachTarget((target, session) => {
       // The canonical deadline; the adapter carries it in the vendor's parameter (a time, or whole days).
       const inputs = { diskId: disk, deadline: deadline.toISOString(), parameter: rule.parameter };
       const id = await step(task, 'create with a deadline just past the minimum retention', inputs, async () => {
-        const created = await client.call(action.action, create.params({ diskId: disk, deadline, name: 'snapconform-auto-delete' }));
+        const created = await client.call(action.action, create.params({ diskId: disk, deadline, name: session.name('auto-delete') }));
         observe(task, created);
         expectAccepted(created, `a create with ${rule.parameter} ${deadline.toISOString()}`);
         return create.snapshotId(created)!;

@@ -69,7 +69,7 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
         if (reason || !create) return { skip: reason ?? 'not applicable' };
         const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
         if (!disk) return { skip: 'no disk fixture' };
-        return { params: create.params({ diskId: disk, name: 'snapconform-envelope' }) };
+        return { params: create.params({ diskId: disk, name: session.name('envelope') }) };
       },
     });
     calls.push({
@@ -80,7 +80,7 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
         // A disk id of the vendor's shape that no fixture and no fresh disk has.
         const disk = adapter?.emulator?.diskId('nosuchdisk0');
         if (!disk) return { skip: 'no disk id of this vendor\'s shape to name' };
-        return { params: create.params({ diskId: disk, name: 'snapconform-envelope-unknown-disk' }) };
+        return { params: create.params({ diskId: disk, name: session.name('envelope-unknown-disk') }) };
       },
     });
   }

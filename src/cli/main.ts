@@ -137,8 +137,8 @@ async function sweep(args: string[]): Promise<number> {
   let problems = 0;
   for (const entry of entries.filter((e) => e.endpoint !== 'emulator')) {
     const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false }, ledger);
-    process.stdout.write(`${entry.name}: deleted ${result.deleted.length}${result.failed.length ? `, could not delete ${result.failed.map((f) => `${f.id} (${f.reason})`).join(', ')}` : ''}${result.unknown.length ? `, outcome unknown (check by name): ${result.unknown.join(', ')}` : ''}\n`);
-    problems += result.failed.length + result.unknown.length;
+    process.stdout.write(`${entry.name}: deleted ${result.deleted.length}${result.gone.length ? `, already gone ${result.gone.length}` : ''}${result.failed.length ? `, could not delete ${result.failed.map((f) => `${f.id} (${f.reason})`).join(', ')}` : ''}${result.unknown.length ? `, outcome unknown (check by name): ${result.unknown.join(', ')}` : ''}${result.notOurs.length ? `, left alone (in the ledger but without this tool's name prefix or tag): ${result.notOurs.join(', ')}` : ''}\n`);
+    problems += result.failed.length + result.unknown.length + result.notOurs.length;
   }
   return problems === 0 ? EXIT.conforms : EXIT.deviations;
 }

@@ -5,6 +5,11 @@ import type { JsonSchema } from '../spec/vendor-spec.ts';
 export interface StringFromSchemaOptions {
   /** Upper length when the schema states none. @defaultValue 60 */
   fallbackMaxLength?: number;
+  /**
+   * Text every string starts with (the run's name prefix, `src/conformance/run-label.ts`): the rest is
+   * generated within the lengths left, and the whole must still match the schema.
+   */
+  prefix?: string;
 }
 
 /**
@@ -17,13 +22,24 @@ export function stringFromSchema(schema: JsonSchema | undefined, options: String
   const maxLength = (schema?.['maxLength'] as number | undefined) ?? options.fallbackMaxLength ?? 60;
   const forbidden = (schema?.['x-forbidden-prefixes'] as string[] | undefined) ?? [];
   const pattern = schema?.['pattern'] as string | undefined;
-  const base = pattern
-    ? fc.stringMatching(new RegExp(pattern, 'u'), { maxLength })
-    : fc.oneof(
-        fc.string({ unit: 'grapheme-ascii', minLength, maxLength }),
-        fc.string({ unit: 'grapheme', minLength, maxLength: Math.min(maxLength, 20) }),
-      );
-  return base.filter((s) => [...s].length >= minLength && [...s].length <= maxLength && !forbidden.some((p) => s.startsWith(p)));
+  const regex = pattern ? new RegExp(pattern, 'u') : undefined;
+  const prefix = options.prefix ?? '';
+  const room = maxLength - [...prefix].length;
+  if (room < 0) throw new Error(`the prefix '${prefix}' is longer than the schema's maxLength ${maxLength}`);
+  const restMin = Math.max(0, minLength - [...prefix].length);
+  // With a prefix and a pattern, the rest is a continuation of letters, digits, `_` and `-` (the patterns of
+  // the documents allow these after a leading letter); without a prefix, the pattern itself (which fixes how
+  // a string may start) generates.
+  const base = regex && !prefix
+    ? fc.stringMatching(regex, { maxLength })
+    : (regex
+        ? fc.stringMatching(/^[A-Za-z0-9_-]*$/, { maxLength: room })
+        : fc.oneof(
+            fc.string({ unit: 'grapheme-ascii', minLength: restMin, maxLength: room }),
+            fc.string({ unit: 'grapheme', minLength: restMin, maxLength: Math.min(room, 20) }),
+          )
+      ).map((rest) => prefix + rest);
+  return base.filter((s) => [...s].length >= minLength && [...s].length <= maxLength && !forbidden.some((p) => s.startsWith(p)) && (!regex || regex.test(s)));
 }
 
 /** Options of {@link tokenFromSchema}. */

@@ -71,6 +71,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (result.failed.length + result.unknown.length > 0) {
         process.stderr.write(`snapconform: ${target.name}: ${result.failed.length + result.unknown.length} created resources remain; run \`snapconform sweep --target …\`\n`);
       }
+      if (result.notOurs.length > 0) {
+        process.stderr.write(`snapconform: ${target.name}: left alone, in the ledger but without the run's name prefix or tag: ${result.notOurs.join(', ')}\n`);
+      }
     }
   };
 }

@@ -64,14 +64,25 @@ export function readAllLedgers(reportDir: string): LedgerEntry[] {
   return readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().flatMap((f) => readLedger(join(dir, f)));
 }
 
+/** A create the ledger says may have made a resource. */
+export interface PossiblyCreated {
+  key: string;
+  runId: string;
+  target: string;
+  vendor: string;
+  action: string;
+  resourceId?: string;
+  name?: string;
+}
+
 /**
  * The resources the ledger says may exist: every create that was sent and not refused, with its id when the
  * answer gave one (an `unknown` outcome has none; a sweep finds it by name).
  */
-export function possiblyCreated(entries: LedgerEntry[]): Array<{ key: string; target: string; vendor: string; action: string; resourceId?: string; name?: string }> {
-  const byKey = new Map<string, { key: string; target: string; vendor: string; action: string; resourceId?: string; name?: string; refused: boolean }>();
+export function possiblyCreated(entries: LedgerEntry[]): PossiblyCreated[] {
+  const byKey = new Map<string, PossiblyCreated & { refused: boolean }>();
   for (const entry of entries) {
-    const current = byKey.get(entry.key) ?? { key: entry.key, target: entry.target, vendor: entry.vendor, action: entry.action, refused: false };
+    const current = byKey.get(entry.key) ?? { key: entry.key, runId: entry.runId, target: entry.target, vendor: entry.vendor, action: entry.action, refused: false };
     if (entry.name !== undefined) current.name = entry.name;
     if (entry.resourceId !== undefined) current.resourceId = entry.resourceId;
     if (entry.state === 'refused') current.refused = true;

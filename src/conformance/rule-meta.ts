@@ -72,18 +72,23 @@ export function propertyParameters(defaultRuns: number): { seed?: number; numRun
 
 /**
  * Runs a fast-check property for a rule and records its seed, path and shrunk counterexample, so that
- * the report can say which input showed the deviation and how to replay it. Throws an AssertionError
- * (a `fail` outcome) when the property does not hold.
+ * the report can say which input showed the deviation and how to replay it. `examples` (each the
+ * property's tuple of arguments) always run, before the generated inputs. Throws an AssertionError (a
+ * `fail` outcome) when the property does not hold.
  */
-export async function checkProperty<T>(task: Test, property: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>, defaultRuns: number): Promise<void> {
+export async function checkProperty<T>(task: Test, property: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>, defaultRuns: number, examples: T[] = []): Promise<void> {
   const parameters = propertyParameters(defaultRuns);
-  const details = await fc.check(property, parameters);
+  // Examples (the boundary values a rule always tries) run first, then the generated ones.
+  const details = await fc.check(property, { ...parameters, ...(examples.length > 0 ? { examples } : {}) });
   record(task, { seed: details.seed });
   if (!details.failed) return;
   const counterexample = (details.counterexample as unknown[] | null)?.[0];
   record(task, { counterexample, path: details.counterexamplePath ?? undefined, seed: details.seed });
   if (details.errorInstance instanceof Error && details.errorInstance.name !== 'AssertionError') throw details.errorInstance;
-  const error = new Error(fc.defaultReportMessage(details) ?? 'property failed');
+  // The assertion that failed on the shrunk counterexample comes first: it says what deviated, in the
+  // rule's own words; fast-check's report (seed, path, counterexample) follows.
+  const inner = details.errorInstance instanceof Error ? details.errorInstance.message : undefined;
+  const error = new Error([inner, fc.defaultReportMessage(details) ?? 'property failed'].filter(Boolean).join('\n'));
   error.name = 'AssertionError';
   throw error;
 }

@@ -13,6 +13,7 @@ import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import type { Params, VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
 import { RUN_ENV } from './run-env.ts';
 import { Ledger, ledgerFile, possiblyCreated, type LedgerEntry } from './ledger.ts';
+import { runLabel, type RunLabel } from './run-label.ts';
 import { mutationsAllowed, type TargetInfo } from './target.ts';
 
 /** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
@@ -25,6 +26,10 @@ export interface TargetSession {
   client: VendorClient | undefined;
   /** Why rules cannot run against this target, if they cannot. */
   unavailable: string | undefined;
+  /** How this run marks what it creates (name prefix and tag). */
+  label: RunLabel;
+  /** A resource name for a rule: the run's prefix, then `suffix`. */
+  name(suffix: string): string;
   /** Adds a disk on the fixture instance (emulators only), so a rule can count snapshots from zero. */
   freshDisk(): Promise<string | undefined>;
   close(): Promise<void>;
@@ -79,11 +84,30 @@ function createdId(adapter: VendorAdapter, result: CallResult): string | undefin
 }
 
 /**
+ * Marks a create with the run's label (src/conformance/run-label.ts), whichever rule sent it, so that what
+ * the run creates can be told apart on a real account: a create that names no tags gets the run's tag, and a
+ * snapshot group without a name (the documents give groups no default name) gets one with the run's prefix.
+ * A create that names tags (even none) keeps them: its rule chose them (request cases about tags, the
+ * roundtrip rule, which adds the tag itself). A snapshot's name is never added: an unnamed create is how the
+ * documented default name is tested; the tag marks it.
+ */
+function withRunLabel(adapter: VendorAdapter, spec: VendorSpec, action: string, params: Params, label: RunLabel): Params {
+  const canonical = spec.action(action).canonical;
+  const binding = canonical === 'createSnapshot' ? adapter.canonical.createSnapshot : canonical === 'createSnapshotGroup' ? adapter.canonical.createSnapshotGroup : undefined;
+  if (!binding) return params;
+  const labelled = { ...params };
+  if (binding.tagsParameter && labelled[binding.tagsParameter] === undefined) labelled[binding.tagsParameter] = [{ Key: label.tag.key, Value: label.tag.value }];
+  if (canonical === 'createSnapshotGroup' && labelled[binding.nameParameter] === undefined) labelled[binding.nameParameter] = `${label.prefix}group`;
+  return labelled;
+}
+
+/**
  * Wraps a vendor client in the transport policy: each call paced per target and action, retried on
  * throttling and connection failures, a create given the vendor's idempotency token (Alibaba `ClientToken`)
  * so that a retry is safe, a create without one reconciled by the adapter instead of resent, and every
  * transcript redacted before anything records it. A change to resources is refused before it is sent when the
- * target does not allow mutations; every create is written to the ledger first, and refused past the budget.
+ * target does not allow mutations; every create is written to the ledger first, and refused past the budget,
+ * and carries the run's label (name prefix or tag).
  */
 export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, limiter = new RateLimiter(), log?: ExchangeLog, ledger?: Ledger): VendorClient {
   const redactor = new Redactor([info.credentials.secret, info.credentials.token]);
@@ -95,7 +119,8 @@ export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: Vendor
         throw new MutationsNotAllowedError(`${info.name}: ${action} would change resources, and this target does not allow mutations (allowMutations: false; --allow-mutations overrides)`);
       }
       const tokened = idempotency?.action === action;
-      const sent = tokened && params[idempotency.parameter] === undefined ? { ...params, [idempotency.parameter]: randomUUID() } : params;
+      const tokenedParams = tokened && params[idempotency.parameter] === undefined ? { ...params, [idempotency.parameter]: randomUUID() } : params;
+      const sent = withRunLabel(adapter, spec, action, tokenedParams, runLabel(info.runId));
       const startedAt = Date.now();
       const creates = canonical === 'createSnapshot' || canonical === 'createSnapshotGroup';
       const key = randomUUID();
@@ -140,6 +165,7 @@ export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: Vendor
 export function openSession(info: TargetInfo): TargetSession {
   const spec = specOf(info.vendor);
   const adapter = adapterFor(info.vendor);
+  const label = runLabel(info.runId);
   const transport = new HttpTransport();
   const log = exchangeLog();
   const reportDir = process.env[RUN_ENV.reportDir];
@@ -151,6 +177,8 @@ export function openSession(info: TargetInfo): TargetSession {
   return {
     info, spec, adapter, client,
     unavailable: info.unavailable,
+    label,
+    name: (suffix) => `${label.prefix}${suffix}`,
     readOnly: mutationsAllowed(info) ? undefined : 'the target does not allow mutations (allowMutations: false; --allow-mutations overrides)',
     async freshDisk() {
       const emulator = adapter?.emulator;

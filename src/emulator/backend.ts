@@ -183,7 +183,8 @@ export class SnapshotBackend {
       diskSizeGiB: disk.sizeGiB,
       zone: disk.zone,
       encrypted: disk.encrypted,
-      tags: input.tags ?? [],
+      // Deviation `tags-dropped` (src/emulator/rules.ts): the request's tags are not kept.
+      tags: this.rules.keepTags ? input.tags ?? [] : [],
       createdAt: now,
       completesAt: now + this.creationMs,
       deadline: input.deadline,

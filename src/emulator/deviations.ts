@@ -13,6 +13,10 @@ export const DEVIATIONS = {
   'group-across-instances': 'a snapshot group of disks that are not all attached to one instance is accepted',
   'member-names-from-one': 'the members of a snapshot group are numbered from one past the documented index base',
   'deadline-never-enforced': 'a snapshot whose retention deadline has passed is kept instead of deleted',
+  'retention-23h59-accepted': 'the minimum retention is enforced one minute short: a deadline 23 h 59 min ahead is accepted',
+  'retention-24h01-refused': 'the minimum retention is enforced one minute long: a deadline 24 h 1 min ahead is refused',
+  'tags-dropped': 'a snapshot is created without the tags its create request carried',
+  'default-name-wrong': 'a snapshot created without a name gets `snapshot` instead of the documented default name',
   // Envelope, auth and protocol (suites/envelope.case.ts, suites/auth.case.ts); each applied in one place of
   // src/emulator/front-end.ts or of a vendor front end's signature check.
   'signature-not-checked': 'any signature is accepted: a request signed with a wrong secret is served',

@@ -82,8 +82,12 @@ export abstract class EmulatorFrontEnd {
   /** The HTTP handler; hand it to `listen`. */
   readonly handle = async (request: ArrivedHttpRequest): Promise<HttpAnswer> => {
     const answer = await this.unbent(request);
+    if (request.path.startsWith(ADMIN_PREFIX)) return answer;
+    // A real service's `Date` header is its own clock; the retention rule places the 24-hour boundary by it
+    // (RFC 9110 §6.6.1). Node would send the wall clock, which is wrong once a rule moved the emulator's clock.
+    const dated = { ...answer, headers: { date: new Date(this.backend.clock.now()).toUTCString(), ...answer.headers } };
     // Deviation `request-id-missing`: every API answer loses its request id, wherever the vendor puts it.
-    return this.deviations.has('request-id-missing') && !request.path.startsWith(ADMIN_PREFIX) ? withoutRequestIds(answer) : answer;
+    return this.deviations.has('request-id-missing') ? withoutRequestIds(dated) : dated;
   };
 
   // The handler before the answer-wide deviations.

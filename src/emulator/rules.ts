@@ -23,6 +23,8 @@ export interface DomainRules {
   idempotencyTokens: boolean;
   /** Whether a snapshot is deleted once its retention deadline has passed. */
   retentionAutoDelete: boolean;
+  /** Whether a snapshot keeps the tags of its create request. */
+  keepTags: boolean;
 }
 
 /** How a vendor front end renders a neutral disk into the value of its state field. */
@@ -43,10 +45,11 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
   const allowedInstanceStates = contract['allowed-instance-states'];
   const naming = contract['group-member-naming'];
   const diskStateRules = !deviations.has('forbidden-disk-state-accepted');
+  const retentionBend = deviations.has('retention-23h59-accepted') ? -60 : deviations.has('retention-24h01-refused') ? 60 : 0;
   const indexBase = naming ? naming.indexBase + (deviations.has('member-names-from-one') ? 1 : 0) : 0;
   return {
     quotaPerDisk: quota === undefined ? undefined : quota + (deviations.has('quota-off-by-one') ? 1 : 0),
-    minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : retention * 1000,
+    minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : (retention + retentionBend) * 1000,
     oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined && !deviations.has('two-in-flight'),
     diskStateAllows: allowedStates && diskStateRules ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,
     instanceStateAllows: allowedInstanceStates ? (instance) => allowedInstanceStates.values.includes(INSTANCE_STATE[instance.state]) : undefined,
@@ -55,8 +58,9 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
     groupMemberName: naming
       ? (group, index) => naming.template.replace('{group}', group).replace('{index}', String(index + indexBase))
       : undefined,
-    defaultSnapshotName: contract['default-snapshot-name']?.value ?? '',
+    defaultSnapshotName: contract['default-snapshot-name'] ? (deviations.has('default-name-wrong') ? 'snapshot' : contract['default-snapshot-name'].value) : '',
     idempotencyTokens: !deviations.has('idempotency-ignored'),
     retentionAutoDelete: contract['retention-auto-delete'] !== undefined && !deviations.has('deadline-never-enforced'),
+    keepTags: !deviations.has('tags-dropped'),
   };
 }

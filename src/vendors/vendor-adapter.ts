@@ -121,14 +121,24 @@ export interface VendorAdapter {
       snapshotId(result: CallResult): string | undefined;
       /** The request parameter that names the snapshot, and whether the vendor requires it. */
       nameParameter: string;
-      /** Whether the create request takes tags. */
-      tags: boolean;
+      /**
+       * The create request's tag list parameter, a list of `{Key, Value}` (Tencent `Tags`, Alibaba `Tag`);
+       * undefined when the create takes no tags.
+       */
+      tagsParameter: string | undefined;
     };
     describeSnapshot?: { params(id: string, region: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
     /** Deletes one snapshot. */
     deleteSnapshot?: { params(id: string, region: string): Params };
     /** Snapshots several disks of one instance together (Tencent CreateSnapshotGroup). */
-    createSnapshotGroup?: { params(input: { diskIds: string[]; name?: string }): Params; groupId(result: CallResult): string | undefined };
+    createSnapshotGroup?: {
+      params(input: { diskIds: string[]; name?: string }): Params;
+      groupId(result: CallResult): string | undefined;
+      /** The request parameter that names the group. */
+      nameParameter: string;
+      /** The group create's tag list parameter (`{Key, Value}` items), if it takes tags. */
+      tagsParameter: string | undefined;
+    };
     describeSnapshotGroup?: { params(id: string, region: string): Params; group(result: CallResult): NeutralGroup | undefined };
     /** Deletes a snapshot group with its member snapshots. */
     deleteSnapshotGroup?: { params(id: string, region: string): Params };

@@ -110,6 +110,8 @@ describe('snapconform run against the embedded emulators', () => {
     expect(failedRules(report)).toEqual(['snapshot.create.retention-minimum']);
     const findings = report.results.filter((r) => r.outcome === 'fail');
     expect(findings.map((f) => f.target).sort()).toEqual(['tencent-cbs-emulator', 'zenlayer-zec-emulator']);
+    // The rule's own words come first in the finding's message, then fast-check's seed and path.
+    for (const finding of findings) expect(finding.message).toMatch(/^a deadline 1 s ahead \(minimum 86400 s\) was accepted/);
     for (const finding of findings) {
       expect(finding.seed).toBe(42);
       // fast-check shrinks toward the smallest refused offset: one second ahead.
@@ -281,7 +283,8 @@ describe('contract properties catch the deviation each exists for', () => {
       // The failing step is the counterexample: the 65th create on a fresh disk, which the emulator accepted.
       expect(finding.counterexample).toEqual({ step: 'create 65, one past the quota of 64', diskId: expect.any(String), created: 64 });
       expect(finding.observed).toBe('HTTP 200, success');
-      expect(`${finding.transcript?.request.url} ${finding.transcript?.request.body}`).toContain('snapconform-quota-65');
+      // Named with the run's prefix (src/conformance/run-label.ts).
+      expect(`${finding.transcript?.request.url} ${finding.transcript?.request.body}`).toMatch(/snapconform-[0-9a-f]{6}-quota-65/);
     }
     expect(ofVendor(findings, 'tencent-cbs').expectation.text).toContain('InsufficientSnapshotQuota (HTTP 200) (or ResourceInsufficient.OverQuota)');
     expect(ofVendor(findings, 'alibaba-ecs').expectation.text).toContain('QuotaExceed.Snapshot (HTTP 403)');
@@ -359,6 +362,50 @@ describe('contract properties catch the deviation each exists for', () => {
     expect(disks.length).toBeGreaterThan(0);
     expect(disks.every((d) => d.startsWith('sameInstanceDisks['))).toBe(true);
     expect(finding!.expectation.text).toContain('named {group}_{index} with {index} from 0');
+  }, 180_000);
+
+  it('fails exactly the roundtrip rule, where creates take tags, when the tags are dropped', async () => {
+    const report = await deviationRun('--emulator-deviation', 'tags-dropped');
+    expect(failedRules(report)).toEqual(['snapshot.create.roundtrip']);
+    const findings = findingsOf(report, 'snapshot.create.roundtrip');
+    // Zenlayer's CreateSnapshot takes no tags: nothing to drop.
+    expect(findings.map((f) => f.target)).toEqual(['alibaba-ecs-emulator', 'tencent-cbs-emulator']);
+    for (const finding of findings) {
+      expect(finding.message).toMatch(/^the described tags: expected \[\] to deeply equal/);
+      // The run's own tag is among those sent, so a real account can tell the snapshot was the suite's.
+      expect((finding.counterexample as { tags: Array<{ key: string }> }).tags[0]!.key).toBe('snapconform-run');
+    }
+  }, 180_000);
+
+  it('fails exactly the roundtrip rule, where a default name is documented, when the default is wrong', async () => {
+    const report = await deviationRun('--emulator-deviation', 'default-name-wrong');
+    expect(failedRules(report)).toEqual(['snapshot.create.roundtrip']);
+    const findings = findingsOf(report, 'snapshot.create.roundtrip');
+    expect(findings.map((f) => f.target)).toEqual(['tencent-cbs-emulator']);
+    expect(findings[0]!.message).toMatch(/^the default name: expected 'snapshot' to be 'Unnamed'/);
+    // The unnamed create is an example that always runs first: no name was sent.
+    expect(findings[0]!.counterexample).not.toHaveProperty('name');
+  }, 180_000);
+
+  it('fails the retention rule a minute either side of the boundary, placed by the endpoint\'s Date header', async () => {
+    const [early, late] = await Promise.all([
+      deviationRun('--emulator-deviation', 'retention-23h59-accepted', '--seed', '7'),
+      deviationRun('--emulator-deviation', 'retention-24h01-refused', '--seed', '7'),
+    ]);
+    for (const report of [early, late]) expect(failedRules(report)).toEqual(['snapshot.create.retention-minimum']);
+    // Random offsets over a year would almost never land in that minute: the values just outside the
+    // untested band always run, and fast-check shrinks toward the endpoint's real boundary.
+    for (const finding of findingsOf(early, 'snapshot.create.retention-minimum')) {
+      const { aheadSeconds, accepted } = finding.counterexample as { aheadSeconds: number; accepted: boolean };
+      expect(accepted).toBe(false);
+      expect(aheadSeconds).toBeGreaterThan(86_340);
+      expect(aheadSeconds).toBeLessThan(86_400 - 1);
+    }
+    for (const finding of findingsOf(late, 'snapshot.create.retention-minimum')) {
+      expect(finding.counterexample).toMatchObject({ accepted: true });
+      expect(finding.expectation.text).toMatch(/\d+ s either side of the boundary left untested \(the endpoint's Date headers place its clock -?\d+ ± \d+ ms from ours/);
+    }
+    expect(findingsOf(late, 'snapshot.create.retention-minimum').map((f) => f.target)).toEqual(['tencent-cbs-emulator', 'zenlayer-zec-emulator']);
   }, 180_000);
 
   it('fails exactly the auto-delete rule, on every vendor, when a passed retention deadline is not enforced', async () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ let emulator: RunningServer;
 let recorder: Server;
 let recorderUrl: string;
 const actions: string[] = [];
+/** What reached the recorder, action and body. */
+const bodies: Array<{ action: string; body: string; answer: string }> = [];
 
 beforeAll(async () => {
   emulator = await tencentCbs.emulator!.start(loadSpec('specs/tencent-cbs.yaml'), principal, new Deviations());
@@ -32,7 +34,9 @@ beforeAll(async () => {
     actions.push(String(request.headers['x-tc-action'] ?? new URLSearchParams(request.url?.split('?')[1] ?? '').get('Action') ?? '?'));
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([n]) => !['host', 'connection', 'content-length'].includes(n))) as Record<string, string>;
     const upstream = await fetch(`${emulator.url}${request.url}`, { method: request.method, headers, body: request.method === 'POST' ? Buffer.concat(chunks) : undefined });
-    response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await upstream.arrayBuffer()));
+    const answer = Buffer.from(await upstream.arrayBuffer());
+    bodies.push({ action: actions.at(-1)!, body: Buffer.concat(chunks).toString('utf8'), answer: answer.toString('utf8') });
+    response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(answer);
   });
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
   recorderUrl = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
@@ -53,23 +57,30 @@ function target(extra = ''): string {
 }
 
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cli('run', ...args);
+}
+
+function cli(command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, TENCENTCLOUD_SECRET_ID: principal.id, TENCENTCLOUD_SECRET_KEY: principal.secret };
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'run', ...args], { env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, command, ...args], { env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
 
-const snapshotsOnEmulator = async () => {
+/** Calls the emulator directly (not through the recorder), as the account's owner. */
+const onEmulator = async (action: string, params: Record<string, unknown>) => {
   const { TencentClient } = await import('../../src/vendors/tencent-cbs/client.ts');
   const { HttpTransport } = await import('../../src/transport/http-transport.ts');
   const transport = new HttpTransport();
   const client = new TencentClient({ endpoint: emulator.url, region: 'ap-guangzhou', spec: loadSpec('specs/tencent-cbs.yaml'), transport, credentials: { secretId: principal.id, secretKey: principal.secret } });
-  const result = await client.call('DescribeSnapshots', { Limit: 100 });
+  const result = await client.call(action, params as never);
   await transport.close();
-  return result.data?.['TotalCount'] as number;
+  return result;
 };
+
+const snapshotsOnEmulator = async () => (await onEmulator('DescribeSnapshots', { Limit: 100 })).data?.['TotalCount'] as number;
 
 describe('safety on real accounts', () => {
   it('sends no create or delete at all when the target does not allow mutations (the default for a real endpoint)', async () => {
@@ -86,8 +97,9 @@ describe('safety on real accounts', () => {
     expect(report.summary.fail + report.summary.error).toBe(0);
   }, 180_000);
 
-  it('with --allow-mutations, writes every create to the ledger before sending it, and deletes what it created', async () => {
+  it('with --allow-mutations, labels and writes every create to the ledger before sending it, and deletes what it created', async () => {
     actions.length = 0;
+    bodies.length = 0;
     const before = await snapshotsOnEmulator();
     const reportDir = mkdtempSync(join(tmpdir(), 'snapconform-safety-report-'));
     const { code, stdout, stderr } = await run('--target', target('    maxSnapshots: 1000\n'), '--report-dir', reportDir, '--allow-mutations');
@@ -104,10 +116,40 @@ describe('safety on real accounts', () => {
       expect(sending).toBeLessThan(entries.indexOf(entry));
       expect(entry.resourceId).toMatch(/^(snap|csnap)-/);
     }
+    // Every create the service accepted (it answered with an id) carried the run's name prefix or its tag.
+    const accepted = bodies.filter((b) => /^CreateSnapshot(Group)?$/.test(b.action) && /"Snapshot(Group)?Id"/.test(b.answer));
+    expect(accepted.map((b) => b.action)).toEqual(expect.arrayContaining(['CreateSnapshot', 'CreateSnapshotGroup']));
+    const runId = ledgers[0]!.replace(/\.ndjson$/, '');
+    const prefix = `snapconform-${runId.replace(/[^A-Za-z0-9]/g, '').slice(-6)}-`;
+    const unlabelled = accepted
+      .map((b) => JSON.parse(b.body) as { SnapshotName?: unknown; SnapshotGroupName?: unknown; Tags?: Array<{ Key: string; Value: string }> })
+      .filter((c) => ![c.SnapshotName, c.SnapshotGroupName].some((n) => typeof n === 'string' && n.startsWith(prefix)) && !c.Tags?.some((t) => t.Key === 'snapconform-run' && t.Value === runId));
+    expect(unlabelled).toEqual([]);
     // The run deleted what it created: the account is as it was.
     expect(await snapshotsOnEmulator()).toBe(before);
     expect(actions).toContain('DeleteSnapshots');
   }, 180_000);
+
+  it('sweeps only what the ledger lists AND carries the run\'s prefix or tag', async () => {
+    const runId = '2026-01-01T00-00-00-000Z-abc123';
+    const create = async (params: Record<string, unknown>) => (await onEmulator('CreateSnapshot', { DiskId: 'disk-fixture1', ...params })).data?.['SnapshotId'] as string;
+    const named = await create({ SnapshotName: 'snapconform-abc123-left-over' });
+    const tagged = await create({ Tags: [{ Key: 'snapconform-run', Value: runId }] });
+    const foreign = await create({ SnapshotName: 'production-nightly' });
+    const reportDir = mkdtempSync(join(tmpdir(), 'snapconform-sweep-'));
+    mkdirSync(join(reportDir, 'ledger'));
+    // A ledger that (edited, or mixed up with another account's) also lists someone else's snapshot.
+    const line = (key: string, id: string) => JSON.stringify({ runId, target: 'real', vendor: 'tencent-cbs', action: 'CreateSnapshot', at: '2026-01-01T00:00:00.000Z', state: 'created', key, resourceId: id });
+    writeFileSync(join(reportDir, 'ledger', `${runId}.ndjson`), [line('a', named), line('b', tagged), line('c', foreign), ''].join('\n'));
+    const { code, stdout } = await cli('sweep', '--target', target(), '--report-dir', reportDir);
+    expect(stdout).toContain(`real: deleted 2, left alone (in the ledger but without this tool's name prefix or tag): ${foreign}`);
+    expect(code).toBe(1);
+    const described = async (id: string) => ((await onEmulator('DescribeSnapshots', { SnapshotIds: [id] })).data?.['TotalCount'] as number);
+    expect(await described(named)).toBe(0);
+    expect(await described(tagged)).toBe(0);
+    expect(await described(foreign)).toBe(1);
+    await onEmulator('DeleteSnapshots', { SnapshotIds: [foreign] });
+  }, 60_000);
 
   it('refuses creates beyond the budget without sending them', async () => {
     actions.length = 0;

@@ -110,7 +110,7 @@ export const alibabaEcs: VendorAdapter = {
       }),
       snapshotId: (result) => (typeof result.data?.['SnapshotId'] === 'string' ? result.data['SnapshotId'] : undefined),
       nameParameter: 'SnapshotName',
-      tags: true,
+      tagsParameter: 'Tag',
     },
     describeSnapshot: {
       params: (id, region) => ({ RegionId: region, SnapshotIds: JSON.stringify([id]) }),

@@ -118,7 +118,7 @@ export const tencentCbs: VendorAdapter = {
       }),
       snapshotId: (result) => (typeof result.data?.['SnapshotId'] === 'string' ? result.data['SnapshotId'] : undefined),
       nameParameter: 'SnapshotName',
-      tags: true,
+      tagsParameter: 'Tags',
     },
     describeSnapshot: {
       params: (id) => ({ SnapshotIds: [id] }),
@@ -138,6 +138,8 @@ export const tencentCbs: VendorAdapter = {
     createSnapshotGroup: {
       params: (input) => ({ DiskIds: input.diskIds, SnapshotGroupName: input.name }),
       groupId: (result) => (typeof result.data?.['SnapshotGroupId'] === 'string' ? result.data['SnapshotGroupId'] : undefined),
+      nameParameter: 'SnapshotGroupName',
+      tagsParameter: 'Tags',
     },
     deleteSnapshotGroup: { params: (id) => ({ SnapshotGroupId: id }) },
     describeSnapshotGroup: {

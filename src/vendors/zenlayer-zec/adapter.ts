@@ -118,7 +118,7 @@ export const zenlayerZec: VendorAdapter = {
       snapshotId: (result) => (typeof result.data?.['snapshotId'] === 'string' ? result.data['snapshotId'] : undefined),
       nameParameter: 'snapshotName',
       // ZEC CreateSnapshot takes no tags (seeds/zenlayer-zec-CreateSnapshot.md, 2. 请求参数).
-      tags: false,
+      tagsParameter: undefined,
     },
     describeSnapshot: {
       params: (id) => ({ snapshotIds: [id] }),

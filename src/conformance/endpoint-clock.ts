@@ -1,0 +1,62 @@
+import type { CallResult } from '../transport/call-result.ts';
+
+/** One exchange as seen from the suite: when it left, when its answer arrived (local epoch ms), and the answer's `Date`. */
+export interface ClockSample {
+  sentAt: number;
+  receivedAt: number;
+  /** The answer's `Date` header, or undefined when it had none or an unreadable one. */
+  date: string | undefined;
+}
+
+/** What the suite knows of an endpoint's clock: how far it runs from the local one, and how sure that is. */
+export interface EndpointClock {
+  /** Endpoint time minus local time, in ms (the middle of what the samples allow). */
+  offsetMs: number;
+  /** Half the width of the range the offset may lie in, in ms. */
+  uncertaintyMs: number;
+  /** The longest round trip seen, in ms: a request's deadline is judged up to this late. */
+  maxRoundTripMs: number;
+  /** False when no answer carried a readable `Date`: the offset is then 0 and the uncertainty a guess. */
+  fromEndpoint: boolean;
+}
+
+/** The `Date` header's resolution: whole seconds (RFC 9110 §5.6.7, IMF-fixdate). */
+const DATE_RESOLUTION_MS = 1000;
+/** The uncertainty assumed when an endpoint sends no `Date`: the skew two NTP-synchronised clocks may still have, generously. */
+const UNDATED_UNCERTAINTY_MS = 60_000;
+
+/**
+ * Places an endpoint's clock from the `Date` headers of its answers. An answer stamped `D` (truncated to the
+ * second) was stamped while the request was out, so endpoint time minus local time lies in
+ * `[D - receivedAt, D + 1 s - sentAt]`; each sample narrows the range, and the middle is the estimate.
+ * Samples that contradict each other (a clock that jumped) widen it to their union instead.
+ */
+export function placeEndpointClock(samples: ClockSample[]): EndpointClock {
+  const maxRoundTripMs = Math.max(0, ...samples.map((s) => s.receivedAt - s.sentAt));
+  const ranges = samples
+    .map((s) => ({ s, stamp: s.date === undefined ? Number.NaN : Date.parse(s.date) }))
+    .filter(({ stamp }) => Number.isFinite(stamp))
+    .map(({ s, stamp }) => ({ lo: stamp - s.receivedAt, hi: stamp + DATE_RESOLUTION_MS - s.sentAt }));
+  if (ranges.length === 0) return { offsetMs: 0, uncertaintyMs: UNDATED_UNCERTAINTY_MS, maxRoundTripMs, fromEndpoint: false };
+  let lo = Math.max(...ranges.map((r) => r.lo));
+  let hi = Math.min(...ranges.map((r) => r.hi));
+  if (lo > hi) {
+    lo = Math.min(...ranges.map((r) => r.lo));
+    hi = Math.max(...ranges.map((r) => r.hi));
+  }
+  return { offsetMs: (lo + hi) / 2, uncertaintyMs: (hi - lo) / 2, maxRoundTripMs, fromEndpoint: true };
+}
+
+/** A sample from a call made between `sentAt` and `receivedAt`. */
+export function sampleOf(result: CallResult, sentAt: number, receivedAt: number): ClockSample {
+  return { sentAt, receivedAt, date: result.transcript.response.headers['date'] };
+}
+
+/**
+ * The band around a documented boundary (in whole seconds) that a rule leaves untested because the suite cannot
+ * tell which side the endpoint will judge a value on: the clock's uncertainty, a round trip (the request is
+ * judged when it arrives), and a second for deadlines that travel in whole seconds. At least two seconds.
+ */
+export function toleranceSeconds(clock: EndpointClock): number {
+  return Math.max(2, Math.ceil((clock.uncertaintyMs + clock.maxRoundTripMs + 1000) / 1000));
+}
