@@ -82,7 +82,9 @@ export async function checkProperty<T>(task: Test, property: fc.IAsyncPropertyWi
   const details = await fc.check(property, { ...parameters, ...(examples.length > 0 ? { examples } : {}) });
   record(task, { seed: details.seed });
   if (!details.failed) return;
-  const counterexample = (details.counterexample as unknown[] | null)?.[0];
+  const raw = (details.counterexample as unknown[] | null)?.[0];
+  // fast-check's command sequences are iterables that print as `create(…),describe(…)`: keep that text.
+  const counterexample = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Symbol.iterator in raw ? String(raw) : raw;
   record(task, { counterexample, path: details.counterexamplePath ?? undefined, seed: details.seed });
   if (details.errorInstance instanceof Error && details.errorInstance.name !== 'AssertionError') throw details.errorInstance;
   // The assertion that failed on the shrunk counterexample comes first: it says what deviated, in the
