@@ -1,34 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import type { RuleRecord } from '../src/conformance/rule-meta.ts';
+import { RUN_ENV } from '../src/conformance/run-env.ts';
+import { buildReport } from './build-report.ts';
+import { gatherExchanges, readExchanges } from './exchanges.ts';
+import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
+import type { Outcome, ReportEntry } from './report-types.ts';
+import { readRunMetadata } from './run-metadata.ts';
+import { writeReportAtomically } from './write-report.ts';
 
-/** How one rule × target ended. */
-export type Outcome = 'pass' | 'fail' | 'skip' | 'error';
-
-/** One entry of the report. */
-export interface ReportEntry extends RuleRecord {
-  title: string;
-  outcome: Outcome;
-  /** The assertion or error message, for fail and error. */
-  message?: string;
-  durationMs: number;
-}
-
-/** The whole report, as `conformance.json` holds it. */
-export interface ConformanceReport {
-  schemaVersion: 1;
-  tool: { name: 'snapconform'; version: string };
-  run: { id: string; startedAt: string; finishedAt: string; durationMs: number; reason: string };
-  summary: Record<Outcome, number> & { total: number };
-  results: ReportEntry[];
-}
+export type { ConformanceReport, Outcome, ReportEntry } from './report-types.ts';
 
 /** Options of {@link ConformanceReporter}. */
 export interface ConformanceReporterOptions {
-  /** Where `<run-id>/` and `latest/` go. @defaultValue 'reports' */
+  /** Where `<run-id>/` and `latest/` go. @defaultValue `SNAPCONFORM_REPORT_DIR`, else 'reports' */
   reportDir?: string;
   /** The tool version written into the report. */
   version?: string;
@@ -44,10 +32,32 @@ function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: string } {
   return { outcome: isAssertion ? 'fail' : 'error', message: error?.message?.split('\n').slice(0, 12).join('\n') };
 }
 
+/** One entry per test that recorded a rule (`meta.conformance`); tests without one are not rules. */
+export function entriesOf(testModules: ReadonlyArray<TestModule>): ReportEntry[] {
+  const entries: ReportEntry[] = [];
+  for (const module of testModules) {
+    for (const testCase of module.children.allTests()) {
+      const meta = testCase.meta().conformance;
+      if (!meta) continue;
+      const { outcome, message } = outcomeOf(testCase);
+      entries.push({
+        ...meta,
+        title: testCase.name,
+        outcome,
+        ...(message ? { message } : {}),
+        durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
+      });
+    }
+  }
+  return entries;
+}
+
 /**
- * The vitest reporter behind `conformance.json` and `conformance.md`: one entry per rule × target from
- * each test's `meta.conformance` (transcripts arrive redacted: `src/transport/redact.ts`). Files are written into a fresh directory and renamed into place, so a
- * crash mid-run leaves the previous report whole.
+ * The vitest reporter behind a run's report folder: `conformance.json` (shape: `conformance.schema.json`),
+ * `conformance.md`, `conformance.html`, `junit.xml` and `exchanges.ndjson`, one entry per rule × target from
+ * each test's `meta.conformance` (transcripts arrive redacted: `src/transport/redact.ts`). Every file is
+ * written into a fresh folder that is then renamed into place, so a crash mid-write leaves the previous
+ * report whole; a run that ended early is marked partial.
  */
 export default class ConformanceReporter implements Reporter {
   private readonly reportDir: string;
@@ -56,72 +66,34 @@ export default class ConformanceReporter implements Reporter {
   private readonly started = new Date();
 
   constructor(options: ConformanceReporterOptions = {}) {
-    this.reportDir = options.reportDir ?? process.env['SNAPCONFORM_REPORT_DIR'] ?? 'reports';
+    this.reportDir = options.reportDir ?? process.env[RUN_ENV.reportDir] ?? 'reports';
     this.version = options.version ?? '0.0.0';
     // The CLI names the run (the ledger uses the same id); a bare vitest run gets its own.
-    this.runId = process.env['SNAPCONFORM_RUN_ID'] ?? `${this.started.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+    this.runId = process.env[RUN_ENV.runId] ?? `${this.started.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: string): void {
-    const results: ReportEntry[] = [];
-    for (const module of testModules) {
-      for (const testCase of module.children.allTests()) {
-        const meta = testCase.meta().conformance;
-        if (!meta) continue;
-        const { outcome, message } = outcomeOf(testCase);
-        results.push({
-          ...meta,
-          title: testCase.name,
-          outcome,
-          ...(message ? { message } : {}),
-          durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
-        });
-      }
-    }
-    results.sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.target.localeCompare(b.target) || a.caseId.localeCompare(b.caseId));
-    const summary = { pass: 0, fail: 0, skip: 0, error: 0, total: results.length };
-    for (const entry of results) summary[entry.outcome] += 1;
+    const entries = entriesOf(testModules);
     const finished = new Date();
-    const report: ConformanceReport = {
-      schemaVersion: 1,
-      tool: { name: 'snapconform', version: this.version },
-      run: { id: this.runId, startedAt: this.started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - this.started.getTime(), reason },
-      summary,
-      results,
-    };
-    this.write(report);
-  }
-
-  // Every worker recorded its exchanges in its own file (src/conformance/session.ts); one file per run.
-  private gatherExchanges(into: string): void {
-    const dir = join(this.reportDir, '.exchanges');
-    if (!existsSync(dir)) return;
-    writeFileSync(into, '');
-    for (const file of readdirSync(dir).sort()) appendFileSync(into, readFileSync(join(dir, file)));
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  private write(report: ConformanceReport): void {
-    mkdirSync(this.reportDir, { recursive: true });
-    const partial = join(this.reportDir, `.${this.runId}.partial`);
-    mkdirSync(partial, { recursive: true });
-    writeFileSync(join(partial, 'conformance.json'), JSON.stringify(report, null, 2) + '\n');
-    writeFileSync(join(partial, 'conformance.md'), renderMarkdown(report));
-    this.gatherExchanges(join(partial, 'exchanges.ndjson'));
-    const final = join(this.reportDir, this.runId);
-    // latest/ is replaced by a rename too: a reader sees the old report or the new one, never half of one.
-    const latest = join(this.reportDir, 'latest');
-    const staging = join(this.reportDir, `.latest.${this.runId}`);
-    cpSync(partial, staging, { recursive: true });
-    renameSync(partial, final);
-    const old = join(this.reportDir, `.latest-old.${this.runId}`);
-    try {
-      renameSync(latest, old);
-    } catch {
-      // no previous latest/
-    }
-    renameSync(staging, latest);
-    rmSync(old, { recursive: true, force: true });
-    process.stdout.write(`\nsnapconform: ${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.skip} skip, ${report.summary.error} error — report in ${final}/conformance.{json,md}, exchanges in exchanges.ndjson\n`);
+    const metadata = readRunMetadata(entries);
+    let summary = '';
+    const folder = writeReportAtomically(this.reportDir, this.runId, (dir) => {
+      const exchangesFile = join(dir, 'exchanges.ndjson');
+      gatherExchanges(this.reportDir, exchangesFile);
+      const vendorOfTarget = new Map(metadata.targets.map((t) => [t.name, t.vendor]));
+      const report = buildReport(
+        entries,
+        { id: this.runId, startedAt: this.started, finishedAt: finished, reason, toolVersion: this.version },
+        metadata,
+        readExchanges(exchangesFile, vendorOfTarget),
+      );
+      writeFileSync(join(dir, 'conformance.json'), JSON.stringify(report, null, 2) + '\n');
+      writeFileSync(join(dir, 'conformance.md'), renderMarkdown(report));
+      writeFileSync(join(dir, 'conformance.html'), renderHtml(report));
+      writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+      const s = report.summary;
+      summary = `${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.error} error${s.known ? `, ${s.known} known` : ''}${s.fixed ? `, ${s.fixed} fixed` : ''}${report.run.partial ? ' (partial: the run ended early)' : ''}`;
+    });
+    process.stdout.write(`\nsnapconform: ${summary} — report in ${folder}/conformance.{json,md,html}, junit.xml, exchanges in exchanges.ndjson\n`);
   }
 }

@@ -1,66 +1,124 @@
-import type { ConformanceReport, ReportEntry } from './conformance-reporter.ts';
+import { expectationKind, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
+import { OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 
-const MARK: Record<ReportEntry['outcome'], string> = { pass: '✅', fail: '❌', skip: '⏭️', error: '⚠️' };
+const MARK: Record<Outcome, string> = { pass: '✅', fail: '❌', skip: '⏭️', error: '⚠️', known: '📌', fixed: '✨' };
 
 function cell(entries: ReportEntry[]): string {
   if (entries.length === 0) return '—';
-  const count = (o: ReportEntry['outcome']) => entries.filter((e) => e.outcome === o).length;
-  const parts = (['fail', 'error', 'pass', 'skip'] as const).filter((o) => count(o) > 0).map((o) => `${MARK[o]} ${count(o)}`);
-  return parts.join(' ');
+  const count = (o: Outcome) => entries.filter((e) => e.outcome === o).length;
+  return OUTCOMES.filter((o) => count(o) > 0).map((o) => `${MARK[o]} ${count(o)}`).join(' ');
 }
 
-function sourceText(entry: ReportEntry): string {
-  const refs = entry.expectation.source === undefined ? [] : ([] as unknown[]).concat(entry.expectation.source) as Array<{ doc: string; section: string }>;
-  return refs.map((r) => `${r.doc} § ${r.section}`).join('; ');
-}
+const code = (value: unknown) => '```json\n' + jsonText(value) + '\n```';
 
-const code = (value: unknown) => {
-  const text = JSON.stringify(value, null, 2) ?? 'undefined';
-  return '```json\n' + (text.length > 2000 ? text.slice(0, 2000) + '\n…' : text) + '\n```';
-};
+/** `|` would end a table cell early. */
+const inCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-/**
- * Renders a report as Markdown for a pull-request comment or a job summary: totals, the rule × target
- * matrix, then each failure and error with its expectation, source, observation and counterexample, and
- * the skip reasons.
- */
-export function renderMarkdown(report: ConformanceReport): string {
-  const targets = [...new Set(report.results.map((r) => r.target))].sort();
-  const rules = [...new Set(report.results.map((r) => r.ruleId))].sort();
-  const { summary } = report;
-  const lines: string[] = [
+const percent = (d: CoverageDimension) => (d.documented === 0 ? '—' : `${Math.round((100 * d.exercised) / d.documented)} %`);
+
+function header(report: ConformanceReport): string[] {
+  const { summary, run } = report;
+  const counts = OUTCOMES.filter((o) => o === 'pass' || o === 'fail' || o === 'skip' || o === 'error' || summary[o] > 0)
+    .map((o) => `${summary[o]} ${o}`)
+    .join(' · ');
+  return [
     '# snapconform conformance report',
     '',
-    `Run \`${report.run.id}\` · ${report.run.durationMs} ms · snapconform ${report.tool.version}`,
+    ...(run.partial ? [`> **⚠️ Partial report: the run ended early (${run.reason}).** Only the rules that ran are listed; the rest did not run.`, ''] : []),
+    `Run \`${run.id}\` · ${run.durationMs} ms · snapconform ${report.tool.version}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}`,
     '',
-    `**${summary.pass} pass · ${summary.fail} fail · ${summary.skip} skip · ${summary.error} error** (${summary.total} rule × target cases)`,
+    `**${counts}** (${summary.total} rule × target cases)`,
     '',
+  ];
+}
+
+function targetsTable(report: ConformanceReport): string[] {
+  if (report.targets.length === 0) return [];
+  const version = (vendor: string) => report.specs.find((s) => s.vendor === vendor)?.apiVersion ?? '—';
+  return [
+    '| target | vendor | endpoint | region | API version |',
+    '|---|---|---|---|---|',
+    ...report.targets.map((t) => `| ${t.name} | ${t.vendor} | ${inCell(t.endpoint)} | ${t.region} | ${version(t.vendor)} |`),
+    '',
+  ];
+}
+
+function matrix(report: ConformanceReport): string[] {
+  const targets = [...new Set(report.results.map((r) => r.target))].sort();
+  const rules = [...new Set(report.results.map((r) => r.ruleId))].sort();
+  return [
     `| rule | ${targets.join(' | ')} |`,
     `|---|${targets.map(() => '---').join('|')}|`,
     ...rules.map((rule) => `| \`${rule}\` | ${targets.map((t) => cell(report.results.filter((r) => r.ruleId === rule && r.target === t))).join(' | ')} |`),
     '',
   ];
-  const problems = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'error');
-  if (problems.length > 0) {
-    lines.push('## Deviations and errors', '');
-    for (const entry of problems) {
-      lines.push(
-        `### ${MARK[entry.outcome]} \`${entry.ruleId}\` · ${entry.caseId} · ${entry.target}`,
-        '',
-        `- **Expected** (${entry.expectation.inferred ? 'inferred, not stated by the documents' : 'documented'}): ${entry.expectation.text}`,
-        ...(sourceText(entry) ? [`- **Source**: ${sourceText(entry)}`] : []),
-        `- **Observed**: ${entry.observed ?? entry.message?.split('\n')[0] ?? 'no answer'}`,
-        ...(entry.seed !== undefined ? [`- **Seed**: ${entry.seed}${entry.path ? `, path ${entry.path}` : ''} (replay: \`snapconform run --seed ${entry.seed}\`)`] : []),
-        '',
-        ...(entry.counterexample !== undefined ? ['Counterexample:', '', code(entry.counterexample), ''] : []),
-      );
-    }
+}
+
+function finding(entry: ReportEntry): string[] {
+  const source = sourceText(entry);
+  const seed = seedText(entry);
+  return [
+    `### ${MARK[entry.outcome]} \`${entry.ruleId}\` · ${entry.caseId} · ${entry.target}`,
+    '',
+    ...(entry.baseline ? [`- **Baseline**: ${entry.baseline.reason}${entry.baseline.source ? ` (${entry.baseline.source})` : ''}`] : []),
+    `- **Expected** (${expectationKind(entry)}): ${entry.expectation.text}`,
+    ...(source ? [`- **Source**: ${source}`] : []),
+    `- **Observed**: ${observedText(entry)}`,
+    ...(seed ? [`- **Seed**: ${seed}`] : []),
+    ...(entry.replay ? [`- **Replay**: \`${entry.replay}\``] : []),
+    '',
+    ...(entry.counterexample !== undefined ? ['Counterexample:', '', code(entry.counterexample), ''] : []),
+  ];
+}
+
+function coverage(report: ConformanceReport): string[] {
+  if (report.coverage.length === 0) return [];
+  const dims = [['error codes', 'errorCodes'], ['parameters', 'parameters'], ['constraints', 'constraints']] as const;
+  const lines = [
+    '## Spec coverage',
+    '',
+    'What each vendor\'s spec documents, and how much of it this run exercised (error codes expected or answered, parameters sent or cased, constraints broken by a generated case).',
+    '',
+    '| vendor | error codes | parameters | constraints |',
+    '|---|---|---|---|',
+    ...report.coverage.map((c) => `| ${c.vendor} | ${dims.map(([, key]) => `${c[key].exercised} / ${c[key].documented} (${percent(c[key])})`).join(' | ')} |`),
+    '',
+  ];
+  for (const c of report.coverage) {
+    const missing = dims.filter(([, key]) => c[key].notExercised.length > 0);
+    if (missing.length === 0) continue;
+    lines.push('<details>', `<summary>${c.vendor}: not exercised</summary>`, '');
+    for (const [label, key] of missing) lines.push(`- **${label}**: ${c[key].notExercised.map((item) => `\`${item}\``).join(', ')}`);
+    lines.push('', '</details>', '');
   }
-  const skips = report.results.filter((r) => r.outcome === 'skip');
-  if (skips.length > 0) {
-    const reasons = new Map<string, number>();
-    for (const s of skips) reasons.set(`${s.target}: ${s.skipReason ?? 'skipped'}`, (reasons.get(`${s.target}: ${s.skipReason ?? 'skipped'}`) ?? 0) + 1);
-    lines.push('## Skipped', '', ...[...reasons].map(([reason, n]) => `- ${reason} (${n})`), '');
+  return lines;
+}
+
+function section(title: string, entries: ReportEntry[], render: (e: ReportEntry) => string[]): string[] {
+  return entries.length === 0 ? [] : [title, '', ...entries.flatMap(render)];
+}
+
+/**
+ * Renders a report as Markdown for a pull-request comment or a job summary: totals, the targets, the rule ×
+ * target matrix, each failure and error with its expectation, source, observation, counterexample and
+ * replay command, the baseline's known and fixed deviations, spec coverage, and the skip reasons.
+ */
+export function renderMarkdown(report: ConformanceReport): string {
+  const of = (...outcomes: Outcome[]) => report.results.filter((r) => outcomes.includes(r.outcome));
+  const skips = new Map<string, number>();
+  for (const s of of('skip')) {
+    const reason = `${s.target}: ${s.skipReason ?? 'skipped'}`;
+    skips.set(reason, (skips.get(reason) ?? 0) + 1);
   }
-  return lines.join('\n');
+  return [
+    ...header(report),
+    ...targetsTable(report),
+    ...matrix(report),
+    ...section('## Deviations and errors', of('fail', 'error'), finding),
+    ...section('## Known deviations (accepted by the baseline)', of('known'), finding),
+    ...section('## Fixed since the baseline', of('fixed'), (e) => [`- ${MARK.fixed} \`${e.ruleId}\` · ${e.caseId} · ${e.target}${e.baseline ? ` — baseline: ${e.baseline.reason}` : ''}`]),
+    ...(of('fixed').length > 0 ? [''] : []),
+    ...coverage(report),
+    ...(skips.size > 0 ? ['## Skipped', '', ...[...skips].map(([reason, n]) => `- ${reason} (${n})`), ''] : []),
+  ].join('\n');
 }

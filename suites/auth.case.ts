@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { minimalValidRequest } from '../src/conformance/invalid-cases.ts';
 import { describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { RUN_ENV } from '../src/conformance/run-env.ts';
 import { describeEachTarget, EXCHANGES_DIR, politeClient, type TargetSession } from '../src/conformance/session.ts';
 import type { SourceRef, SourceRefs, VendorError } from '../src/spec/spec-types.ts';
@@ -132,6 +133,7 @@ describeEachTarget((target, session) => {
   }
 
   const declare = (def: RuleDef) => {
+    if (!ruleSelected(def.ruleId)) return;
     test(def.title, async (context) => {
       const { task } = context;
       record(task, {

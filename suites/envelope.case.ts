@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { carriesStringsOnly, invalidCases, minimalValidRequest } from '../src/conformance/invalid-cases.ts';
+import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget, type TargetSession } from '../src/conformance/session.ts';
 import type { TargetInfo } from '../src/conformance/target.ts';
@@ -155,7 +156,7 @@ describeEachTarget((target, session) => {
     return pending;
   };
   for (const call of envelopeCalls(target, session)) {
-    for (const rule of RULES) {
+    for (const rule of RULES.filter((r) => ruleSelected(r.id))) {
       test(`${rule.id}: ${call.title}`, async (context) => {
         const { task } = context;
         record(task, {

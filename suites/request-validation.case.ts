@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { carriesStringsOnly, invalidCases, minimalValidRequest } from '../src/conformance/invalid-cases.ts';
 import { describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { describeEachTarget, MUTATING, specOf } from '../src/conformance/session.ts';
 import { adapterFor } from '../src/vendors/registry.ts';
 
@@ -21,6 +22,7 @@ describeEachTarget((target, session) => {
     if (cases.length === 0) continue;
     describe(action.action, () => {
       for (const c of cases) {
+        if (!ruleSelected(`request.invalid-${c.keyword}`)) continue;
         const expected = spec.errorForKeyword(action.action, c.path.split('.'), c.keyword);
         const title = `should refuse ${c.description} with ${expected ? describeError(expected) : 'an error'}`;
         test(title, async (context) => {

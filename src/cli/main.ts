@@ -6,6 +6,7 @@ import { DEVIATIONS, Deviations } from '../emulator/deviations.ts';
 import { RUN_ENV } from '../conformance/run-env.ts';
 import { cleanUp } from '../conformance/cleanup.ts';
 import { readAllLedgers } from '../conformance/ledger.ts';
+import { RULES, selectRules, type RuleId } from '../conformance/rule-catalogue.ts';
 import { loadTargetFile, TargetFileError } from '../conformance/target-file.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { SpecError } from '../spec/spec-error.ts';
@@ -36,6 +37,10 @@ run options:
   --runs <factor>                  scale the number of property runs (default 1)
   --allow-mutations                let rules create and delete on every target (real endpoints default
                                    to read-only: only rules that change nothing run)
+  --rules <patterns>               only these rules: comma-separated ids, * matches anything
+                                   (e.g. 'snapshot.create.*,auth.wrong-signature')
+  --vendor <vendor>                only the targets of this vendor (repeatable or comma-separated):
+                                   ${Object.keys(SPEC_FILES).join(', ')}
   --emulator-deviation <id>        make the embedded emulators misbehave on purpose (repeatable):
                                    ${Object.keys(DEVIATIONS).join(', ')}
 
@@ -59,6 +64,8 @@ async function run(args: string[]): Promise<number> {
         runs: { type: 'string' },
         'emulator-deviation': { type: 'string', multiple: true, default: [] },
         'allow-mutations': { type: 'boolean', default: false },
+        rules: { type: 'string' },
+        vendor: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean' },
       },
     }));
@@ -76,10 +83,22 @@ async function run(args: string[]): Promise<number> {
   } catch (error) {
     fail((error as Error).message);
   }
+  let rules: RuleId[] | undefined;
+  try {
+    rules = values.rules === undefined ? undefined : selectRules(values.rules);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const vendors = values.vendor.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const unknownVendor = vendors.find((v) => !(v in SPEC_FILES));
+  if (unknownVendor) fail(`--vendor '${unknownVendor}' is not a vendor snapconform knows; vendors are ${Object.keys(SPEC_FILES).join(', ')}`);
   const target = resolve(values.target);
   // Bad input is reported before vitest starts: one line, exit 2.
   try {
     const entries = loadTargetFile(target);
+    if (vendors.length > 0 && !entries.some((e) => vendors.includes(e.vendor))) {
+      fail(`${target}: no target of vendor ${vendors.join(' or ')} (--vendor); the file has ${[...new Set(entries.map((e) => e.vendor))].join(', ')}`);
+    }
     for (const vendor of new Set(entries.map((e) => e.vendor))) loadSpec(join(ROOT, SPEC_FILES[vendor]));
   } catch (error) {
     if (error instanceof TargetFileError || error instanceof SpecError) fail(error.message);
@@ -91,6 +110,8 @@ async function run(args: string[]): Promise<number> {
   if (values.seed !== undefined) process.env[RUN_ENV.seed] = values.seed;
   if (values.runs !== undefined) process.env[RUN_ENV.runs] = values.runs;
   if (values['allow-mutations']) process.env[RUN_ENV.allowMutations] = '1';
+  if (rules) process.env[RUN_ENV.rules] = rules.join(',');
+  if (vendors.length > 0) process.env[RUN_ENV.vendors] = vendors.join(',');
   process.env[RUN_ENV.runId] = newRunId();
 
   const { startVitest } = await import('vitest/node');
@@ -99,7 +120,8 @@ async function run(args: string[]): Promise<number> {
   const vitest = await startVitest('test', [], {
     config: false,
     root: ROOT,
-    include: ['suites/**/*.case.ts', 'properties/**/*.prop.ts'],
+    // With --rules, only the files that hold the selected rules (files holding several filter inside).
+    include: rules ? [...new Set(rules.map((id) => RULES[id].file))] : ['suites/**/*.case.ts', 'properties/**/*.prop.ts'],
     globalSetup: [join(ROOT, 'src/conformance/global-setup.ts')],
     reporters: ['default', new ConformanceReporter({ reportDir: process.env[RUN_ENV.reportDir], version: VERSION })],
     watch: false,

@@ -24,7 +24,9 @@ declare module 'vitest' {
  * the test files. Emulators stop when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const entries = loadTargetFile(process.env[RUN_ENV.targetFile] ?? 'targets/emulators.yaml');
+  const vendors = (process.env[RUN_ENV.vendors] ?? '').split(',').filter(Boolean);
+  const entries = loadTargetFile(process.env[RUN_ENV.targetFile] ?? 'targets/emulators.yaml')
+    .filter((entry) => vendors.length === 0 || vendors.includes(entry.vendor));
   const deviations = new Deviations((process.env[RUN_ENV.deviations] ?? '').split(',').filter(Boolean));
   const allowAll = process.env[RUN_ENV.allowMutations] === '1';
   const runId = process.env[RUN_ENV.runId] ?? `run-${Date.now().toString(36)}`;

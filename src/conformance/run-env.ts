@@ -10,4 +10,8 @@ export const RUN_ENV = {
   allowMutations: 'SNAPCONFORM_ALLOW_MUTATIONS',
   /** The run's id, shared by the workers (the ledger's key). */
   runId: 'SNAPCONFORM_RUN_ID',
+  /** Comma-separated rule ids the run is limited to (`--rules`); unset: every rule. */
+  rules: 'SNAPCONFORM_RULES',
+  /** Comma-separated vendors whose targets the run is limited to (`--vendor`); unset: every target. */
+  vendors: 'SNAPCONFORM_VENDORS',
 } as const;

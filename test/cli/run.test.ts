@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
+import { RULES } from '../../src/conformance/rule-catalogue.ts';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
@@ -72,6 +73,8 @@ describe('snapconform run against the embedded emulators', () => {
     ]);
     expect(report.summary.pass).toBeGreaterThan(50);
     const rules = new Set(report.results.map((r) => r.ruleId));
+    // The catalogue (what --rules selects, what the detection matrix proves) is exactly what the suite records.
+    expect([...rules].sort()).toEqual(Object.keys(RULES).sort());
     for (const rule of ['request.invalid-required', 'request.invalid-enum', 'request.invalid-format', 'request.valid-accepted', 'snapshot.create.roundtrip', 'snapshot.create.retention-minimum',
       'envelope.request-id', 'envelope.documented-error-code', 'envelope.error-status', 'envelope.content-type',
       'auth.wrong-signature', 'auth.unknown-key', 'auth.expired-timestamp', 'auth.replayed-nonce', 'protocol.unknown-action', 'protocol.unknown-version', 'protocol.unknown-parameter']) {
@@ -120,6 +123,23 @@ describe('snapconform run against the embedded emulators', () => {
     }
     expect(findings.find((f) => f.vendor === 'zenlayer-zec')!.expectation.text).toContain('INVALID_SNAPSHOT_RETENTION_TIME (HTTP 400)');
   }, 180_000);
+});
+
+describe('--rules and --vendor', () => {
+  it('run only the selected rules against the selected vendor\'s targets', async () => {
+    const { code, report } = await runSuite('--rules', 'snapshot.create.q*,auth.wrong-signature', '--vendor', 'zenlayer-zec');
+    expect(code).toBe(0);
+    expect(report.results.map((r) => `${r.ruleId} ${r.target} ${r.outcome}`)).toEqual(['auth.wrong-signature zenlayer-zec-emulator pass', 'snapshot.create.quota zenlayer-zec-emulator pass']);
+  }, 180_000);
+
+  it('refuse a pattern that selects nothing, or an unknown vendor, with exit 2 and the list to choose from', async () => {
+    const rules = await snapconform('run', '--rules', 'snapshot.nothing*');
+    expect(rules.code).toBe(2);
+    expect(rules.stderr).toMatch(/^snapconform: --rules 'snapshot.nothing\*' selects no rule; rules are request.valid-accepted, .*snapshot.lifecycle.model/);
+    const vendor = await snapconform('run', '--vendor', 'aws-ebs');
+    expect(vendor.code).toBe(2);
+    expect(vendor.stderr).toBe("snapconform: --vendor 'aws-ebs' is not a vendor snapconform knows; vendors are tencent-cbs, alibaba-ecs, zenlayer-zec\n");
+  }, 60_000);
 });
 
 describe('rules a vendor has no documented basis for', () => {

@@ -1,0 +1,116 @@
+import type { RuleRecord } from '../src/conformance/rule-meta.ts';
+
+/**
+ * The shape of `conformance.json` (schema version 2), described for machines by `conformance.schema.json`
+ * beside this file. Every renderer (Markdown, HTML, JUnit) reads only this shape.
+ */
+
+/**
+ * How one rule × target ended. `known` and `fixed` come from a baseline: `known` is a deviation the baseline
+ * documents and accepts, `fixed` a deviation the baseline lists that this run no longer saw.
+ */
+export type Outcome = 'pass' | 'fail' | 'skip' | 'error' | 'known' | 'fixed';
+
+/** Every outcome, worst first: the order renderers list and colour them in. */
+export const OUTCOMES: readonly Outcome[] = ['fail', 'error', 'known', 'fixed', 'pass', 'skip'];
+
+/** The version of the report's shape; bumped whenever a field changes meaning or a required field is added. */
+export const SCHEMA_VERSION = 2;
+
+/** Why the baseline marked an entry `known` or `fixed`. */
+export interface BaselineNote {
+  /** The baseline's reason for accepting the deviation. */
+  reason: string;
+  /** Where the baseline lives (a file), when it came from one. */
+  source?: string;
+}
+
+/** One entry of the report: one rule × target × case. */
+export interface ReportEntry extends RuleRecord {
+  title: string;
+  outcome: Outcome;
+  /** The assertion or error message, for fail and error. */
+  message?: string;
+  durationMs: number;
+  /** The command that replays this entry's property run (fail and error entries with a seed). */
+  replay?: string;
+  /** Set with the `known` and `fixed` outcomes. */
+  baseline?: BaselineNote;
+}
+
+/** A target of the run as its target file names it (credentials are never copied). */
+export interface ReportTarget {
+  name: string;
+  vendor: string;
+  /** `emulator`, or the endpoint's base URL. */
+  endpoint: string;
+  region: string;
+}
+
+/** The spec a vendor's expectations were read from. */
+export interface ReportSpec {
+  vendor: string;
+  /** The API version the spec describes (`x-protocol.version`), e.g. `2017-03-12`. */
+  apiVersion: string;
+  /** The document's own `info.version`. */
+  documentVersion: string;
+  /** The spec file, relative to the project root. */
+  file: string;
+  /** The documents a source reference's `doc` names: title and, where published, the URL. */
+  sources: Record<string, { title: string; url?: string }>;
+}
+
+/** How much of one kind of documented item the run exercised. */
+export interface CoverageDimension {
+  documented: number;
+  exercised: number;
+  /** The documented items no rule of the run exercised, sorted. */
+  notExercised: string[];
+}
+
+/** A vendor's spec coverage: see `reporters/coverage.ts` for what counts as documented and as exercised. */
+export interface VendorCoverage {
+  vendor: string;
+  errorCodes: CoverageDimension;
+  parameters: CoverageDimension;
+  constraints: CoverageDimension;
+}
+
+/** Test time summed per target and per area. Files run in parallel, so the sums exceed the wall-clock time. */
+export interface Timings {
+  byTarget: Record<string, number>;
+  byArea: Record<string, number>;
+  /** The ten slowest entries. */
+  slowest: Array<{ ruleId: string; caseId: string; target: string; durationMs: number }>;
+}
+
+/** The whole report, as `conformance.json` holds it. */
+export interface ConformanceReport {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'snapconform'; version: string };
+  run: {
+    id: string;
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    /** vitest's reason: `passed`, `failed` or `interrupted`. */
+    reason: string;
+    /** True when the run did not finish (interrupted): the entries are only those that ran. */
+    partial: boolean;
+    /** The seed the run was given (`--seed`); each property entry records the seed it ran with. */
+    seed?: number;
+    /** The target file the run read. */
+    targetFile?: string;
+  };
+  targets: ReportTarget[];
+  specs: ReportSpec[];
+  summary: Record<Outcome, number> & { total: number };
+  timings: Timings;
+  coverage: VendorCoverage[];
+  results: ReportEntry[];
+}
+
+/** The area of a rule: the first segment of its id (`request`, `envelope`, `auth`, `snapshot`, …). */
+export function areaOf(ruleId: string): string {
+  return ruleId.split('.')[0] ?? ruleId;
+}

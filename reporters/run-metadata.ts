@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadTargetFile } from '../src/conformance/target-file.ts';
+import { RUN_ENV } from '../src/conformance/run-env.ts';
+import { loadSpec } from '../src/spec/load-spec.ts';
+import type { VendorId } from '../src/spec/spec-types.ts';
+import type { VendorSpec } from '../src/spec/vendor-spec.ts';
+import { SPEC_FILES } from '../src/vendors/registry.ts';
+import type { ReportEntry, ReportSpec, ReportTarget } from './report-types.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The target file a run reads when the CLI names none (the global setup's default too). */
+const DEFAULT_TARGET_FILE = 'targets/emulators.yaml';
+
+/** What a report says about the run's inputs, read once the run has ended. */
+export interface RunMetadata {
+  targetFile: string;
+  targets: ReportTarget[];
+  specs: Array<{ report: ReportSpec; spec: VendorSpec }>;
+  seed?: number;
+}
+
+/** An endpoint as the report shows it: user information in a URL would be a credential. */
+function publicEndpoint(endpoint: string): string {
+  if (endpoint === 'emulator') return endpoint;
+  try {
+    const url = new URL(endpoint);
+    if (url.username === '' && url.password === '') return endpoint;
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return endpoint;
+  }
+}
+
+/**
+ * The targets, specs and seed of the run, from the same environment the CLI configured the run with
+ * (`RUN_ENV`). A target file that cannot be read here (it was read fine when the run started) leaves the
+ * targets to what the entries name, with the endpoint unknown: the report is still written.
+ */
+export function readRunMetadata(results: ReadonlyArray<Pick<ReportEntry, 'target' | 'vendor'>>, env: NodeJS.ProcessEnv = process.env): RunMetadata {
+  const targetFile = env[RUN_ENV.targetFile] || DEFAULT_TARGET_FILE;
+  let targets: ReportTarget[];
+  try {
+    targets = loadTargetFile(targetFile, env).map((t) => ({ name: t.name, vendor: t.vendor, endpoint: publicEndpoint(t.endpoint), region: t.region }));
+  } catch {
+    const seen = new Map(results.map((r) => [r.target, r.vendor]));
+    targets = [...seen].map(([name, vendor]) => ({ name, vendor, endpoint: 'unknown', region: 'unknown' }));
+  }
+  const vendors = [...new Set([...targets.map((t) => t.vendor), ...results.map((r) => r.vendor)])].sort();
+  const specs = vendors.filter((v): v is VendorId => v in SPEC_FILES).flatMap((vendor) => {
+    const file = SPEC_FILES[vendor];
+    let spec: VendorSpec;
+    try {
+      spec = loadSpec(join(ROOT, file));
+    } catch {
+      // The CLI checked every spec before the run; should one fail now, the report still beats no report.
+      return [];
+    }
+    const sources = Object.fromEntries(Object.entries(spec.sources).map(([doc, s]) => [doc, { title: s.title, ...(s.url ? { url: s.url } : {}) }]));
+    return [{ spec, report: { vendor, apiVersion: spec.version, documentVersion: String(spec.document.info.version), file, sources } }];
+  });
+  const seed = Number(env[RUN_ENV.seed] ?? '');
+  return { targetFile, targets, specs, ...(env[RUN_ENV.seed] && Number.isSafeInteger(seed) ? { seed } : {}) };
+}

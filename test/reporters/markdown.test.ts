@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../reporters/markdown.ts';
+import { sampleReport } from './support/sample-report.ts';
+
+describe('conformance.md', () => {
+  const report = sampleReport();
+  const markdown = renderMarkdown(report);
+
+  it('counts every outcome, and lists the targets with their spec versions', () => {
+    expect(markdown).toContain('**2 fail · 1 error · 1 known · 1 fixed · 2 pass · 1 skip** (8 rule × target cases)');
+    expect(markdown).toContain('| tencent-cbs-emulator | tencent-cbs | emulator | ap-guangzhou | 2017-03-12 |');
+    expect(markdown).toContain('seed 42');
+  });
+
+  it('shows known and fixed in the matrix and in sections of their own', () => {
+    expect(markdown).toMatch(/\| `envelope.request-id` \| 📌 1 \| — \|/);
+    expect(markdown).toMatch(/\| `auth.wrong-signature` \| ✨ 1 \| — \|/);
+    expect(markdown).toMatch(/\| `request.invalid-enum` \| ✅ 1 \| ❌ 1 ✅ 1 \|/);
+    expect(markdown).toContain('## Known deviations (accepted by the baseline)');
+    expect(markdown).toContain('- **Baseline**: the vendor omits it on success');
+    expect(markdown).toContain('## Fixed since the baseline');
+    expect(markdown).toContain('- ✨ `auth.wrong-signature` · DescribeSnapshots.wrong-signature · alibaba-ecs-emulator — baseline: answered 200 in 2025');
+  });
+
+  it('gives a failure with a seed its replay command', () => {
+    expect(markdown).toContain('- **Replay**: `snapconform run --target targets/emulators.yaml --seed 42 --rules snapshot.create.retention-minimum --vendor tencent-cbs`');
+  });
+
+  it('has a spec coverage section with a row per vendor and what was not exercised', () => {
+    expect(markdown).toContain('## Spec coverage');
+    for (const c of report.coverage) {
+      expect(markdown).toContain(`| ${c.vendor} | ${c.errorCodes.exercised} / ${c.errorCodes.documented} (`);
+      expect(markdown).toContain(`<summary>${c.vendor}: not exercised</summary>`);
+    }
+  });
+
+  it('opens with a banner when the run ended early, and only then', () => {
+    expect(markdown).not.toContain('Partial report');
+    expect(renderMarkdown(sampleReport('interrupted'))).toContain('> **⚠️ Partial report: the run ended early (interrupted).**');
+  });
+});
