@@ -44,9 +44,13 @@ describeEachTarget((target, session) => {
         ? fc.uniqueArray(tag, { maxLength: 3, selector: (t) => t.key }).map((tags) => [session.label.tag, ...tags])
         : fc.constant<Array<{ key: string; value: string }>>([]),
     });
-    // Always tried first: no name (the documented default, where the name is optional) and a tag of each kind.
+    // Always tried first: no name (the documented default, where the name is optional) and a tag of each kind;
+    // then a name of exactly the documented maximum length, which is valid.
+    const tags = create.tagsParameter ? [session.label.tag, { key: 'team', value: 'storage' }] : [];
+    const maxLength = nameSchema?.['maxLength'] as number | undefined;
     const examples: Array<[{ name: string | undefined; tags: Array<{ key: string; value: string }> }]> = [
-      [{ name: nameRequired ? session.name('roundtrip') : undefined, tags: create.tagsParameter ? [session.label.tag, { key: 'team', value: 'storage' }] : [] }],
+      [{ name: nameRequired ? session.name('roundtrip') : undefined, tags }],
+      ...(maxLength !== undefined ? [[{ name: session.label.prefix + 'm'.repeat(maxLength - session.label.prefix.length), tags }] as [{ name: string; tags: typeof tags }]] : []),
     ];
 
     await checkProperty(task, fc.asyncProperty(

@@ -3,7 +3,7 @@ import { test } from 'vitest';
 import { checkProperty, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { exclusively } from './support/emulator.ts';
-import { DAY_LATENESS, lifecycleCommands, type LifecycleContext, type LifecycleModel, type LifecycleReal } from './support/lifecycle-model.ts';
+import { DAY_LATENESS, lifecycleCommands, lifecycleStory, type LifecycleContext, type LifecycleModel, type LifecycleReal } from './support/lifecycle-model.ts';
 
 // A model-based test of the snapshot lifecycle: random sequences of create, describe, delete and "later"
 // (the emulator's clock moved hours ahead) on two fresh disks, each step checked against a model of what the
@@ -50,7 +50,9 @@ describeEachTarget((target, session) => {
       lateness: retentionType === 'integer' || retentionType === 'number' ? DAY_LATENESS : 0,
     };
 
-    // The clock moves: no other rule that moves it or counts snapshots runs meanwhile.
+    // The clock moves: no other rule that moves it or counts snapshots runs meanwhile. The fixed story runs
+    // first, then generated sequences.
+    const story: [Iterable<fc.AsyncCommand<LifecycleModel, LifecycleReal>>] = [lifecycleStory(ctx, { retention: retention !== undefined })];
     await exclusively(target, () => checkProperty(task, fc.asyncProperty(
       lifecycleCommands(ctx, { retention: retention !== undefined, maxCommands: 12 }),
       async (commands) => {
@@ -61,6 +63,6 @@ describeEachTarget((target, session) => {
           commands,
         );
       },
-    ), 10));
+    ), 10, [story]));
   });
 });

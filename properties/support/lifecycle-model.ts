@@ -178,5 +178,28 @@ export function lifecycleCommands(ctx: LifecycleContext, options: { retention: b
   ], { maxCommands: options.maxCommands });
 }
 
+/**
+ * The story every lifecycle run tells first, before the generated ones: an unnamed snapshot with a retention
+ * and a named one without, both described, and a second snapshot of the second disk; hours pass short of the
+ * deadline (all still there), then past it (the first gone), one is deleted and described no more. It meets
+ * the default name, the tags, deletion, a second create on a disk, and both sides of a retention deadline on
+ * every run, whatever the seed.
+ */
+export function lifecycleStory(ctx: LifecycleContext, options: { retention: boolean }): Iterable<fc.AsyncCommand<LifecycleModel, LifecycleReal>> & { toString(): string } {
+  const commands = [
+    new Create(ctx, 0, false, options.retention ? 25 : undefined),
+    new Create(ctx, 1, true, undefined),
+    new Describe(ctx, 0),
+    new Describe(ctx, 1),
+    new Create(ctx, 1, true, undefined),
+    ...(options.retention ? [new AdvanceClock(ctx, 20), new AdvanceClock(ctx, 3 * 24)] : []),
+    new Delete(ctx, options.retention ? 0 : 1),
+    new Describe(ctx, 1),
+    new Describe(ctx, 2),
+  ];
+  // Printed like fast-check's own command sequences, for the report's counterexample.
+  return { [Symbol.iterator]: () => commands[Symbol.iterator](), toString: () => commands.map(String).join(',') };
+}
+
 /** A retention that travels as a count of days may end up to a day later than the deadline asked for. */
 export const DAY_LATENESS = DAY;

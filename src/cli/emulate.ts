@@ -1,7 +1,7 @@
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_PREFIX } from '../emulator/admin.ts';
-import { Deviations } from '../emulator/deviations.ts';
+import { DEVIATIONS, Deviations } from '../emulator/deviations/catalogue.ts';
 import type { EmulatorFrontEnd, EmulatorPrincipal } from '../emulator/front-end.ts';
 import { listen, type ArrivedHttpRequest, type RunningServer } from '../emulator/http-server.ts';
 import {
@@ -46,6 +46,7 @@ const pad = (text: string, width: number) => text.padEnd(width);
 
 export const EMULATE_HELP = `Usage:
   snapconform emulate [--vendor <ids>] [--port <n>] [--seed <world.yaml>] [--state <state.json>] [--json]
+                      [--deviation [<vendor>:]<id>]…
 
 Runs the embedded emulators as a standalone server, for other projects' CI. Emulators listen on 127.0.0.1
 only. Stop with SIGINT (Ctrl+C) or SIGTERM: the servers close, the state is written, exit 0.
@@ -62,6 +63,9 @@ Options:
                      second) and on shutdown
   --json             print exactly one JSON document on stdout (endpoints, credentials, world, an SDK
                      snippet per vendor), for scripts
+  --deviation <id>   misbehave on purpose, to see whether your tests notice (repeatable; <vendor>:<id> for
+                     one vendor only; the admin API switches them at run time too). Ids:
+                     ${Object.keys(DEVIATIONS).join(', ')}
 
 Demo world, per vendor, in account "${DEMO_ACCOUNT}": an instance with a system disk and two data disks, a
 second instance with one data disk, and an unattached data disk (the ids are printed at start).
@@ -209,6 +213,8 @@ function humanText(runs: Running[], context: { version: string; seed?: string; s
 
 interface Options {
   vendors: VendorId[];
+  /** Deviation ids by vendor; `*` for every vendor. */
+  deviations: Map<VendorId | '*', string[]>;
   port: number;
   seed?: string;
   state?: string;
@@ -225,6 +231,7 @@ function parseOptions(args: string[], context: EmulateContext): Options | 'help'
       seed: { type: 'string' },
       state: { type: 'string' },
       json: { type: 'boolean', default: false },
+      deviation: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -242,8 +249,17 @@ function parseOptions(args: string[], context: EmulateContext): Options | 'help'
     if (!vendors.includes(name as VendorId)) vendors.push(name as VendorId);
   }
   if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) fail(`--port must be a port number from 0 to 65535, got '${values.port}'`);
+  // `--deviation <id>` bends every emulator; `--deviation <vendor>:<id>` only that vendor's.
+  const deviations = new Map<VendorId | '*', string[]>();
+  for (const entry of values.deviation.flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) {
+    const [vendor, id] = entry.includes(':') ? entry.split(':', 2) as [string, string] : ['*', entry];
+    if (vendor !== '*' && !EMULATED_VENDORS.includes(vendor as VendorId)) fail(`unknown vendor '${vendor}' in --deviation ${entry}; known: ${EMULATED_VENDORS.join(', ')}`);
+    if (!(id in DEVIATIONS)) fail(`unknown deviation '${id}' for --deviation; known: ${Object.keys(DEVIATIONS).join(', ')}`);
+    deviations.set(vendor as VendorId | '*', [...(deviations.get(vendor as VendorId | '*') ?? []), id]);
+  }
   return {
     vendors,
+    deviations,
     port: Number(values.port),
     ...(values.seed !== undefined ? { seed: resolve(values.seed) } : {}),
     ...(values.state !== undefined ? { state: resolve(values.state) } : {}),
@@ -312,7 +328,8 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
     const region = fromSeed?.region ?? profile.region;
     const principals: EmulatorPrincipal[] = fromSeed?.accounts?.map((a) => ({ id: a.id, secret: a.secret, account: a.name }))
       ?? [{ ...profile.credentials, account: DEMO_ACCOUNT }];
-    const frontEnd = emulatorOf(vendor).create({ spec, principals, deviations: new Deviations() });
+    const deviations = new Deviations([...(options.deviations.get('*') ?? []), ...(options.deviations.get(vendor) ?? [])]);
+    const frontEnd = emulatorOf(vendor).create({ spec, principals, deviations });
     const saved: BackendState | undefined = state?.vendors[vendor];
     let source: Running['source'];
     if (saved) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEVIATIONS, Deviations } from '../emulator/deviations.ts';
+import { DEVIATIONS, Deviations } from '../emulator/deviations/catalogue.ts';
 import { RUN_ENV } from '../conformance/run-env.ts';
 import { cleanUp } from '../conformance/cleanup.ts';
 import { readAllLedgers } from '../conformance/ledger.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { Deviations } from '../emulator/deviations.ts';
+import { Deviations } from '../emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../emulator/http-server.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { adapterFor } from '../vendors/registry.ts';

@@ -1,5 +1,5 @@
 import type { SnapshotBackend, SeedInput } from './backend.ts';
-import { Deviations } from './deviations.ts';
+import { Deviations } from './deviations/catalogue.ts';
 import { parseFaultRules, type FaultPlan } from './faults.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from './http-server.ts';
 

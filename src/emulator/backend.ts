@@ -175,7 +175,8 @@ export class SnapshotBackend {
   private newSnapshot(disk: Disk, input: Omit<CreateSnapshotInput, 'diskId'>, groupId?: string): Snapshot {
     const now = this.clock.now();
     return {
-      id: this.ids.snapshot(),
+      // Deviation `snapshot-id-malformed`: an id outside the documented pattern.
+      id: `${this.ids.snapshot()}${this.rules.idSuffix}`,
       name: input.name ?? this.rules.defaultSnapshotName,
       description: input.description,
       diskId: disk.id,
@@ -186,8 +187,10 @@ export class SnapshotBackend {
       // Deviation `tags-dropped` (src/emulator/rules.ts): the request's tags are not kept.
       tags: this.rules.keepTags ? input.tags ?? [] : [],
       createdAt: now,
-      completesAt: now + this.creationMs,
-      deadline: input.deadline,
+      // Deviation `snapshot-stuck-creating`: creation never ends.
+      completesAt: this.rules.creationEnds ? now + this.creationMs : Number.POSITIVE_INFINITY,
+      // Deviation `deadline-china-time`: the expiry is reckoned eight hours early.
+      deadline: input.deadline === undefined ? undefined : input.deadline + this.rules.expiryShiftMs,
       groupId,
     };
   }
@@ -198,7 +201,8 @@ export class SnapshotBackend {
     const tokenKey = this.rules.idempotencyTokens && input.idempotency && `${scope.account}\u0000${scope.region}\u0000${input.idempotency.token}`;
     const earlier = tokenKey ? this.tokens.get(tokenKey) : undefined;
     if (earlier) {
-      if (earlier.fingerprint !== input.idempotency!.fingerprint) {
+      // Deviation `idempotency-mismatch-ignored` (src/emulator/rules.ts): other parameters are not compared.
+      if (this.rules.idempotencyMismatchRefused && earlier.fingerprint !== input.idempotency!.fingerprint) {
         throw new DomainError('idempotency', `the token ${input.idempotency!.token} was used with other parameters`);
       }
       const first = state.snapshots.get(earlier.snapshotId);

@@ -2,7 +2,8 @@ import type { VendorSpec } from '../spec/vendor-spec.ts';
 import type { VendorError } from '../spec/spec-types.ts';
 import { handleAdmin, ADMIN_PREFIX } from './admin.ts';
 import { SnapshotBackend, type IdFactory } from './backend.ts';
-import { Deviations } from './deviations.ts';
+import { Deviations } from './deviations/catalogue.ts';
+import { bendAnswer } from './deviations/answer-bends.ts';
 import { FaultPlan, RateGate } from './faults.ts';
 import { DomainError, type DomainRefusal } from './domain-error.ts';
 import type { ArrivedHttpRequest, HttpAnswer } from './http-server.ts';
@@ -86,8 +87,9 @@ export abstract class EmulatorFrontEnd {
     // A real service's `Date` header is its own clock; the retention rule places the 24-hour boundary by it
     // (RFC 9110 §6.6.1). Node would send the wall clock, which is wrong once a rule moved the emulator's clock.
     const dated = { ...answer, headers: { date: new Date(this.backend.clock.now()).toUTCString(), ...answer.headers } };
-    // Deviation `request-id-missing`: every API answer loses its request id, wherever the vendor puts it.
-    return this.deviations.has('request-id-missing') ? withoutRequestIds(dated) : dated;
+    // The answer-wide deviations (request id, content type, fields left out), in one place.
+    const action = this.peekAction(request);
+    return bendAnswer(dated, this.deviations, action !== undefined && this.spec.hasAction(action) && this.spec.action(action).canonical === 'describeSnapshots');
   };
 
   // The handler before the answer-wide deviations.
@@ -186,9 +188,19 @@ export abstract class EmulatorFrontEnd {
   /** A request id in the vendor's shape. */
   protected abstract newRequestId(): string;
 
-  /** The account of a key id that the signature check accepted. */
+  /** The account of a key id that the signature check accepted (deviation `unknown-key-accepted`: the default one for an unknown key). */
   protected accountOf(id: string): string {
-    return this.principals.get(id)!.account;
+    return (this.principals.get(id) ?? this.options.principals[0]!).account;
+  }
+
+  /** The code an unknown action is refused with: `documented`, or under `unknown-action-wrong-code` the invalid-value one. */
+  protected unknownActionCode(documented: string): string {
+    return this.deviations.has('unknown-action-wrong-code') ? this.spec.validationErrors.type.code : documented;
+  }
+
+  /** Whether the API version a request names is served: the spec's, or any under `unknown-version-accepted`. */
+  protected versionServed(version: string | undefined): boolean {
+    return version === this.spec.version || this.deviations.has('unknown-version-accepted');
   }
 
   /** The key id a verifier of the current request looked up (verifiers look the key up just before the signature). */
@@ -197,7 +209,9 @@ export abstract class EmulatorFrontEnd {
   /** The secret of a key id, for the verifiers; undefined for an unknown key. */
   protected readonly secretOf = (id: string): string | undefined => {
     this.keyLookedUp = id;
-    return this.principals.get(id)?.secret;
+    // Deviation `unknown-key-accepted`: an unknown key id is checked against the default principal's secret.
+    const principal = this.principals.get(id) ?? (this.deviations.has('unknown-key-accepted') ? this.options.principals[0] : undefined);
+    return principal?.secret;
   };
 
   /**
@@ -221,18 +235,20 @@ export abstract class EmulatorFrontEnd {
 
   /** Refuses parameters that break the action's schema with the error the spec names for the broken keyword. */
   protected validate(action: string, params: unknown): void {
-    const validate = this.spec.action(action).validateRequest;
-    let violation = firstViolation(validate, params, this.deviations);
+    const { validateRequest: validate, resolvedRequestSchema: schema } = this.spec.action(action);
+    let violation = firstViolation(validate, params, this.deviations, schema);
     if (violation?.keyword === 'additionalProperties' && this.deviations.has('unknown-parameter-accepted')) {
       // Deviation `unknown-parameter-accepted`: unknown names are ignored; what remains is still validated.
       const known = structuredClone(params);
       while (violation?.keyword === 'additionalProperties') {
         deleteAt(known, violation.segments);
-        violation = firstViolation(validate, known, this.deviations);
+        violation = firstViolation(validate, known, this.deviations, schema);
       }
     }
     if (!violation) return;
-    const error = this.spec.errorForKeyword(action, violation.segments, violation.keyword);
+    // Deviation `required-wrong-code`: a missing parameter gets the code for a wrong value.
+    const keyword = violation.keyword === 'required' && this.deviations.has('required-wrong-code') ? 'type' : violation.keyword;
+    const error = this.spec.errorForKeyword(action, violation.segments, keyword);
     throw new VendorFault(error?.code ?? 'InvalidParameter', error?.status ?? 400, `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`);
   }
 
@@ -241,6 +257,10 @@ export abstract class EmulatorFrontEnd {
     const body = (this.spec.contract as Record<string, { error?: VendorError; mismatchError?: VendorError } | undefined>)[rule];
     const fromContract = body?.error ?? body?.mismatchError;
     const documented = fromContract ?? this.options.refusals[rule] ?? { code: 'InternalError', status: 500 };
+    // Deviations `quota-wrong-code`, `one-in-flight-wrong-code`: another documented refusal's error instead.
+    const swapped = rule === 'snapshot-quota-per-disk' && this.deviations.has('quota-wrong-code') ? 'disk-must-exist'
+      : rule === 'one-in-flight-per-disk' && this.deviations.has('one-in-flight-wrong-code') ? 'snapshot-quota-per-disk' : undefined;
+    if (swapped) return this.refusal(swapped);
     // Deviation `undocumented-error-code`: an unknown disk gets a code no document lists (at the documented status).
     if (rule === 'disk-must-exist' && this.deviations.has('undocumented-error-code')) return { code: 'InternalServerFault', status: documented.status };
     return documented;
@@ -255,19 +275,4 @@ function deleteAt(params: unknown, segments: string[]): void {
     node = (node as Record<string, unknown>)[segment];
   }
   if (node !== null && typeof node === 'object') delete (node as Record<string, unknown>)[segments[segments.length - 1]!];
-}
-
-/** A JSON answer without any `RequestId`/`requestId` field, at any depth (the `request-id-missing` deviation). */
-function withoutRequestIds(answer: HttpAnswer): HttpAnswer {
-  if (!/json/i.test(answer.headers['content-type'] ?? '')) return answer;
-  const strip = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(strip);
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).filter(([key]) => key.toLowerCase() !== 'requestid').map(([key, v]) => [key, strip(v)]));
-  };
-  try {
-    return { ...answer, body: JSON.stringify(strip(JSON.parse(answer.body.toString()))) };
-  } catch {
-    return answer;
-  }
 }

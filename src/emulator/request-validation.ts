@@ -1,5 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { Deviations } from './deviations.ts';
+import type { Deviations } from './deviations/catalogue.ts';
+import { overlookedByDeviation, refusedAtMaxLength } from './deviations/request-bends.ts';
+import type { JsonSchema } from '../spec/vendor-spec.ts';
 
 /** The one constraint of a request that an emulator reports, in spec terms. */
 export interface Violation {
@@ -33,16 +35,17 @@ function toViolation(error: ErrorObject): Violation {
 
 /**
  * Validates request parameters against the action's compiled schema and returns the violation a service
- * would report first, or undefined when the request is valid. The `accepts-invalid-enum` deviation makes
- * `enum` violations pass unnoticed.
+ * would report first, or undefined when the request is valid. Request-validation deviations bend it here
+ * (src/emulator/deviations/request-bends.ts): a keyword overlooked, or a valid value refused (which needs
+ * the resolved request `schema`).
  */
-export function firstViolation(validate: ValidateFunction, parameters: unknown, deviations: Deviations): Violation | undefined {
-  if (validate(parameters)) return undefined;
+export function firstViolation(validate: ValidateFunction, parameters: unknown, deviations: Deviations, schema?: JsonSchema): Violation | undefined {
+  if (validate(parameters)) return atMaxLength(schema, parameters, deviations);
   const errors = (validate.errors ?? [])
     // allOf/anyOf/if wrappers repeat what their inner keywords said.
     .filter((e) => !['anyOf', 'oneOf', 'allOf', 'if', 'not'].includes(e.keyword))
-    .filter((e) => !(deviations.has('accepts-invalid-enum') && e.keyword === 'enum'));
-  if (errors.length === 0) return undefined;
+    .filter((e) => !overlookedByDeviation(e, parameters, deviations));
+  if (errors.length === 0) return atMaxLength(schema, parameters, deviations);
   const ranked = [...errors].sort((a, b) => rank(a.keyword) - rank(b.keyword));
   return toViolation(ranked[0]!);
 }
@@ -50,4 +53,10 @@ export function firstViolation(validate: ValidateFunction, parameters: unknown, 
 function rank(keyword: string): number {
   const i = PRECEDENCE.indexOf(keyword);
   return i === -1 ? PRECEDENCE.length : i;
+}
+
+/** The `max-length-name-refused` deviation's refusal of a valid request, as a maxLength violation. */
+function atMaxLength(schema: JsonSchema | undefined, parameters: unknown, deviations: Deviations): Violation | undefined {
+  const name = schema && refusedAtMaxLength(schema, parameters, deviations);
+  return name === undefined ? undefined : { keyword: 'maxLength', parameter: name, path: name, segments: [name], detail: 'must NOT have more characters than allowed' };
 }

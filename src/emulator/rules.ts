@@ -1,5 +1,5 @@
 import type { Contract } from '../spec/spec-types.ts';
-import type { Deviations } from './deviations.ts';
+import type { Deviations } from './deviations/catalogue.ts';
 import type { Disk, Instance } from './model.ts';
 
 /** The behavioural rules the domain enforces, derived from a spec's `x-contract`. */
@@ -25,6 +25,14 @@ export interface DomainRules {
   retentionAutoDelete: boolean;
   /** Whether a snapshot keeps the tags of its create request. */
   keepTags: boolean;
+  /** Whether a repeated idempotency token with other parameters is refused. */
+  idempotencyMismatchRefused: boolean;
+  /** Whether a snapshot's creation ever ends. */
+  creationEnds: boolean;
+  /** Added to a retention deadline to get the moment the snapshot is deleted (0 as documented). */
+  expiryShiftMs: number;
+  /** Appended to every new snapshot id ('' as documented). */
+  idSuffix: string;
 }
 
 /** How a vendor front end renders a neutral disk into the value of its state field. */
@@ -48,19 +56,23 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
   const retentionBend = deviations.has('retention-23h59-accepted') ? -60 : deviations.has('retention-24h01-refused') ? 60 : 0;
   const indexBase = naming ? naming.indexBase + (deviations.has('member-names-from-one') ? 1 : 0) : 0;
   return {
-    quotaPerDisk: quota === undefined ? undefined : quota + (deviations.has('quota-off-by-one') ? 1 : 0),
+    quotaPerDisk: quota === undefined ? undefined : quota + (deviations.has('quota-off-by-one') ? 1 : 0) - (deviations.has('quota-one-early') ? 1 : 0),
     minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : (retention + retentionBend) * 1000,
     oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined && !deviations.has('two-in-flight'),
     diskStateAllows: allowedStates && diskStateRules ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,
     instanceStateAllows: allowedInstanceStates ? (instance) => allowedInstanceStates.values.includes(INSTANCE_STATE[instance.state]) : undefined,
-    requireSnapshotAbility: contract['snapshot-ability'] !== undefined && diskStateRules,
+    requireSnapshotAbility: contract['snapshot-ability'] !== undefined && diskStateRules && !deviations.has('snapshot-ability-ignored'),
     sameInstanceForGroups: contract['same-instance'] !== undefined && !deviations.has('group-across-instances'),
     groupMemberName: naming
-      ? (group, index) => naming.template.replace('{group}', group).replace('{index}', String(index + indexBase))
+      ? (group, index) => (deviations.has('member-names-dash') ? naming.template.replace('{group}_', '{group}-') : naming.template).replace('{group}', group).replace('{index}', String(index + indexBase))
       : undefined,
     defaultSnapshotName: contract['default-snapshot-name'] ? (deviations.has('default-name-wrong') ? 'snapshot' : contract['default-snapshot-name'].value) : '',
     idempotencyTokens: !deviations.has('idempotency-ignored'),
     retentionAutoDelete: contract['retention-auto-delete'] !== undefined && !deviations.has('deadline-never-enforced'),
     keepTags: !deviations.has('tags-dropped'),
+    idempotencyMismatchRefused: !deviations.has('idempotency-mismatch-ignored'),
+    creationEnds: !deviations.has('snapshot-stuck-creating'),
+    expiryShiftMs: deviations.has('deadline-china-time') ? -8 * 3600_000 : 0,
+    idSuffix: deviations.has('snapshot-id-malformed') ? '-x' : '',
   };
 }

@@ -1,4 +1,4 @@
-import type { Deviations } from '../emulator/deviations.ts';
+import type { Deviations } from '../emulator/deviations/catalogue.ts';
 import type { SeedInput } from '../emulator/backend.ts';
 import type { EmulatorFrontEnd, VendorEmulatorOptions } from '../emulator/front-end.ts';
 import { listen, type ListenOptions, type RunningServer } from '../emulator/http-server.ts';

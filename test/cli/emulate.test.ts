@@ -240,6 +240,27 @@ describe('snapconform emulate --json', () => {
   }, 60_000);
 });
 
+describe('snapconform emulate --deviation', () => {
+  it('bends every emulator, or one vendor\'s, as asked; the admin API reports and switches them', async () => {
+    const { emulator, doc } = await startJson('--vendor', 'tencent-cbs,zenlayer-zec', '--deviation', 'request-id-missing', '--deviation', 'tencent-cbs:quota-one-early');
+    const config = async (vendor: string) => (await (await fetch(`${doc.vendors[vendor]!.endpoint}/_snapconform/config`)).json()) as { deviations: string[] };
+    expect((await config('tencent-cbs')).deviations.sort()).toEqual(['quota-one-early', 'request-id-missing']);
+    expect((await config('zenlayer-zec')).deviations).toEqual(['request-id-missing']);
+    await fetch(`${doc.vendors['zenlayer-zec']!.endpoint}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ deviations: ['tags-dropped'] }) });
+    expect((await config('zenlayer-zec')).deviations).toEqual(['tags-dropped']);
+    await stop(emulator);
+  }, 60_000);
+
+  it('refuses an unknown deviation or vendor in one line, exit 2', async () => {
+    const unknown = await snapconform('emulate', '--deviation', 'quota-off-by-two');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^snapconform: unknown deviation 'quota-off-by-two' for --deviation; known: accepts-invalid-enum, /);
+    const vendor = await snapconform('emulate', '--deviation', 'aws:quota-off-by-one');
+    expect(vendor.code).toBe(2);
+    expect(vendor.stderr).toBe("snapconform: unknown vendor 'aws' in --deviation aws:quota-off-by-one; known: tencent-cbs, alibaba-ecs, zenlayer-zec\n");
+  }, 30_000);
+});
+
 describe('snapconform emulate --state', () => {
   it('keeps snapshots and idempotency tokens across a restart, written atomically', async () => {
     const folder = tmp();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetInfo } from '../../src/conformance/target.ts';
-import { Deviations } from '../../src/emulator/deviations.ts';
+import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import type { VendorSpec } from '../../src/spec/vendor-spec.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotBackend } from '../../src/emulator/backend.ts';
-import { Deviations } from '../../src/emulator/deviations.ts';
+import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import { DomainError } from '../../src/emulator/domain-error.ts';
 import { rulesFromContract } from '../../src/emulator/rules.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { cbs as CbsModule } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/index.js';
-import { Deviations } from '../../src/emulator/deviations.ts';
+import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { HttpTransport, TransportError } from '../../src/transport/http-transport.ts';

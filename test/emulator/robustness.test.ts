@@ -4,7 +4,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetInfo } from '../../src/conformance/target.ts';
-import { Deviations } from '../../src/emulator/deviations.ts';
+import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import type { VendorSpec } from '../../src/spec/vendor-spec.ts';

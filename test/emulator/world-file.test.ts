@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotBackend } from '../../src/emulator/backend.ts';
-import { Deviations } from '../../src/emulator/deviations.ts';
+import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import { DomainError } from '../../src/emulator/domain-error.ts';
 import { rulesFromContract } from '../../src/emulator/rules.ts';
 import {

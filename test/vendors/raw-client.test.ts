@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Deviations } from '../../src/emulator/deviations.ts';
+import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { HttpTransport } from '../../src/transport/http-transport.ts';

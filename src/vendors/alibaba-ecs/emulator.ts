@@ -139,8 +139,8 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
     if (!verdict.ok) throw fault(verdict.code, verdict.status, verdict.message);
     const { action, version } = verdict;
     if (!action) throw fault('MissingParameter', 400, 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
-    if (!this.spec.hasAction(action)) throw fault('InvalidAction', 403, 'Specified action is not valid.');
-    if (version !== this.spec.version) throw fault('InvalidParameter', 400, `The specified parameter "Version" is not valid: ${version ?? ''}.`);
+    if (!this.spec.hasAction(action)) throw fault(this.unknownActionCode('InvalidAction'), 403, 'Specified action is not valid.');
+    if (!this.versionServed(version)) throw fault('InvalidParameter', 400, `The specified parameter "Version" is not valid: ${version ?? ''}.`);
     const decoded = decodeParams(verdict.params, this.spec.action(action).resolvedRequestSchema);
     if (decoded.dropped.length > 0) throw fault('InvalidParameter', 400, `The specified parameter "${decoded.dropped[0]}" is not valid.`);
     this.validate(action, decoded.params);

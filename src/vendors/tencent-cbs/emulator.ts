@@ -112,8 +112,8 @@ export class TencentEmulator extends EmulatorFrontEnd {
     }
     const { action, version, region } = call;
     if (!action) throw fault('MissingParameter', 'The request is missing the required parameter `Action`.');
-    if (!this.spec.hasAction(action)) throw fault('InvalidAction', `The action \`${action}\` does not exist.`);
-    if (version !== this.spec.version) throw fault('NoSuchVersion', `The API version \`${version ?? ''}\` does not exist.`);
+    if (!this.spec.hasAction(action)) throw fault(this.unknownActionCode('InvalidAction'), `The action \`${action}\` does not exist.`);
+    if (!this.versionServed(version)) throw fault('NoSuchVersion', `The API version \`${version ?? ''}\` does not exist.`);
     if (!region) throw fault('MissingParameter', 'The request is missing the required parameter `Region`.');
 
     const spec = this.spec.action(action);

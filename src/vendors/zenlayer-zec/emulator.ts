@@ -88,7 +88,7 @@ export class ZenlayerEmulator extends EmulatorFrontEnd {
     const action = request.headers['x-zc-action'];
     if (!action || !this.spec.hasAction(action)) throw invalid(`Unknown action \`${action ?? ''}\`.`);
     const version = request.headers['x-zc-version'];
-    if (version !== this.spec.version) throw invalid(`Unsupported X-ZC-Version \`${version ?? ''}\`.`);
+    if (!this.versionServed(version)) throw invalid(`Unsupported X-ZC-Version \`${version ?? ''}\`.`);
     // x-protocol.contentType: the body is JSON and says so.
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw invalid(`Content-Type must be ${this.spec.protocol.contentType}.`);
     let params: unknown;

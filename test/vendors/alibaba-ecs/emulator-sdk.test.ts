@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Deviations } from '../../../src/emulator/deviations.ts';
+import { Deviations } from '../../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../../src/emulator/http-server.ts';
 import { loadSpec } from '../../../src/spec/load-spec.ts';
 import { alibabaEcs } from '../../../src/vendors/alibaba-ecs/adapter.ts';

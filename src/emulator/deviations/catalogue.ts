@@ -4,7 +4,38 @@
  * normal run.
  */
 export const DEVIATIONS = {
+  // Request validation (src/emulator/deviations/request-bends.ts).
   'accepts-invalid-enum': 'request validation ignores `enum`: a value outside the documented set is accepted',
+  'name-one-too-long-accepted': 'a string one character longer than its documented `maxLength` is accepted',
+  'max-length-name-refused': 'a string exactly at its documented `maxLength` (valid) is refused as too long',
+  'min-length-not-enforced': 'a string shorter than its documented `minLength` is accepted',
+  'pattern-not-enforced': 'a string that does not match its documented `pattern` is accepted',
+  'type-not-checked': 'a parameter of the wrong type is not refused for its type (it fails later, or not at all)',
+  'minimum-not-enforced': 'a number below its documented `minimum` is accepted',
+  'maximum-not-enforced': 'a number above its documented `maximum` is accepted',
+  'max-items-not-enforced': 'a list longer than its documented `maxItems` is accepted',
+  'space-separated-datetime-accepted': 'a `yyyy-MM-dd HH:mm:ss` time is accepted where the documents require ISO 8601 (`format: date-time`)',
+  'forbidden-prefix-accepted': 'a string starting with a documented forbidden prefix (`http://`, `auto`, …) is accepted',
+  'nested-unknown-field-accepted': 'a field a nested object of the request schema does not define (`Tags.0.Colour`) is ignored instead of refused',
+  'required-wrong-code': 'a request missing a required parameter is refused with the code for a wrong value, not the one the documents give for a missing parameter',
+  // Contract (src/emulator/rules.ts, src/emulator/backend.ts).
+  'quota-one-early': 'the per-disk snapshot quota is enforced one snapshot early: the create that reaches the quota is refused',
+  'quota-wrong-code': 'a create past the per-disk quota is refused with another documented code than the quota one',
+  'one-in-flight-wrong-code': 'a second create while one is in flight is refused with another documented code than the in-flight one',
+  'snapshot-stuck-creating': 'a snapshot never leaves the creating state',
+  'snapshot-ability-ignored': 'a disk without snapshot ability is snapshotted (disk states are still enforced)',
+  'idempotency-mismatch-ignored': 'a create that repeats an idempotency token with other parameters answers with the first snapshot instead of refusing',
+  'member-names-dash': 'the members of a snapshot group are named `<group>-<i>` instead of the documented `<group>_<i>`',
+  'deadline-china-time': 'a retention deadline is read as China time (UTC+8) whatever its offset: snapshots are deleted eight hours early',
+  'snapshot-id-malformed': 'created snapshots get ids that do not match the documented id pattern',
+  // Answers (src/emulator/deviations/answer-bends.ts).
+  'wrong-content-type': 'answers carry `text/plain` instead of the documented JSON content type',
+  'request-id-malformed': 'request ids are not in the documented shape (a counter instead of a UUID)',
+  'describe-omits-field': 'snapshot descriptions omit their creation time, a field the documented answer requires',
+  // Auth and protocol (src/emulator/front-end.ts and the vendor front ends).
+  'unknown-key-accepted': 'a request signed by an access key the service does not know is served as the default account',
+  'unknown-action-wrong-code': 'an unknown action is refused with the invalid-parameter code instead of the documented unknown-action code',
+  'unknown-version-accepted': 'a request naming an API version the service does not have is served',
   'retention-minimum-not-enforced': 'a retention deadline less than the documented minimum ahead is accepted',
   'quota-off-by-one': 'the per-disk snapshot quota is enforced one snapshot late: quota + 1 snapshots of a disk are accepted',
   'two-in-flight': 'a second snapshot of a disk is accepted while the first is still being created',

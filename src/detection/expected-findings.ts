@@ -1,0 +1,89 @@
+import type { DeviationId } from '../emulator/deviations/catalogue.ts';
+import { RULES, type RuleId } from '../conformance/rule-catalogue.ts';
+import type { VendorId } from '../spec/spec-types.ts';
+
+const ALL: VendorId[] = ['tencent-cbs', 'alibaba-ecs', 'zenlayer-zec'];
+const T: VendorId[] = ['tencent-cbs'];
+const A: VendorId[] = ['alibaba-ecs'];
+const TA: VendorId[] = ['tencent-cbs', 'alibaba-ecs'];
+const TZ: VendorId[] = ['tencent-cbs', 'zenlayer-zec'];
+const AZ: VendorId[] = ['alibaba-ecs', 'zenlayer-zec'];
+
+/** What the suite must find when an emulator runs with one deviation. */
+export interface ExpectedFindings {
+  /** Rule → the vendors on which it must fail (where the documents state what the deviation breaks). */
+  fails: Partial<Record<RuleId, VendorId[]>>;
+  /**
+   * Rule → vendors on which it may fail too: a rule that also looks at what the deviation breaks, but only
+   * on some generated inputs (the lifecycle model, for instance). Any other failure is unrelated: a finding
+   * the deviation does not explain.
+   */
+  mayFail?: Partial<Record<RuleId, VendorId[]>>;
+  /** Why the deviation is not caught on a vendor it could apply to, where that is so. */
+  notApplicable?: string;
+}
+
+const lifecycle = (vendors: VendorId[]) => ({ 'snapshot.lifecycle.model': vendors });
+
+/**
+ * The detection matrix's expectations: for every deviation of the catalogue, the rules that must catch it,
+ * on which vendors. test/detection/kill-matrix.test.ts runs each and compares; a vendor missing from a rule's
+ * list is one whose documents say nothing the deviation breaks (the reason is given where it is not obvious).
+ */
+export const EXPECTED_FINDINGS: Record<DeviationId, ExpectedFindings> = {
+  'accepts-invalid-enum': { fails: { 'request.invalid-enum': ALL } },
+  'name-one-too-long-accepted': { fails: { 'request.invalid-maxLength': A }, notApplicable: 'only Alibaba documents a maximum length for a string parameter' },
+  'max-length-name-refused': { fails: { 'snapshot.create.roundtrip': A }, notApplicable: 'only Alibaba documents a maximum length for the snapshot name' },
+  'min-length-not-enforced': { fails: { 'request.invalid-minLength': A }, notApplicable: 'only Alibaba documents a minimum length' },
+  'pattern-not-enforced': { fails: { 'request.invalid-pattern': AZ }, notApplicable: 'Tencent documents no pattern' },
+  'type-not-checked': { fails: { 'request.invalid-type': ALL } },
+  'minimum-not-enforced': { fails: { 'request.invalid-minimum': A }, notApplicable: 'only Alibaba documents a minimum for a number' },
+  'maximum-not-enforced': { fails: { 'request.invalid-maximum': ALL } },
+  'max-items-not-enforced': { fails: { 'request.invalid-maxItems': AZ }, notApplicable: 'Tencent documents no maximum list length' },
+  'space-separated-datetime-accepted': { fails: { 'request.invalid-format': T }, notApplicable: 'Alibaba has no date-time parameter (RetentionDays counts days); Zenlayer\'s pattern for retentionTime refuses the space-separated form by itself' },
+  'forbidden-prefix-accepted': { fails: { 'request.invalid-x-forbidden-prefixes': A }, notApplicable: 'only Alibaba documents forbidden prefixes' },
+  'nested-unknown-field-accepted': { fails: { 'request.invalid-additionalProperties': A }, notApplicable: 'only Alibaba\'s nested objects (Tag) are closed to unknown fields in the documents' },
+  'required-wrong-code': { fails: { 'request.invalid-required': ALL } },
+  'retention-minimum-not-enforced': { fails: { 'snapshot.create.retention-minimum': TZ }, notApplicable: 'Alibaba documents no minimum retention' },
+  'retention-23h59-accepted': { fails: { 'snapshot.create.retention-minimum': TZ }, notApplicable: 'Alibaba documents no minimum retention' },
+  'retention-24h01-refused': { fails: { 'snapshot.create.retention-minimum': TZ }, notApplicable: 'Alibaba documents no minimum retention' },
+  'quota-off-by-one': { fails: { 'snapshot.create.quota': ALL } },
+  'quota-one-early': { fails: { 'snapshot.create.quota': ALL } },
+  'quota-wrong-code': { fails: { 'snapshot.create.quota': ALL } },
+  'two-in-flight': { fails: { 'snapshot.create.one-in-flight': TA }, notApplicable: 'Zenlayer documents no limit on snapshots in flight' },
+  'one-in-flight-wrong-code': { fails: { 'snapshot.create.one-in-flight': TA }, notApplicable: 'Zenlayer documents no limit on snapshots in flight' },
+  'snapshot-stuck-creating': {
+    // Every rule that creates twice on a disk meets a snapshot still in flight.
+    fails: { 'snapshot.create.one-in-flight': TA, 'snapshot.create.quota': ALL, ...lifecycle(ALL) },
+    mayFail: { 'snapshot.create.roundtrip': ALL, 'snapshot.create.retention-minimum': TZ, 'request.valid-accepted': T, 'snapshot.group.same-instance': T },
+  },
+  'forbidden-disk-state-accepted': { fails: { 'snapshot.create.disk-state': ALL } },
+  'snapshot-ability-ignored': { fails: { 'snapshot.create.disk-state': TZ }, notApplicable: 'Alibaba documents no snapshot ability' },
+  'idempotency-ignored': { fails: { 'snapshot.create.idempotency': A }, notApplicable: 'only Alibaba documents an idempotency token' },
+  'idempotency-mismatch-ignored': { fails: { 'snapshot.create.idempotency': A }, notApplicable: 'only Alibaba documents an idempotency token' },
+  'group-across-instances': { fails: { 'snapshot.group.same-instance': T }, notApplicable: 'only Tencent documents snapshot groups' },
+  'member-names-from-one': { fails: { 'snapshot.group.same-instance': T }, notApplicable: 'only Tencent documents snapshot groups' },
+  'member-names-dash': { fails: { 'snapshot.group.same-instance': T }, notApplicable: 'only Tencent documents snapshot groups' },
+  'deadline-never-enforced': { fails: { 'snapshot.retention.auto-delete': ALL, ...lifecycle(ALL) } },
+  'deadline-china-time': { fails: { 'snapshot.retention.auto-delete': TZ, ...lifecycle(TZ) }, notApplicable: 'Alibaba\'s RetentionDays counts whole days: eight hours early lies within the day the documents leave open' },
+  'tags-dropped': { fails: { 'snapshot.create.roundtrip': TA, ...lifecycle(TA) }, notApplicable: 'Zenlayer snapshots take no tags' },
+  'default-name-wrong': { fails: { 'snapshot.create.roundtrip': T, ...lifecycle(T) }, notApplicable: 'only Tencent documents a default name' },
+  'snapshot-id-malformed': { fails: { 'snapshot.create.roundtrip': TA }, notApplicable: 'Zenlayer documents no snapshot id pattern' },
+  'signature-not-checked': { fails: { 'auth.wrong-signature': ALL } },
+  'clock-skew-not-enforced': { fails: { 'auth.expired-timestamp': TA }, notApplicable: 'Zenlayer documents no clock-skew window' },
+  'nonce-replay-accepted': { fails: { 'auth.replayed-nonce': A }, notApplicable: 'only Alibaba documents replay protection' },
+  'unknown-key-accepted': { fails: { 'auth.unknown-key': ALL } },
+  'unknown-action-wrong-code': { fails: { 'protocol.unknown-action': TA }, notApplicable: 'Zenlayer documents its invalid-parameter code for an unknown action' },
+  'unknown-version-accepted': { fails: { 'protocol.unknown-version': ALL } },
+  'unknown-parameter-accepted': { fails: { 'protocol.unknown-parameter': TA, 'request.invalid-additionalProperties': TA }, notApplicable: 'Zenlayer\'s request schemas are open' },
+  'undocumented-error-code': { fails: { 'envelope.documented-error-code': ALL } },
+  'error-with-wrong-status': {
+    // Every rule that checks the status of a refused request notices it too.
+    fails: { 'envelope.error-status': ALL },
+    mayFail: Object.fromEntries((Object.keys(RULES) as RuleId[]).filter((id) => /^(request\.invalid|auth|protocol)/.test(id)).map((id) => [id, ALL])),
+  },
+  'request-id-missing': { fails: { 'envelope.request-id': ALL, 'request.valid-accepted': ALL } },
+  'request-id-malformed': { fails: { 'envelope.request-id': ALL, 'request.valid-accepted': ALL } },
+  'wrong-content-type': { fails: { 'envelope.content-type': ALL, 'request.valid-accepted': ALL } },
+  'describe-omits-field': { fails: { 'request.valid-accepted': ALL } },
+};

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConformanceReport } from '../../reporters/report-types.ts';
+import { areaOf, RULES, type RuleId } from '../conformance/rule-catalogue.ts';
+import { DEVIATIONS, type DeviationId } from '../emulator/deviations/catalogue.ts';
+import type { VendorId } from '../spec/spec-types.ts';
+import { EXPECTED_FINDINGS, type ExpectedFindings } from './expected-findings.ts';
+
+/** One rule failing on one vendor. */
+export interface Finding {
+  ruleId: string;
+  vendor: string;
+  outcome: 'fail' | 'error';
+}
+
+/** What one deviation's run found, against what it should have. */
+export interface MatrixRow {
+  deviation: DeviationId;
+  description: string;
+  /** The `--rules` patterns the run was focused on: the areas of every rule that may notice the deviation. */
+  focus: string;
+  expected: ExpectedFindings;
+  findings: Finding[];
+  /** Every rule × vendor the deviation must be caught by was, and no error occurred. */
+  caught: boolean;
+  /** Required findings that did not happen. */
+  missed: Array<{ ruleId: string; vendor: string }>;
+  /** Findings the deviation does not explain. */
+  unrelated: Finding[];
+  /** Where the run's report is. */
+  reportDir: string;
+  durationMs: number;
+}
+
+const pairs = (map: Partial<Record<RuleId, VendorId[]>> | undefined) =>
+  Object.entries(map ?? {}).flatMap(([ruleId, vendors]) => (vendors ?? []).map((vendor) => ({ ruleId, vendor })));
+
+/** The `--rules` value for a deviation: every area holding a rule that must or may notice it. */
+export function focusOf(expected: ExpectedFindings): string {
+  const rules = [...pairs(expected.fails), ...pairs(expected.mayFail)].map((p) => p.ruleId);
+  return [...new Set(rules.map(areaOf))].sort().map((area) => `${area}.*`).join(',');
+}
+
+/** Compares a run's findings with a deviation's expectations. */
+export function judge(expected: ExpectedFindings, findings: Finding[]): Pick<MatrixRow, 'caught' | 'missed' | 'unrelated'> {
+  const key = (p: { ruleId: string; vendor: string }) => `${p.ruleId} ${p.vendor}`;
+  const found = new Set(findings.filter((f) => f.outcome === 'fail').map(key));
+  const explained = new Set([...pairs(expected.fails), ...pairs(expected.mayFail)].map(key));
+  const missed = pairs(expected.fails).filter((p) => !found.has(key(p)));
+  // An error is never explained: the suite or the emulator broke, which is not what a deviation is for.
+  const unrelated = findings.filter((f) => f.outcome === 'error' || !explained.has(key(f)));
+  return { caught: missed.length === 0 && unrelated.length === 0, missed, unrelated };
+}
+
+/** Options of a matrix run. */
+export interface MatrixOptions {
+  /** The CLI to run (`bin/snapconform.js`). */
+  bin: string;
+  seed: number;
+  /** `--runs` factor: low, the properties need few runs to meet a deviation that is always on. */
+  runs: number;
+  /** Runs at a time. @defaultValue 2 */
+  concurrency?: number;
+  /** Called after each deviation, for progress. */
+  onRow?: (row: MatrixRow, done: number, total: number) => void;
+}
+
+/** Runs the suite, focused, against the emulators with one deviation on. */
+export function runDeviation(deviation: DeviationId, options: MatrixOptions): Promise<MatrixRow> {
+  const expected = EXPECTED_FINDINGS[deviation];
+  const focus = focusOf(expected);
+  const reportDir = mkdtempSync(join(tmpdir(), `snapconform-detection-${deviation}-`));
+  const started = Date.now();
+  const args = [options.bin, 'run', '--emulator-deviation', deviation, '--rules', focus, '--runs', String(options.runs), '--seed', String(options.seed), '--report-dir', reportDir];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      let report: ConformanceReport;
+      try {
+        report = JSON.parse(readFileSync(join(reportDir, 'latest/conformance.json'), 'utf8')) as ConformanceReport;
+      } catch {
+        reject(new Error(`${deviation}: the run wrote no report (${error?.message ?? 'no error'})\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`));
+        return;
+      }
+      const findings = report.results
+        .filter((r) => r.outcome === 'fail' || r.outcome === 'error')
+        .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'] }));
+      resolve({ deviation, description: DEVIATIONS[deviation], focus, expected, findings, ...judge(expected, findings), reportDir, durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** Runs every deviation (or those given), a few at a time; rows in catalogue order. */
+export async function runMatrix(options: MatrixOptions, deviations: DeviationId[] = Object.keys(DEVIATIONS) as DeviationId[]): Promise<MatrixRow[]> {
+  const rows = new Map<DeviationId, MatrixRow>();
+  const queue = [...deviations];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const row = await runDeviation(next, options);
+      rows.set(next, row);
+      options.onRow?.(row, rows.size, deviations.length);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 2 }, worker));
+  return deviations.map((d) => rows.get(d)!);
+}
+
+/** Rules that no deviation of the catalogue must be caught by: rules nothing proves. */
+export function unprovenRules(): RuleId[] {
+  const proven = new Set(Object.values(EXPECTED_FINDINGS).flatMap((e) => Object.keys(e.fails)));
+  return (Object.keys(RULES) as RuleId[]).filter((id) => !proven.has(id));
+}
+
+const list = (map: Partial<Record<string, string[]>> | undefined) =>
+  Object.entries(map ?? {}).map(([rule, vendors]) => `\`${rule}\` (${(vendors ?? []).map((v) => v.split('-')[0]).join(', ')})`).join('; ');
+
+/** The matrix as Markdown: a summary, then one row per deviation. */
+export function renderMatrix(rows: MatrixRow[], meta: { seed: number; runs: number }): string {
+  const caught = rows.filter((r) => r.caught).length;
+  const unproven = unprovenRules();
+  const lines = [
+    '# Detection matrix',
+    '',
+    `Deviations caught: **${caught} / ${rows.length}** (each by the rules made for it, and by nothing unrelated). ` +
+      `Rules with no deviation that proves them: **${unproven.length}**${unproven.length ? ` (${unproven.join(', ')})` : ''}. ` +
+      `Seed ${meta.seed}, runs × ${meta.runs}.`,
+    '',
+    '| deviation | must be caught by | may also notice | result | time |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| \`${r.deviation}\` | ${list(r.expected.fails)} | ${list(r.expected.mayFail) || '—'} | ${r.caught ? '✅ caught' : `❌ ${[...r.missed.map((m) => `missed ${m.ruleId} on ${m.vendor}`), ...r.unrelated.map((u) => `unrelated ${u.outcome} ${u.ruleId} on ${u.vendor}`)].join('; ')}`} | ${(r.durationMs / 1000).toFixed(1)} s |`),
+    '',
+  ];
+  return lines.join('\n');
+}
