@@ -112,7 +112,7 @@ describeEachTarget((target, session) => {
 
   /** A raw client behind the same transport policy as every other call (pacing, redaction, the exchange log). */
   const wireClient = (): Sender | undefined => {
-    if (!adapter?.rawClient || session.unavailable) return undefined;
+    if (!adapter?.rawClient || session.unavailable || session.driver) return undefined;
     const raw: RawClient = adapter.rawClient(target, spec, transport);
     return (wire) => (p) => politeClient(target, spec, adapter, { call: (a, q) => raw.call(a, q, wire) }, limiter, log).call(action!.action, p);
   };
@@ -150,7 +150,7 @@ describeEachTarget((target, session) => {
       const request = params();
       if (!request) skipBecause(context, `no valid ${action!.action} request to start from`);
       const send = wireClient();
-      if (!send && def.role) skipBecause(context, NEEDS_RAW);
+      if (!send && def.role) skipBecause(context, session.driver ? `${NEEDS_RAW}: under --driver ${session.driver.id} the SDK builds and signs every request` : NEEDS_RAW);
       record(task, { counterexample: request });
       await def.run(send, request!, expected, task);
     });
@@ -221,7 +221,9 @@ describeEachTarget((target, session) => {
   declare({
     ruleId: 'protocol.unknown-parameter', title: 'should refuse a parameter the request schema does not define',
     what: `a request with an unknown parameter (${UNKNOWN_PARAMETER})`,
-    skip: () => (closed ? undefined : `the ${target.vendor} spec does not say ${action!.action} refuses unknown parameters (its request schema is open)`),
+    skip: () => (closed
+      ? session.driver?.cannotSend(action!.action, { ...params(), [UNKNOWN_PARAMETER]: 'x' })
+      : `the ${target.vendor} spec does not say ${action!.action} refuses unknown parameters (its request schema is open)`),
     expectation: () => unknownParameter && {
       text: `a request with an unknown parameter (${UNKNOWN_PARAMETER}) is refused with ${describeError(unknownParameter)}`,
       source: unknownParameter.source, inferred: unknownParameter.inferred,

@@ -42,6 +42,8 @@ describeEachTarget((target, session) => {
           if (session.unavailable || !session.client) skipBecause(context, session.unavailable ?? 'no client');
           // A refused create is still a create request: a read-only target never receives one.
           if (mutating && session.readOnly) skipBecause(context, session.readOnly);
+          const unsendable = session.driver?.cannotSend(action.action, c.request, c.path);
+          if (unsendable) skipBecause(context, unsendable);
           const result = await session.client!.call(action.action, c.request);
           observe(task, result);
           expect(result.ok, `${action.action} accepted a request that breaks ${c.keyword} on ${c.path}`).toBe(false);

@@ -23,6 +23,8 @@ describeEachTarget((target, session) => {
       const params = target.fixtures && adapter?.validRequest(action.action, target.fixtures);
       if (session.unavailable || !session.client || !params) skipBecause(context, session.unavailable ?? 'no fixture for a valid request');
       if (MUTATING.has(action.canonical) && session.readOnly) skipBecause(context, session.readOnly);
+      const unsendable = session.driver?.cannotSend(action.action, params!);
+      if (unsendable) skipBecause(context, unsendable);
       record(task, { counterexample: params });
       const result = await session.client!.call(action.action, params!);
       observe(task, result);

@@ -2,6 +2,7 @@ import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_PREFIX } from '../emulator/admin.ts';
 import { DEVIATIONS, Deviations } from '../emulator/deviations/catalogue.ts';
+import { ViolationRecorder } from './violations.ts';
 import type { EmulatorFrontEnd, EmulatorPrincipal } from '../emulator/front-end.ts';
 import { listen, type ArrivedHttpRequest, type RunningServer } from '../emulator/http-server.ts';
 import {
@@ -46,7 +47,7 @@ const pad = (text: string, width: number) => text.padEnd(width);
 
 export const EMULATE_HELP = `Usage:
   snapconform emulate [--vendor <ids>] [--port <n>] [--seed <world.yaml>] [--state <state.json>] [--json]
-                      [--deviation [<vendor>:]<id>]…
+                      [--deviation [<vendor>:]<id>]… [--strict [--violations <file.ndjson>]]
 
 Runs the embedded emulators as a standalone server, for other projects' CI. Emulators listen on 127.0.0.1
 only. Stop with SIGINT (Ctrl+C) or SIGTERM: the servers close, the state is written, exit 0.
@@ -63,6 +64,11 @@ Options:
                      second) and on shutdown
   --json             print exactly one JSON document on stdout (endpoints, credentials, world, an SDK
                      snippet per vendor), for scripts
+  --strict           record every request that breaks the documents (parameters, types, signature,
+                     protocol), print a summary at shutdown, and exit 1 if there was any: for an SDK's
+                     own integration tests, so CI can gate on them
+  --violations <f>   with --strict: one JSON line per violation (operation, parameter, rule, detail,
+                     source reference), appended as they happen
   --deviation <id>   misbehave on purpose, to see whether your tests notice (repeatable; <vendor>:<id> for
                      one vendor only; the admin API switches them at run time too). Ids:
                      ${Object.keys(DEVIATIONS).join(', ')}
@@ -76,8 +82,8 @@ ${EMULATED_VENDORS.map((v) => {
   return `  ${pad(v, 14)}${p.credentialNames.id} ${p.credentials.id}\n  ${pad('', 14)}${p.credentialNames.secret} ${p.credentials.secret}`;
 }).join('\n')}
 
-Exit codes: 0 stopped cleanly · 2 bad input (unknown vendor, port in use, bad seed or state file) ·
-3 internal error (e.g. the state could not be written at shutdown)
+Exit codes: 0 stopped cleanly · 1 --strict saw contract violations · 2 bad input (unknown vendor, port
+in use, bad seed or state file) · 3 internal error (e.g. the state could not be written at shutdown)
 `;
 
 /** One emulator, started. */
@@ -215,6 +221,10 @@ interface Options {
   vendors: VendorId[];
   /** Deviation ids by vendor; `*` for every vendor. */
   deviations: Map<VendorId | '*', string[]>;
+  /** Record contract violations, summarise them at shutdown, exit 1 if any. */
+  strict: boolean;
+  /** Where strict mode writes one JSON line per violation. */
+  violations?: string;
   port: number;
   seed?: string;
   state?: string;
@@ -232,6 +242,8 @@ function parseOptions(args: string[], context: EmulateContext): Options | 'help'
       state: { type: 'string' },
       json: { type: 'boolean', default: false },
       deviation: { type: 'string', multiple: true, default: [] },
+      strict: { type: 'boolean', default: false },
+      violations: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -257,9 +269,12 @@ function parseOptions(args: string[], context: EmulateContext): Options | 'help'
     if (!(id in DEVIATIONS)) fail(`unknown deviation '${id}' for --deviation; known: ${Object.keys(DEVIATIONS).join(', ')}`);
     deviations.set(vendor as VendorId | '*', [...(deviations.get(vendor as VendorId | '*') ?? []), id]);
   }
+  if (values.violations !== undefined && !values.strict) fail('--violations needs --strict (it records what strict mode finds)');
   return {
     vendors,
     deviations,
+    strict: values.strict,
+    ...(values.violations !== undefined ? { violations: resolve(values.violations) } : {}),
     port: Number(values.port),
     ...(values.seed !== undefined ? { seed: resolve(values.seed) } : {}),
     ...(values.state !== undefined ? { state: resolve(values.state) } : {}),
@@ -321,6 +336,12 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
 
   const runs: Running[] = [];
   let writer: StateFileWriter | undefined;
+  let recorder: ViolationRecorder | undefined;
+  try {
+    recorder = options.strict ? new ViolationRecorder(options.violations) : undefined;
+  } catch (error) {
+    fail(`${options.violations}: cannot write the violations file: ${(error as Error).message}`);
+  }
   for (const [index, vendor] of vendors.entries()) {
     const profile = standaloneOf(vendor);
     const spec = specOf(vendor);
@@ -355,6 +376,7 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
       if (code === 'EACCES') fail(`port ${port} is not allowed for this user (wanted for ${vendor}); pick a port above 1023`);
       throw error;
     }
+    recorder?.watch(vendor, frontEnd.requests);
     runs.push({ vendor, spec, frontEnd, server, principals, region, source });
   }
 
@@ -398,6 +420,11 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
           code = 3;
         }
         if (!options.json) out(`snapconform: ${signal}: emulators stopped${writer ? `, state saved to ${writer.file}` : ''}\n`);
+        // Strict mode: the summary on stderr (stdout may be a --json consumer's), exit 1 when anything broke the documents.
+        if (recorder) {
+          process.stderr.write(recorder.summary());
+          if (recorder.count > 0 && code === 0) code = 1;
+        }
         resolveExit(code);
       });
     };

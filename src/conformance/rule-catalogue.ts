@@ -40,7 +40,10 @@ export const RULES = {
   'snapshot.retention.auto-delete': { file: 'properties/retention-auto-delete.prop.ts', summary: 'a snapshot is deleted once its retention deadline passes' },
   'snapshot.group.same-instance': { file: 'properties/group-same-instance.prop.ts', summary: 'a snapshot group is created iff its disks share an instance, members named as documented' },
   'snapshot.lifecycle.model': { file: 'properties/snapshot-lifecycle.prop.ts', summary: 'random create/describe/delete/advance-clock sequences agree with a model of the documents' },
-} as const satisfies Record<string, { file: string; summary: string }>;
+  // Under --driver only: they judge the SDK (src/drivers/); test/drivers/ proves them with broken SDK builds.
+  'sdk.request-conformance': { file: 'suites/sdk-driver.case.ts', summary: 'the SDK sends what the documents require, with every parameter it was given', driverOnly: true },
+  'sdk.error-surfacing': { file: 'suites/sdk-driver.case.ts', summary: 'the SDK surfaces a documented error with its code and request id', driverOnly: true },
+} as const satisfies Record<string, { file: string; summary: string; driverOnly?: true }>;
 
 /** The id of a rule of the suite. */
 export type RuleId = keyof typeof RULES;
@@ -48,6 +51,11 @@ export type RuleId = keyof typeof RULES;
 /** The area of a rule (the first segment of its id): request, envelope, auth, protocol, snapshot. */
 export function areaOf(ruleId: string): string {
   return ruleId.split('.')[0]!;
+}
+
+/** A pattern where `*` matches anything (and nothing else is special), as a whole-string regular expression. */
+export function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 /**
@@ -60,7 +68,7 @@ export function selectRules(patterns: string): RuleId[] {
   const unmatched: string[] = [];
   const selected = new Set<RuleId>();
   for (const pattern of list) {
-    const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const regex = wildcard(pattern);
     const matches = all.filter((id) => regex.test(id));
     if (matches.length === 0) unmatched.push(pattern);
     for (const id of matches) selected.add(id);
@@ -75,4 +83,9 @@ export function selectRules(patterns: string): RuleId[] {
 export function ruleSelected(ruleId: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const selection = env[RUN_ENV.rules];
   return !selection || selection.split(',').includes(ruleId);
+}
+
+/** The rules every run has: all but those that exist only under `--driver`. */
+export function everyRunRules(): RuleId[] {
+  return (Object.keys(RULES) as RuleId[]).filter((id) => !('driverOnly' in RULES[id]));
 }

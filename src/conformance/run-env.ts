@@ -1,6 +1,11 @@
 /** Environment variables through which the CLI configures a run (they reach vitest's main process). */
 export const RUN_ENV = {
   targetFile: 'SNAPCONFORM_TARGET_FILE',
+  /**
+   * The target files as the user named them, newline-separated, when `--target` named several: the run then
+   * reads one temporary file joining them (`targetFile`), and the report names these instead.
+   */
+  targetSources: 'SNAPCONFORM_TARGET_SOURCES',
   /** Comma-separated deviation ids the embedded emulators run with (the project's own tests use it). */
   deviations: 'SNAPCONFORM_EMULATOR_DEVIATIONS',
   reportDir: 'SNAPCONFORM_REPORT_DIR',
@@ -14,4 +19,8 @@ export const RUN_ENV = {
   rules: 'SNAPCONFORM_RULES',
   /** Comma-separated vendors whose targets the run is limited to (`--vendor`); unset: every target. */
   vendors: 'SNAPCONFORM_VENDORS',
+  /** The SDK driver the run sends through (`--driver`, src/drivers/registry.ts); unset: snapconform's own client. */
+  driver: 'SNAPCONFORM_DRIVER',
+  /** Where the driver's SDK is resolved from (`--driver-path`); unset: the current directory. */
+  driverPath: 'SNAPCONFORM_DRIVER_PATH',
 } as const;

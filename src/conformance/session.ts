@@ -13,6 +13,8 @@ import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import type { Params, VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
 import { RUN_ENV } from './run-env.ts';
 import { Ledger, ledgerFile, possiblyCreated, type LedgerEntry } from './ledger.ts';
+import { DriverNotFoundError, loadSdk, type DriverClient } from '../drivers/driver.ts';
+import { driverFor } from '../drivers/registry.ts';
 import { runLabel, type RunLabel } from './run-label.ts';
 import { mutationsAllowed, type TargetInfo } from './target.ts';
 
@@ -28,6 +30,11 @@ export interface TargetSession {
   unavailable: string | undefined;
   /** How this run marks what it creates (name prefix and tag). */
   label: RunLabel;
+  /**
+   * The SDK the run sends through (`--driver`), or undefined for snapconform's own client. Under a driver,
+   * rules that need raw wire control skip, and a request the SDK cannot express is skipped, not sent.
+   */
+  driver: { id: string; version: string | undefined; cannotSend(action: string, params: Params, about?: string): string | undefined } | undefined;
   /** A resource name for a rule: the run's prefix, then `suffix`. */
   name(suffix: string): string;
   /** Adds a disk on the fixture instance (emulators only), so a rule can count snapshots from zero. */
@@ -171,13 +178,17 @@ export function openSession(info: TargetInfo): TargetSession {
   const reportDir = process.env[RUN_ENV.reportDir];
   // Only real endpoints keep a ledger: an emulator's world ends with the run.
   const ledger = reportDir && info.runId && !info.emulator ? new Ledger(ledgerFile(reportDir, info.runId)) : undefined;
-  const client = adapter && !info.unavailable
-    ? politeClient(info, spec, adapter, adapter.createClient(info, spec, transport), new RateLimiter(), log, ledger)
+  const driven = sdkDriven(info, spec);
+  const unavailable = info.unavailable ?? ('unavailable' in driven ? driven.unavailable : undefined);
+  const raw = 'client' in driven ? driven.client : adapter?.createClient(info, spec, transport);
+  const client = adapter && raw && !unavailable
+    ? politeClient(info, spec, adapter, raw, new RateLimiter(), log, ledger)
     : undefined;
   return {
     info, spec, adapter, client,
-    unavailable: info.unavailable,
+    unavailable,
     label,
+    driver: 'client' in driven ? { id: driven.id, version: driven.version, cannotSend: (action, params, about) => driven.client.cannotSend(action, params, about) } : undefined,
     name: (suffix) => `${label.prefix}${suffix}`,
     readOnly: mutationsAllowed(info) ? undefined : 'the target does not allow mutations (allowMutations: false; --allow-mutations overrides)',
     async freshDisk() {
@@ -199,6 +210,37 @@ export function openSession(info: TargetInfo): TargetSession {
       await log?.close();
     },
   };
+}
+
+const sdks = new Map<string, ReturnType<typeof loadSdk>>();
+
+/**
+ * The run's SDK driver for a target (`--driver`), its SDK loaded once per worker from the user's project:
+ * nothing when the run has none, the reason when the driver cannot serve this target.
+ */
+function sdkDriven(info: TargetInfo, spec: VendorSpec): { client: DriverClient; id: string; version: string | undefined } | { unavailable: string } | Record<string, never> {
+  const id = process.env[RUN_ENV.driver];
+  if (!id) return {};
+  const driver = driverFor(id);
+  if (!driver) return { unavailable: `no SDK driver '${id}'` };
+  if (driver.vendor !== info.vendor) return { unavailable: `the ${id} driver speaks ${driver.vendor}, not ${info.vendor}` };
+  const from = process.env[RUN_ENV.driverPath] ?? process.cwd();
+  let loaded = sdks.get(`${id}\u0000${from}`);
+  if (!loaded) {
+    try {
+      loaded = loadSdk(driver, from);
+    } catch (error) {
+      if (error instanceof DriverNotFoundError) return { unavailable: error.message };
+      throw error;
+    }
+    sdks.set(`${id}\u0000${from}`, loaded);
+  }
+  try {
+    return { client: driver.createClient(loaded.sdk, loaded.load, info, spec), id, version: loaded.version };
+  } catch (error) {
+    // An SDK whose shape the driver does not know (another major version, a broken build): every rule skips, saying so.
+    return { unavailable: `the ${id} driver cannot use the SDK${loaded.version ? ` ${loaded.version}` : ''} it found: ${(error as Error).message}` };
+  }
 }
 
 /** Where a worker records exchanges during a run: `<report dir>/.exchanges/<pid>-<n>.ndjson`. */

@@ -2,6 +2,7 @@ import type { SnapshotBackend, SeedInput } from './backend.ts';
 import { Deviations } from './deviations/catalogue.ts';
 import { parseFaultRules, type FaultPlan } from './faults.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from './http-server.ts';
+import type { RequestLog } from './request-log.ts';
 
 /** The path prefix of the admin API on every emulator. */
 export const ADMIN_PREFIX = '/_snapconform/';
@@ -20,6 +21,8 @@ export interface AdminHooks {
   /** Whether documented rate limits are enforced. */
   limits(): boolean;
   setLimits(on: boolean): void;
+  /** The log of API requests, served by `GET requests`. */
+  requests: RequestLog;
 }
 
 function parse(request: ArrivedHttpRequest): Record<string, unknown> {
@@ -39,6 +42,7 @@ function parse(request: ArrivedHttpRequest): Record<string, unknown> {
  * - `POST /_snapconform/config` `{creationMs?, deviations?: string[], limits?: boolean}`
  * - `GET  /_snapconform/config`
  * - `POST /_snapconform/faults` `{faults: [{kind, action?, probability?, count?, latencyMs?}]}` (`[]` clears)
+ * - `GET  /_snapconform/requests[?after=<seq>]` the API requests answered (request id, code, violation)
  */
 export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): HttpAnswer {
   const route = `${request.method} ${request.path.slice(ADMIN_PREFIX.length)}`;
@@ -93,6 +97,10 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
       return json(200, config());
     case 'GET config':
       return json(200, config());
+    case 'GET requests': {
+      const after = Number(new URLSearchParams(request.query).get('after') ?? '0');
+      return json(200, { requests: hooks.requests.list(Number.isFinite(after) ? after : 0) });
+    }
     default:
       return json(404, { error: `admin: no route ${route}` });
   }

@@ -10,6 +10,7 @@ import type { ArrivedHttpRequest, HttpAnswer } from './http-server.ts';
 import type { Disk } from './model.ts';
 import { firstViolation } from './request-validation.ts';
 import { rulesFromContract } from './rules.ts';
+import { RequestLog, violationOf, type FaultCause } from './request-log.ts';
 import { requestIsUtf8 } from './utf8.ts';
 
 /** A key pair an emulator accepts, and the account it belongs to. */
@@ -21,7 +22,8 @@ export interface EmulatorPrincipal {
 
 /** A refusal in the vendor's words: the code, the HTTP status it travels with, and a message. */
 export class VendorFault extends Error {
-  constructor(readonly code: string, readonly status: number, message: string) {
+  /** `cause`: what the request broke, where the refusing code knows (request validation does). */
+  constructor(readonly code: string, readonly status: number, message: string, readonly broke?: FaultCause) {
     super(message);
   }
 }
@@ -56,6 +58,8 @@ export interface FrontEndOptions {
  */
 export abstract class EmulatorFrontEnd {
   readonly backend: SnapshotBackend;
+  /** Every API request as answered, with the violations of the documents (src/emulator/request-log.ts). */
+  readonly requests = new RequestLog();
   protected readonly spec: VendorSpec;
   protected readonly principals: Map<string, EmulatorPrincipal>;
   protected deviations: Deviations;
@@ -109,10 +113,12 @@ export abstract class EmulatorFrontEnd {
         setLimits: (on) => {
           this.limits = on;
         },
+        requests: this.requests,
       });
     }
     const requestId = this.newRequestId();
     this.keyLookedUp = undefined;
+    this.arrivedParams = undefined;
     const action = this.peekAction(request);
     const injected = this.faults.pick(action);
     if (injected?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, injected.latencyMs ?? 1000));
@@ -132,11 +138,15 @@ export abstract class EmulatorFrontEnd {
       if (!requestIsUtf8(this.readsQuery ? request.query : undefined, request.body, request.headers['content-type'])) {
         // The vendors' "incorrect parameter (format, type)" error: x-validation-errors' `type`.
         const { code, status } = this.spec.validationErrors.type;
-        throw new VendorFault(code, status, 'The request is not valid UTF-8.');
+        throw new VendorFault(code, status, 'The request is not valid UTF-8.', { rule: 'encoding' });
       }
-      return this.serve(request, requestId);
+      const answer = this.serve(request, requestId);
+      this.requests.record({ requestId, action, status: answer.status, params: this.arrivedParams });
+      return answer;
     } catch (error) {
       if (error instanceof VendorFault) {
+        // The request itself broke the documents: a violation, attributed to the operation and parameter.
+        this.requests.record({ requestId, action, status: error.status, code: error.code, violation: violationOf(this.spec, action, error.code, error.message, error.broke), params: this.arrivedParams });
         const answer = this.fault(requestId, error);
         // Deviation `error-with-wrong-status`: a refusal of the request itself (signature, action, version,
         // parameters; not a contract refusal) travels with a status the documents do not give it.
@@ -144,6 +154,7 @@ export abstract class EmulatorFrontEnd {
       }
       if (error instanceof DomainError) {
         const vendorError = this.refusal(error.rule);
+        this.requests.record({ requestId, action, status: vendorError.status, code: vendorError.code, params: this.arrivedParams });
         return this.fault(requestId, new VendorFault(vendorError.code, vendorError.status, error.message));
       }
       // Whatever else went wrong is the emulator's fault: still answer in the vendor's envelope.
@@ -203,6 +214,9 @@ export abstract class EmulatorFrontEnd {
     return version === this.spec.version || this.deviations.has('unknown-version-accepted');
   }
 
+  /** The parameters of the current request as read off the wire, for the request log. */
+  private arrivedParams: unknown;
+
   /** The key id a verifier of the current request looked up (verifiers look the key up just before the signature). */
   private keyLookedUp: string | undefined;
 
@@ -235,6 +249,7 @@ export abstract class EmulatorFrontEnd {
 
   /** Refuses parameters that break the action's schema with the error the spec names for the broken keyword. */
   protected validate(action: string, params: unknown): void {
+    this.arrivedParams = params;
     const { validateRequest: validate, resolvedRequestSchema: schema } = this.spec.action(action);
     let violation = firstViolation(validate, params, this.deviations, schema);
     if (violation?.keyword === 'additionalProperties' && this.deviations.has('unknown-parameter-accepted')) {
@@ -249,7 +264,7 @@ export abstract class EmulatorFrontEnd {
     // Deviation `required-wrong-code`: a missing parameter gets the code for a wrong value.
     const keyword = violation.keyword === 'required' && this.deviations.has('required-wrong-code') ? 'type' : violation.keyword;
     const error = this.spec.errorForKeyword(action, violation.segments, keyword);
-    throw new VendorFault(error?.code ?? 'InvalidParameter', error?.status ?? 400, `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`);
+    throw new VendorFault(error?.code ?? 'InvalidParameter', error?.status ?? 400, `Parameter \`${violation.path}\` is invalid: ${violation.detail}.`, { rule: violation.keyword, parameter: violation.path });
   }
 
   /** The vendor error for a domain refusal: the spec's contract, or the front end's table for companions. */

@@ -261,6 +261,40 @@ describe('snapconform emulate --deviation', () => {
   }, 30_000);
 });
 
+describe('snapconform emulate --strict', () => {
+  it('logs each request that breaks the documents as one JSON line, summarises at shutdown and exits 1', async () => {
+    const violations = join(tmp(), 'violations.ndjson');
+    const { emulator, doc } = await startJson('--vendor', 'tencent-cbs', '--strict', '--violations', violations);
+    const v = doc.vendors['tencent-cbs']!;
+    const client = tencentSdk(v);
+    // An SDK's integration test that gets it right, then two that do not: a tag list sent as one object, and
+    // a wrong secret.
+    await client.CreateSnapshot({ DiskId: attachedDataDisk(v), SnapshotName: 'ok' });
+    await client.CreateSnapshot({ DiskId: attachedDataDisk(v), Tags: { Key: 'k', Value: 'v' } } as never).catch(() => undefined);
+    await tencentSdk(v, { id: v.credentials.id, secret: 'wrong' }).DescribeSnapshots({}).catch(() => undefined);
+    const lines = readFileSync(violations, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ vendor: 'tencent-cbs', operation: 'CreateSnapshot', parameter: 'Tags', rule: 'type', source: expect.objectContaining({ doc: 'cbs-create-intl' }) }),
+      expect.objectContaining({ vendor: 'tencent-cbs', operation: 'DescribeSnapshots', parameter: null, rule: 'signature' }),
+    ]);
+    emulator.child.kill('SIGTERM');
+    const result = await emulator.exit;
+    expect(result).toEqual({ code: 1, signal: null });
+    expect(emulator.stderr()).toContain('snapconform: strict: 2 contract violations');
+    expect(emulator.stderr()).toContain('1 × tencent-cbs CreateSnapshot Tags: type');
+  }, 60_000);
+
+  it('exits 0 when the tests broke nothing, and refuses --violations without --strict', async () => {
+    const { emulator } = await startJson('--vendor', 'zenlayer-zec', '--strict');
+    emulator.child.kill('SIGINT');
+    expect(await emulator.exit).toEqual({ code: 0, signal: null });
+    expect(emulator.stderr()).toContain('snapconform: strict: no contract violations');
+    const refused = await snapconform('emulate', '--violations', 'v.ndjson');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('snapconform: --violations needs --strict (it records what strict mode finds)\n');
+  }, 60_000);
+});
+
 describe('snapconform emulate --state', () => {
   it('keeps snapshots and idempotency tokens across a restart, written atomically', async () => {
     const folder = tmp();
