@@ -392,21 +392,8 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
     }
   }
 
-  if (options.json) {
-    const document = {
-      snapconform: context.version,
-      pid: process.pid,
-      stop: `send SIGINT or SIGTERM to pid ${process.pid}`,
-      seed: options.seed ?? null,
-      state: options.state ?? null,
-      vendors: Object.fromEntries(runs.map((r) => [r.vendor, vendorDocument(r)])),
-    };
-    out(`${JSON.stringify(document, null, 2)}\n`);
-  } else {
-    out(humanText(runs, { version: context.version, ...(options.seed ? { seed: options.seed } : {}), ...(options.state ? { state: options.state } : {}) }));
-  }
-
-  return new Promise<number>((resolveExit) => {
+  // The signal handlers are in place before anything is printed: whoever reads "Stop with" may signal at once.
+  const stopped = new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
@@ -431,4 +418,20 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+
+  if (options.json) {
+    const document = {
+      snapconform: context.version,
+      pid: process.pid,
+      stop: `send SIGINT or SIGTERM to pid ${process.pid}`,
+      seed: options.seed ?? null,
+      state: options.state ?? null,
+      vendors: Object.fromEntries(runs.map((r) => [r.vendor, vendorDocument(r)])),
+    };
+    out(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    out(humanText(runs, { version: context.version, ...(options.seed ? { seed: options.seed } : {}), ...(options.state ? { state: options.state } : {}) }));
+  }
+
+  return stopped;
 }
