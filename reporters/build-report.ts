@@ -11,6 +11,8 @@ export interface RunInfo {
   /** vitest's reason for the end of the run: `passed`, `failed` or `interrupted`. */
   reason: string;
   toolVersion: string;
+  /** The slice of the rule files the run ran (`--shard i/n`). */
+  shard?: { index: number; count: number };
 }
 
 /** A run that did not reach its end: vitest reports `passed` or `failed` only for a run that did. */
@@ -18,7 +20,8 @@ export function isPartial(reason: string): boolean {
   return reason !== 'passed' && reason !== 'failed';
 }
 
-function timingsOf(results: ReadonlyArray<ReportEntry>): Timings {
+/** Test time summed per target and per area, and the ten slowest entries. */
+export function timingsOf(results: ReadonlyArray<ReportEntry>): Timings {
   const byTarget: Record<string, number> = {};
   const byArea: Record<string, number> = {};
   for (const entry of results) {
@@ -32,18 +35,31 @@ function timingsOf(results: ReadonlyArray<ReportEntry>): Timings {
   return { byTarget, byArea, slowest };
 }
 
+/** How many entries ended with each outcome, and in all. */
+export function summaryOf(results: ReadonlyArray<Pick<ReportEntry, 'outcome'>>): ConformanceReport['summary'] {
+  const summary = { ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, total: results.length };
+  for (const entry of results) summary[entry.outcome] += 1;
+  return summary;
+}
+
+/** The report's order of entries: by rule, then target, then case. */
+export function byRuleTargetCase(a: ReportEntry, b: ReportEntry): number {
+  return a.ruleId.localeCompare(b.ruleId) || a.target.localeCompare(b.target) || a.caseId.localeCompare(b.caseId);
+}
+
 /**
  * Assembles `conformance.json` from the run's entries: sorted results with their replay commands, the
  * summary, the run's targets, specs and seed, timings, and each vendor's spec coverage.
  */
 export function buildReport(entries: ReadonlyArray<ReportEntry>, run: RunInfo, metadata: RunMetadata, exchanges: Iterable<CoverageExchange> = []): ConformanceReport {
+  // A replay names the file that holds the entry's target: with several --target files, each has its own.
+  const fileOf = new Map(metadata.targets.map((t) => [t.name, t.file ?? metadata.targetFile]));
   const results = entries.map((entry) => {
-    const replay = replayCommand(entry, metadata.targetFile);
+    const replay = replayCommand(entry, fileOf.get(entry.target) ?? metadata.targetFile);
     return replay === undefined ? { ...entry } : { ...entry, replay };
   });
-  results.sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.target.localeCompare(b.target) || a.caseId.localeCompare(b.caseId));
-  const summary = { ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, total: results.length };
-  for (const entry of results) summary[entry.outcome] += 1;
+  results.sort(byRuleTargetCase);
+  const summary = summaryOf(results);
   const exchangeList = [...exchanges];
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -57,6 +73,7 @@ export function buildReport(entries: ReadonlyArray<ReportEntry>, run: RunInfo, m
       partial: isPartial(run.reason),
       ...(metadata.seed !== undefined ? { seed: metadata.seed } : {}),
       targetFile: metadata.targetFile,
+      ...(run.shard ? { shard: run.shard } : {}),
     },
     targets: metadata.targets,
     specs: metadata.specs.map((s) => s.report),

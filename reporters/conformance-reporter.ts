@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { RUN_ENV } from '../src/conformance/run-env.ts';
-import { buildReport } from './build-report.ts';
+import { withBaseline, type Baseline } from '../src/report/baseline.ts';
+import { buildReport, isPartial } from './build-report.ts';
 import { gatherExchanges, readExchanges } from './exchanges.ts';
-import { renderHtml } from './html.ts';
-import { renderJunit } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
-import type { Outcome, ReportEntry } from './report-types.ts';
+import type { ConformanceReport, Outcome, ReportEntry } from './report-types.ts';
 import { readRunMetadata } from './run-metadata.ts';
-import { writeReportAtomically } from './write-report.ts';
+import { summaryText, writeReportAtomically, writeReportFiles } from './write-report.ts';
 
 export type { ConformanceReport, Outcome, ReportEntry } from './report-types.ts';
 
@@ -20,9 +17,16 @@ export interface ConformanceReporterOptions {
   reportDir?: string;
   /** The tool version written into the report. */
   version?: string;
+  /** Known deviations: fails they match become `known`, rules they list that passed `fixed`. */
+  baseline?: Baseline;
+  /** The slice of the rule files this run runs (`--shard i/n`), recorded for `snapconform report --merge`. */
+  shard?: { index: number; count: number };
+  /** The clock baseline expiry is judged by. @defaultValue the time the run ends */
+  now?: () => Date;
 }
 
-function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: string } {
+/** How a test ended, as the report counts it: an assertion is a `fail`, any other exception an `error`. */
+export function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: string } {
   const result = testCase.result();
   if (result.state === 'passed') return { outcome: 'pass' };
   if (result.state === 'skipped' || result.state === 'pending') return { outcome: 'skip' };
@@ -57,15 +61,19 @@ export function entriesOf(testModules: ReadonlyArray<TestModule>): ReportEntry[]
  * `conformance.md`, `conformance.html`, `junit.xml` and `exchanges.ndjson`, one entry per rule × target from
  * each test's `meta.conformance` (transcripts arrive redacted: `src/transport/redact.ts`). Every file is
  * written into a fresh folder that is then renamed into place, so a crash mid-write leaves the previous
- * report whole; a run that ended early is marked partial.
+ * report whole; a run that ended early is marked partial. A baseline, when given, is applied before writing.
  */
 export default class ConformanceReporter implements Reporter {
   private readonly reportDir: string;
   private readonly version: string;
   private readonly runId: string;
   private readonly started = new Date();
+  private readonly options: ConformanceReporterOptions;
+  /** The report of the last run, once written: the CLI reads its verdict from here. */
+  report?: ConformanceReport;
 
   constructor(options: ConformanceReporterOptions = {}) {
+    this.options = options;
     this.reportDir = options.reportDir ?? process.env[RUN_ENV.reportDir] ?? 'reports';
     this.version = options.version ?? '0.0.0';
     // The CLI names the run (the ledger uses the same id); a bare vitest run gets its own.
@@ -73,7 +81,8 @@ export default class ConformanceReporter implements Reporter {
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: string): void {
-    const entries = entriesOf(testModules);
+    // A case the interruption cut short ends skipped with no reason of its own: say why.
+    const entries = entriesOf(testModules).map((e) => (isPartial(reason) && e.outcome === 'skip' && e.skipReason === undefined ? { ...e, skipReason: 'not finished: the run was interrupted' } : e));
     const finished = new Date();
     const metadata = readRunMetadata(entries);
     let summary = '';
@@ -81,18 +90,16 @@ export default class ConformanceReporter implements Reporter {
       const exchangesFile = join(dir, 'exchanges.ndjson');
       gatherExchanges(this.reportDir, exchangesFile);
       const vendorOfTarget = new Map(metadata.targets.map((t) => [t.name, t.vendor]));
-      const report = buildReport(
+      const { shard, baseline, now } = this.options;
+      const report = withBaseline(buildReport(
         entries,
-        { id: this.runId, startedAt: this.started, finishedAt: finished, reason, toolVersion: this.version },
+        { id: this.runId, startedAt: this.started, finishedAt: finished, reason, toolVersion: this.version, ...(shard ? { shard } : {}) },
         metadata,
         readExchanges(exchangesFile, vendorOfTarget),
-      );
-      writeFileSync(join(dir, 'conformance.json'), JSON.stringify(report, null, 2) + '\n');
-      writeFileSync(join(dir, 'conformance.md'), renderMarkdown(report));
-      writeFileSync(join(dir, 'conformance.html'), renderHtml(report));
-      writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
-      const s = report.summary;
-      summary = `${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.error} error${s.known ? `, ${s.known} known` : ''}${s.fixed ? `, ${s.fixed} fixed` : ''}${report.run.partial ? ' (partial: the run ended early)' : ''}`;
+      ), baseline, now?.() ?? finished);
+      writeReportFiles(dir, report);
+      summary = summaryText(report);
+      this.report = report;
     });
     process.stdout.write(`\nsnapconform: ${summary} — report in ${folder}/conformance.{json,md,html}, junit.xml, exchanges in exchanges.ndjson\n`);
   }

@@ -54,13 +54,22 @@ function matrix(report: ConformanceReport): string[] {
   ];
 }
 
+/** A baseline note in one line: reason, where it is written, its link and expiry. */
+function baselineText(note: NonNullable<ReportEntry['baseline']>): string {
+  return [
+    `${note.reason}${note.source ? ` (${note.source})` : ''}`,
+    ...(note.link ? [note.link] : []),
+    ...(note.expired ? [`**expired ${note.expires ?? ''}: excuses nothing any more**`] : note.expires ? [`until ${note.expires}`] : []),
+  ].join(' · ');
+}
+
 function finding(entry: ReportEntry): string[] {
   const source = sourceText(entry);
   const seed = seedText(entry);
   return [
     `### ${MARK[entry.outcome]} \`${entry.ruleId}\` · ${entry.caseId} · ${entry.target}`,
     '',
-    ...(entry.baseline ? [`- **Baseline**: ${entry.baseline.reason}${entry.baseline.source ? ` (${entry.baseline.source})` : ''}`] : []),
+    ...(entry.baseline ? [`- **Baseline**: ${baselineText(entry.baseline)}`] : []),
     `- **Expected** (${expectationKind(entry)}): ${entry.expectation.text}`,
     ...(source ? [`- **Source**: ${source}`] : []),
     `- **Observed**: ${observedText(entry)}`,

@@ -17,12 +17,21 @@ export const OUTCOMES: readonly Outcome[] = ['fail', 'error', 'known', 'fixed', 
 /** The version of the report's shape; bumped whenever a field changes meaning or a required field is added. */
 export const SCHEMA_VERSION = 2;
 
-/** Why the baseline marked an entry `known` or `fixed`. */
+/**
+ * Why the baseline marked an entry `known` or `fixed` (src/report/baseline.ts). A `fail` entry carries one too
+ * when only an expired baseline entry matched it: it names the entry that no longer excuses it.
+ */
 export interface BaselineNote {
   /** The baseline's reason for accepting the deviation. */
   reason: string;
-  /** Where the baseline lives (a file), when it came from one. */
+  /** Where the baseline entry lives: the file and the entry, e.g. `ci/baseline.yaml, deviations[2]`. */
   source?: string;
+  /** The baseline entry's link (an issue, a ticket). */
+  link?: string;
+  /** The baseline entry's expiry date, as the file writes it. */
+  expires?: string;
+  /** True when the entry is past its expiry: it excuses nothing any more. */
+  expired?: boolean;
 }
 
 /** One entry of the report: one rule × target × case. */
@@ -32,7 +41,7 @@ export interface ReportEntry extends RuleRecord {
   /** The assertion or error message, for fail and error. */
   message?: string;
   durationMs: number;
-  /** The command that replays this entry's property run (fail and error entries with a seed). */
+  /** The command that replays this entry's property run (fail and error entries with a seed; kept when a baseline makes a fail `known`). */
   replay?: string;
   /** Set with the `known` and `fixed` outcomes. */
   baseline?: BaselineNote;
@@ -45,6 +54,8 @@ export interface ReportTarget {
   /** `emulator`, or the endpoint's base URL. */
   endpoint: string;
   region: string;
+  /** The target file that names the target, when the run read several (`--target` repeated). */
+  file?: string;
 }
 
 /** The spec a vendor's expectations were read from. */
@@ -99,8 +110,10 @@ export interface ConformanceReport {
     partial: boolean;
     /** The seed the run was given (`--seed`); each property entry records the seed it ran with. */
     seed?: number;
-    /** The target file the run read. */
+    /** The target file the run read; with several (`--target` repeated), the first, and each target names its own. */
     targetFile?: string;
+    /** The slice of the rule files this run ran (`--shard i/n`); `snapconform report --merge` joins the slices. */
+    shard?: { index: number; count: number };
   };
   targets: ReportTarget[];
   specs: ReportSpec[];

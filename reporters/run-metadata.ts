@@ -37,14 +37,19 @@ function publicEndpoint(endpoint: string): string {
 
 /**
  * The targets, specs and seed of the run, from the same environment the CLI configured the run with
- * (`RUN_ENV`). A target file that cannot be read here (it was read fine when the run started) leaves the
- * targets to what the entries name, with the endpoint unknown: the report is still written.
+ * (`RUN_ENV`). With several target files (`--target` repeated) the report names the user's files, each
+ * target its own, not the temporary file that joined them. A target file that cannot be read here (it was
+ * read fine when the run started) leaves the targets to what the entries name, with the endpoint unknown:
+ * the report is still written.
  */
 export function readRunMetadata(results: ReadonlyArray<Pick<ReportEntry, 'target' | 'vendor'>>, env: NodeJS.ProcessEnv = process.env): RunMetadata {
-  const targetFile = env[RUN_ENV.targetFile] || DEFAULT_TARGET_FILE;
+  const sources = (env[RUN_ENV.targetSources] ?? '').split('\n').filter(Boolean);
+  const targetFile = sources[0] ?? (env[RUN_ENV.targetFile] || DEFAULT_TARGET_FILE);
   let targets: ReportTarget[];
   try {
-    targets = loadTargetFile(targetFile, env).map((t) => ({ name: t.name, vendor: t.vendor, endpoint: publicEndpoint(t.endpoint), region: t.region }));
+    const fromFile = (file: string, named: boolean) => loadTargetFile(file, env)
+      .map((t) => ({ name: t.name, vendor: t.vendor, endpoint: publicEndpoint(t.endpoint), region: t.region, ...(named ? { file } : {}) }));
+    targets = sources.length > 1 ? sources.flatMap((file) => fromFile(file, true)) : fromFile(targetFile, false);
   } catch {
     const seen = new Map(results.map((r) => [r.target, r.vendor]));
     targets = [...seen].map(([name, vendor]) => ({ name, vendor, endpoint: 'unknown', region: 'unknown' }));

@@ -1,5 +1,26 @@
-import { cpSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+import type { ConformanceReport } from './report-types.ts';
+
+/**
+ * Writes a report in every format into `dir`: `conformance.json`, `conformance.md`, `conformance.html` and
+ * `junit.xml`. A run and `snapconform report --merge` both write through here, so their folders look alike.
+ */
+export function writeReportFiles(dir: string, report: ConformanceReport): void {
+  writeFileSync(join(dir, 'conformance.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(dir, 'conformance.md'), renderMarkdown(report));
+  writeFileSync(join(dir, 'conformance.html'), renderHtml(report));
+  writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+}
+
+/** The report's totals in one line: `290 pass, 2 fail, 10 skip, 0 error, 1 known (partial: the run ended early)`. */
+export function summaryText(report: ConformanceReport): string {
+  const s = report.summary;
+  return `${s.pass} pass, ${s.fail} fail, ${s.skip} skip, ${s.error} error${s.known ? `, ${s.known} known` : ''}${s.fixed ? `, ${s.fixed} fixed` : ''}${report.run.partial ? ` (partial: ${report.run.reason === 'interrupted' ? 'the run ended early' : report.run.reason})` : ''}`;
+}
 
 /**
  * Writes a run's report folder so that readers never see half of one: `fill` writes every file into a

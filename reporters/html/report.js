@@ -133,7 +133,11 @@
     const items = [];
     const add = (term, ...value) => items.push(el('dt', {}, term), el('dd', {}, ...value));
     add('case', entry.title);
-    if (entry.baseline) add('baseline', entry.baseline.reason, entry.baseline.source ? ` (${entry.baseline.source})` : '');
+    if (entry.baseline) {
+      const b = entry.baseline;
+      add('baseline', b.reason, b.source ? ` (${b.source})` : '', b.link ? ` · ${b.link}` : '',
+        b.expired ? el('strong', {}, ` · expired ${b.expires || ''}: excuses nothing any more`) : b.expires ? ` · until ${b.expires}` : '');
+    }
     add('expected', entry.expectation.text, ' ', el('span', { class: 'tag' }, entry.expectation.inferred ? 'inferred' : 'documented'));
     const refs = sources(entry);
     if (refs) add('source', refs);

@@ -48,12 +48,7 @@ export class DriverNotFoundError extends Error {
  */
 export function loadSdk(driver: SdkDriver, from: string): { sdk: unknown; load: (id: string) => unknown; version: string | undefined } {
   const project = createRequire(join(from, 'package.json'));
-  let entry: string;
-  try {
-    entry = project.resolve(driver.entry ?? driver.packageName);
-  } catch {
-    throw new DriverNotFoundError(`${driver.packageName} is not installed in ${from}; run \`npm install ${driver.packageName}\` there, or pass --driver-path <a directory with node_modules/${driver.packageName}>`);
-  }
+  const entry = locateSdk(driver, from);
   let version: string | undefined;
   try {
     version = (project(`${driver.packageName}/package.json`) as { version?: string }).version;
@@ -63,6 +58,15 @@ export function loadSdk(driver: SdkDriver, from: string): { sdk: unknown; load: 
   // The SDK's own dependencies resolve from where the SDK is, as they would in the user's project.
   const sdkRequire = createRequire(entry);
   return { sdk: project(entry) as unknown, load: (id) => sdkRequire(id) as unknown, version };
+}
+
+/** Where the driver's SDK entry is, resolved from `from`; throws {@link DriverNotFoundError} when it is not there. */
+export function locateSdk(driver: SdkDriver, from: string): string {
+  try {
+    return createRequire(join(from, 'package.json')).resolve(driver.entry ?? driver.packageName);
+  } catch {
+    throw new DriverNotFoundError(`${driver.packageName} is not installed in ${from}; run \`npm install ${driver.packageName}\` there, or pass --driver-path <a directory with node_modules/${driver.packageName}>`);
+  }
 }
 
 /** The parts of a call through an SDK that become a {@link CallResult}. */

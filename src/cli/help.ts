@@ -1,0 +1,95 @@
+/**
+ * The help texts of the commands that have no options module of their own (`run --help` lives beside its
+ * options in run-options.ts, `emulate --help` in emulate.ts).
+ */
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    everything conforms, or deviates only as the baseline accepts
+  1    a rule failed (a deviation from the documents) or errored, or a baseline entry expired
+  2    bad input: usage, a target, baseline or report file, a spec (one line on stderr)
+  3    safety abort: the snapshot budget (maxSnapshots), a change refused on a read-only target, the
+       ledger could not be written, or cleanup left resources behind (run snapconform sweep)
+  4    internal error (a bug in snapconform)
+  130  interrupted (SIGINT/SIGTERM): the report is written and marked partial
+`;
+
+export function topHelp(version: string, vendors: string): string {
+  return `snapconform ${version} — conformance suite for cloud snapshot-creation APIs
+
+Usage:
+  snapconform run [options]                 run the suite against the targets and write the report
+  snapconform report --merge <report>…      join shard reports into one (same formats as a run)
+  snapconform report --compare <a> <b>      new, fixed and unchanged findings of b against a
+  snapconform replay <report> [<finding>]   run one finding of a report again: does it still fail?
+  snapconform sweep [options]               delete what earlier runs created on real targets
+  snapconform emulate [options]             serve the emulators standalone (for other projects' CI)
+  snapconform check-specs                   validate specs/*.yaml
+  snapconform --version | --help
+
+Each command has --help. Vendors: ${vendors}.
+
+${EXIT_CODES_HELP}`;
+}
+
+export const REPORT_HELP = `Usage:
+  snapconform report --merge <report>… [--report-dir <dir>] [--baseline <file>] [--fail-on new|any]
+  snapconform report --compare <a> <b> [--json]
+
+A <report> is a conformance.json, a run's report folder, or a --report-dir (its latest/ is read).
+
+--merge    joins reports — the shards of one run (run --shard i/n), or runs of different targets — into one
+           report written like a run's (<report dir>/<merged-id>/ and latest/: conformance.json, .md, .html,
+           junit.xml, exchanges.ndjson), summary recomputed. The merge is partial when a shard is missing or
+           a shard was interrupted. With --baseline, known and fixed are judged again over the whole run
+           (do this: a baseline entry may span shards). Exit 0 conforms, 1 deviations, errors, an expired
+           baseline entry or a partial merge, 2 unreadable or conflicting reports.
+  --report-dir <dir>   where the merged report goes (default: reports)
+  --baseline <file>    known deviations, as for run --baseline
+  --fail-on new|any    as for run --fail-on
+
+--compare  diffs two reports finding by finding (a finding is a fail, error or known entry, keyed by rule,
+           target and case): new findings (in b, not in a), fixed (in a, passing in b), unchanged, and
+           not run (in a, absent or skipped in b). Exit 1 when b has new findings, else 0; 2 for an
+           unreadable report.
+  --json               the comparison as JSON: {a, b, new, fixed, unchanged, notRun}
+`;
+
+export const REPLAY_HELP = `Usage:
+  snapconform replay <report> [<finding>] [-- <run options>]
+
+Runs one finding of a report again, with the report's target file and seed, narrowed to the finding's
+rule and vendor (the command a finding's replay field shows), and says whether it still fails.
+<report> is a conformance.json, a run's folder or a --report-dir.
+
+<finding>  a number from the list that 'snapconform replay <report>' prints, or <ruleId>[@<target>]
+           (e.g. snapshot.create.retention-minimum@tencent-cbs-emulator). Without it, the findings are
+           listed and nothing runs.
+--         what follows goes to snapconform run as it is, e.g. -- --emulator-deviation <id> --runs 4;
+           the replay's report goes to reports/replay unless --report-dir is given there.
+
+Exit codes: 0 the finding no longer fails, 1 it still fails, 2 bad input (no such report or finding, or
+the replay did not run the finding's case), 3 safety abort, 4 internal error.
+`;
+
+export const SWEEP_HELP = `Usage:
+  snapconform sweep [--target <file>] [--report-dir <dir>]
+
+Deletes, on each real target of the target file, what earlier runs created there according to their
+ledgers (<report dir>/ledger/*.ndjson) — and of those only resources the service describes with a run's
+name prefix or tag; anything else is listed as left alone. Embedded emulator targets are skipped.
+
+Options:
+  --target <file>      target file (default: targets/emulators.yaml)
+  --report-dir <dir>   where the ledgers are (default: reports)
+
+Exit codes: 0 everything listed was deleted or was already gone, 1 something could not be deleted, its
+outcome is unknown, or it was left alone, 2 bad input.
+`;
+
+export const CHECK_SPECS_HELP = `Usage:
+  snapconform check-specs
+
+Validates every spec (specs/*.yaml) against the OpenAPI 3.1 schema and snapconform's extension schema,
+and the documents' own examples against their schemas. Exit 0 when all are valid, 2 otherwise (one line
+per broken spec, naming file, line and key).
+`;

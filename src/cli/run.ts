@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { RUN_ENV } from '../conformance/run-env.ts';
+import { TargetFileError } from '../conformance/target-file.ts';
+import { BaselineError, loadBaseline, unmatchedEntries, type Baseline } from '../report/baseline.ts';
+import { gateProblems } from '../report/gate.ts';
+import { loadSpec } from '../spec/load-spec.ts';
+import { SpecError } from '../spec/spec-error.ts';
+import { SPEC_FILES } from '../vendors/registry.ts';
+import type { ConformanceReport } from '../../reporters/report-types.ts';
+import type { RunOutcome } from '../../reporters/run-outcome.ts';
+import { EXIT, fail, newRunId, ROOT, VERSION, warn } from './cli-context.ts';
+import { watchCleanup } from './cleanup-watch.ts';
+import { Interrupts } from './interrupt.ts';
+import { parseRunOptions, RUN_HELP, ruleFilesOf, type RunOptions } from './run-options.ts';
+import { prepareTargets, type RunTargets } from './run-targets.ts';
+
+/** How a run ended: its exit code and, when one was written, its report. */
+export interface RunResult {
+  code: number;
+  report?: ConformanceReport;
+}
+
+/** `snapconform run`. */
+export async function runCommand(args: string[]): Promise<number> {
+  const options = parseRunOptions(args);
+  if (!options) {
+    process.stdout.write(RUN_HELP);
+    return EXIT.conforms;
+  }
+  return (await executeRun(options)).code;
+}
+
+/** Reads what the options name — baseline, target files, specs — before vitest starts: bad input is one line, exit 2. */
+function readInputs(options: RunOptions): { targets: RunTargets; baseline?: Baseline } {
+  let baseline: Baseline | undefined;
+  try {
+    baseline = options.baseline === undefined ? undefined : loadBaseline(options.baseline);
+  } catch (error) {
+    if (error instanceof BaselineError) fail(error.message);
+    throw error;
+  }
+  let targets: RunTargets | undefined;
+  try {
+    targets = prepareTargets(options.targets);
+    const { entries, sources } = targets;
+    const { vendors } = options;
+    if (vendors.length > 0 && !entries.some((e) => vendors.includes(e.vendor))) {
+      throw new TargetFileError(`${sources.join(', ')}: no target of vendor ${vendors.join(' or ')} (--vendor); the targets are of ${[...new Set(entries.map((e) => e.vendor))].join(', ')}`);
+    }
+    for (const vendor of new Set(entries.map((e) => e.vendor))) loadSpec(join(ROOT, SPEC_FILES[vendor]));
+    return { targets, ...(baseline ? { baseline } : {}) };
+  } catch (error) {
+    targets?.dispose();
+    if (error instanceof TargetFileError || error instanceof SpecError) fail(error.message);
+    throw error;
+  }
+}
+
+/** Hands the run's settings to vitest's main process and the workers (`RUN_ENV`). */
+function configureEnvironment(options: RunOptions, targets: RunTargets, runId: string): void {
+  const env = process.env;
+  const set = (key: keyof typeof RUN_ENV, value: string | undefined) => {
+    if (value === undefined) delete env[RUN_ENV[key]];
+    else env[RUN_ENV[key]] = value;
+  };
+  set('targetFile', targets.file);
+  set('targetSources', targets.sources.length > 1 ? targets.sources.join('\n') : undefined);
+  set('reportDir', options.reportDir);
+  set('deviations', options.deviations.join(','));
+  set('seed', options.seed);
+  set('runs', options.runs);
+  set('allowMutations', options.allowMutations ? '1' : undefined);
+  set('rules', options.rules?.join(','));
+  set('vendors', options.vendors.length > 0 ? options.vendors.join(',') : undefined);
+  set('runId', runId);
+  set('driver', options.driver);
+  set('driverPath', options.driverPath);
+}
+
+/** Whether progress goes to a person at a terminal rather than to a log. */
+function liveTerminal(): boolean {
+  const ci = process.env['CI'];
+  return process.stdout.isTTY === true && (ci === undefined || ci === '' || ci === '0' || ci === 'false');
+}
+
+/**
+ * Runs the suite with vitest's Node API and returns the exit code (see {@link EXIT}) with the report.
+ * Bad input exits the process (2) before anything starts.
+ */
+export async function executeRun(options: RunOptions): Promise<RunResult> {
+  const { targets, baseline } = readInputs(options);
+  configureEnvironment(options, targets, newRunId());
+  const { startVitest } = await import('vitest/node');
+  const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
+  const { default: ProgressReporter } = await import('../../reporters/progress.ts');
+  const { RunOutcomeReporter } = await import('../../reporters/run-outcome.ts');
+  const live = liveTerminal();
+  const conformance = new ConformanceReporter({ reportDir: options.reportDir, version: VERSION, ...(baseline ? { baseline } : {}), ...(options.shard ? { shard: options.shard } : {}) });
+  const outcome = new RunOutcomeReporter();
+  const interrupts = new Interrupts();
+  const cleanup = watchCleanup();
+  process.chdir(ROOT);
+  try {
+    const vitest = await startVitest('test', [], {
+      config: false,
+      root: ROOT,
+      include: ruleFilesOf(options.rules),
+      globalSetup: [join(ROOT, 'src/conformance/global-setup.ts')],
+      // A terminal gets one live line (and the failures at the end) instead of vitest's file-by-file output;
+      // a log keeps vitest's output, with a progress line now and then.
+      reporters: [...(live ? [] : ['default' as const]), new ProgressReporter({ mode: live ? 'live' : 'plain' }), conformance, outcome, interrupts.reporter()],
+      // vitest shards by test file; every rule lives in one file, so the shards' reports merge into the
+      // unsharded run's. A shard may get no file (more shards than files): it writes an empty report.
+      ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+      // --rules can leave a describe block without a test (an action none of whose cases is selected); that
+      // is a narrower run, not an error. (It also lets a shard without files write its empty report.)
+      passWithNoTests: true,
+      watch: false,
+      testTimeout: 120_000,
+      // Rule files share no mutable module state (specs are read-only once loaded), so they can share a module
+      // graph: loading and compiling the three specs once per worker instead of once per file makes a run ~3x faster.
+      isolate: false,
+      hookTimeout: 60_000,
+    });
+    await vitest.close();
+  } finally {
+    cleanup.stop();
+    interrupts.dispose();
+    targets.dispose();
+  }
+  const { report } = conformance;
+  if (!report) throw new Error('the run ended without writing a report');
+  return { code: verdict(report, outcome.outcome, cleanup.remaining, options, baseline), report };
+}
+
+/** The exit code of a finished run, each reason on stderr: safety first, then an interruption, then the gate. */
+function verdict(report: ConformanceReport, outcome: RunOutcome, remaining: string[], options: RunOptions, baseline: Baseline | undefined): number {
+  const safety = [...outcome.safety, ...remaining];
+  for (const line of safety) warn(`safety abort: ${line}`);
+  if (safety.length > 0) return EXIT.safetyAbort;
+  if (report.run.partial) {
+    warn(`the run was interrupted (${report.run.reason}); the report lists only the rules that ran`);
+    return EXIT.interrupted;
+  }
+  const stale = unmatchedEntries(baseline, report.results);
+  if (stale.length > 0) warn(`baseline ${baseline!.file}: ${stale.map((e) => e.at).join(', ')} named nothing in this run`);
+  const problems = [
+    ...gateProblems(report, { failOn: options.failOn, ...(baseline ? { baseline } : {}), now: new Date(report.run.finishedAt) }),
+    ...outcome.outside.map((e) => `error outside the tests: ${e}`),
+  ];
+  for (const problem of problems) warn(problem);
+  return problems.length > 0 ? EXIT.deviations : EXIT.conforms;
+}

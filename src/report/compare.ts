@@ -1,0 +1,90 @@
+import type { ConformanceReport, Outcome, ReportEntry } from '../../reporters/report-types.ts';
+
+/**
+ * Diffs two reports — say the last release's and a new SDK or emulator build's — finding by finding. A
+ * finding is a rule × target × case that did not conform: `fail`, `error` or `known` (a baseline accepting a
+ * deviation does not make it go away).
+ */
+
+/** Outcomes that count as a finding. */
+const FINDING: ReadonlySet<Outcome> = new Set(['fail', 'error', 'known']);
+
+/** A finding as a comparison lists it: its key, and its outcome in each report (absent: not in it). */
+export interface ComparedFinding {
+  ruleId: string;
+  target: string;
+  caseId: string;
+  before?: Outcome;
+  after?: Outcome;
+  /** What `b` observed (for new and unchanged findings), else what `a` did. */
+  observed?: string;
+}
+
+/** The findings of `b` against those of `a`. */
+export interface Comparison {
+  /** Findings of `b` that `a` did not have. */
+  new: ComparedFinding[];
+  /** Findings of `a` that conform in `b` (pass or fixed). */
+  fixed: ComparedFinding[];
+  /** Findings in both. */
+  unchanged: ComparedFinding[];
+  /** Findings of `a` that `b` did not check (absent or skipped): neither fixed nor still there. */
+  notRun: ComparedFinding[];
+}
+
+const keyOf = (e: Pick<ReportEntry, 'ruleId' | 'target' | 'caseId'>) => `${e.ruleId}\n${e.target}\n${e.caseId}`;
+
+/** The worst outcome per key (a report may hold one key twice only in a hand-merged file; be safe). */
+function byKey(report: ConformanceReport): Map<string, ReportEntry> {
+  const map = new Map<string, ReportEntry>();
+  for (const entry of report.results) {
+    const before = map.get(keyOf(entry));
+    if (!before || (FINDING.has(entry.outcome) && !FINDING.has(before.outcome))) map.set(keyOf(entry), entry);
+  }
+  return map;
+}
+
+function observedOf(entry: ReportEntry | undefined): string | undefined {
+  return entry?.observed ?? entry?.message?.split('\n')[0];
+}
+
+/** Compares `b` (the new build) with `a` (the reference), keyed by rule id, target and case id. */
+export function compareReports(a: ConformanceReport, b: ConformanceReport): Comparison {
+  const before = byKey(a);
+  const after = byKey(b);
+  const result: Comparison = { new: [], fixed: [], unchanged: [], notRun: [] };
+  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const [ruleId, target, caseId] = key.split('\n') as [string, string, string];
+    const was = before.get(key);
+    const now = after.get(key);
+    const wasFinding = was !== undefined && FINDING.has(was.outcome);
+    const isFinding = now !== undefined && FINDING.has(now.outcome);
+    if (!wasFinding && !isFinding) continue;
+    const finding: ComparedFinding = {
+      ruleId, target, caseId,
+      ...(was ? { before: was.outcome } : {}),
+      ...(now ? { after: now.outcome } : {}),
+    };
+    const observed = observedOf(isFinding ? now : was);
+    if (observed !== undefined) finding.observed = observed;
+    if (isFinding) (wasFinding ? result.unchanged : result.new).push(finding);
+    else if (now && (now.outcome === 'pass' || now.outcome === 'fixed')) result.fixed.push(finding);
+    else result.notRun.push(finding);
+  }
+  return result;
+}
+
+const line = (f: ComparedFinding) => `  ${f.ruleId} on ${f.target} (${f.caseId}): ${f.before ?? 'absent'} → ${f.after ?? 'absent'}${f.observed ? ` — ${f.observed}` : ''}`;
+
+/** The comparison for a terminal or a CI log. */
+export function comparisonText(comparison: Comparison, a: string, b: string): string {
+  const section = (title: string, list: ComparedFinding[]) => (list.length === 0 ? [] : [`${title} (${list.length}):`, ...list.map(line), '']);
+  return [
+    `snapconform: comparing ${b} with ${a}: ${comparison.new.length} new, ${comparison.fixed.length} fixed, ${comparison.unchanged.length} unchanged, ${comparison.notRun.length} not run`,
+    '',
+    ...section('New findings', comparison.new),
+    ...section('Fixed', comparison.fixed),
+    ...section('Unchanged findings', comparison.unchanged),
+    ...section('Not run in the second report (neither fixed nor found)', comparison.notRun),
+  ].join('\n');
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { TestCase, TestModule, TestSpecification } from 'vitest/node';
+import ProgressReporter from '../../reporters/progress.ts';
+import { runOutcomeOf, safetyAbortOf } from '../../reporters/run-outcome.ts';
+
+// The reporters read only these members of vitest's entities; fakes with exactly them drive them as a run would.
+type State = 'passed' | 'failed' | 'skipped';
+const testCase = (ruleId: string | undefined, state: State, error?: { name: string; message: string }) => ({
+  name: `checks ${ruleId}`,
+  fullName: `target > checks ${ruleId}`,
+  meta: () => (ruleId ? { conformance: { ruleId, target: 'tencent-cbs-emulator', caseId: 'c', vendor: 'tencent-cbs', expectation: { text: '' } } } : {}),
+  result: () => ({ state, ...(error ? { errors: [error] } : {}) }),
+}) as unknown as TestCase;
+const testModule = (file: string, tests: TestCase[], errors: Array<{ name: string; message: string }> = []) => ({
+  moduleId: `/repo/${file}`,
+  errors: () => errors,
+  children: { allTests: () => tests[Symbol.iterator](), allSuites: () => [][Symbol.iterator]() },
+}) as unknown as TestModule;
+const specs = (...files: string[]) => files.map((f) => ({ moduleId: `/repo/${f}` })) as unknown as TestSpecification[];
+
+function recorder(): { out: { write(text: string): boolean; columns: number }; text: () => string } {
+  let text = '';
+  return { out: { write: (t: string) => ((text += t), true), columns: 200 }, text: () => text };
+}
+
+describe('progress', () => {
+  it('in CI, prints a line when the run starts and at every tenth of the files, with rules done, failures and the last rule', async () => {
+    const { out, text } = recorder();
+    const progress = new ProgressReporter({ mode: 'plain', out });
+    await progress.onTestRunStart(specs('suites/auth.case.ts', 'properties/create-quota.prop.ts'));
+    const failing = testCase('auth.wrong-signature', 'failed', { name: 'AssertionError', message: 'accepted\nmore' });
+    progress.onTestCaseResult(failing);
+    progress.onTestCaseResult(testCase('auth.unknown-key', 'failed', { name: 'TypeError', message: 'fetch failed' }));
+    progress.onTestModuleEnd(testModule('suites/auth.case.ts', [failing]));
+    progress.onTestCaseResult(testCase('snapshot.create.quota', 'passed'));
+    progress.onTestModuleEnd(testModule('properties/create-quota.prop.ts', [testCase('snapshot.create.quota', 'passed')]));
+    progress.onTestRunEnd([], [], 'failed');
+    expect(text().split('\n')).toEqual([
+      'snapconform: running 8 rules in 2 files',
+      'snapconform: rules 7/8 (88 %), 2 cases, 1 deviations, 1 errors — last: auth.unknown-key on tencent-cbs-emulator',
+      'snapconform: rules 8/8 (100 %), 3 cases, 1 deviations, 1 errors — last: snapshot.create.quota on tencent-cbs-emulator',
+      '',
+    ]);
+  });
+
+  it('on a terminal, redraws one line in place and ends with the failures', async () => {
+    const { out, text } = recorder();
+    let now = 0;
+    const progress = new ProgressReporter({ mode: 'live', out, now: () => now, redrawMs: 100 });
+    await progress.onTestRunStart(specs('suites/auth.case.ts'));
+    now = 50;
+    progress.onTestCaseResult(testCase('auth.wrong-signature', 'failed', { name: 'AssertionError', message: 'accepted' })); // too soon after the last draw: skipped
+    now = 500;
+    progress.onTestCaseResult(testCase('auth.unknown-key', 'passed'));
+    // A test that never started (a cancelled run) counts for nothing.
+    progress.onTestCaseResult(testCase(undefined, 'skipped'));
+    progress.onTestRunEnd([], [], 'interrupted');
+    const frames = text().split('\r\x1b[2K');
+    expect(frames).toEqual([
+      '',
+      'rules 0/7 (0 %), 0 cases, 0 deviations, 0 errors',
+      'rules 0/7 (0 %), 2 cases, 1 deviations, 0 errors — last: auth.unknown-key on tencent-cbs-emulator',
+      'snapconform: interrupted after 0/7 rules, 2 cases in 0.5 s: 1 deviations, 0 errors\n  ✗ auth.wrong-signature on tencent-cbs-emulator (c): accepted\n',
+    ]);
+  });
+});
+
+describe('the run outcome', () => {
+  it('recognises safety aborts, also wrapped by fast-check, and ledger write failures', () => {
+    expect(safetyAbortOf({ name: 'BudgetExceededError', message: 'real: the run has created 3 resources, its budget (maxSnapshots: 3)' })).toBe('BudgetExceededError: real: the run has created 3 resources, its budget (maxSnapshots: 3)');
+    expect(safetyAbortOf({ name: 'Error', message: 'Property failed after 1 tests\nGot error: MutationsNotAllowedError: real: CreateSnapshot would change resources' })).toBe('MutationsNotAllowedError: real: CreateSnapshot would change resources');
+    expect(safetyAbortOf({ name: 'Error', message: 'outer', cause: { name: 'BudgetExceededError', message: 'inner' } })).toBe('BudgetExceededError: inner');
+    expect(safetyAbortOf({ name: 'Error', message: "ENOSPC: no space left on device, write '/r/ledger/run-1.ndjson'" })).toBe("the ledger could not be written: ENOSPC: no space left on device, write '/r/ledger/run-1.ndjson'");
+    expect(safetyAbortOf({ name: 'AssertionError', message: 'expected 1 to be 2' })).toBeUndefined();
+  });
+
+  it('separates safety aborts from errors outside the tests; a failing test is the report\'s business', () => {
+    const outcome = runOutcomeOf([
+      testModule('properties/create-quota.prop.ts', [
+        testCase('snapshot.create.quota', 'failed', { name: 'BudgetExceededError', message: 'over budget' }),
+        testCase('snapshot.create.quota', 'failed', { name: 'AssertionError', message: 'deviates' }),
+      ]),
+      testModule('suites/auth.case.ts', [], [{ name: 'SyntaxError', message: 'Unexpected token\nat line 3' }]),
+    ], [{ name: 'Error', message: 'worker exited' }]);
+    expect(outcome).toEqual({
+      safety: ['target > checks snapshot.create.quota: BudgetExceededError: over budget'],
+      outside: ['/repo/suites/auth.case.ts: SyntaxError: Unexpected token', 'unhandled: Error: worker exited'],
+    });
+  });
+});

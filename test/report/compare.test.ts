@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ConformanceReport, ReportEntry } from '../../reporters/report-types.ts';
+import { summaryOf } from '../../reporters/build-report.ts';
+import { compareReports, comparisonText } from '../../src/report/compare.ts';
+import { readReport, ReportInputError } from '../../src/report/read-report.ts';
+import { sampleReport } from '../reporters/support/sample-report.ts';
+
+/** The sample report with some entries' outcomes changed. */
+function variant(change: (entry: ReportEntry) => ReportEntry | undefined): ConformanceReport {
+  const report = sampleReport();
+  const results = report.results.flatMap((e) => {
+    const changed = change(e);
+    return changed ? [changed] : [];
+  });
+  return { ...report, results, summary: summaryOf(results) };
+}
+
+const key = (f: { ruleId: string; target: string; caseId: string }) => `${f.ruleId} ${f.target} ${f.caseId}`;
+
+describe('comparing two reports', () => {
+  it('sorts findings into new, fixed, unchanged and not run, keyed by rule, target and case', () => {
+    const a = sampleReport();
+    const b = variant((e) => {
+      if (e.ruleId === 'request.invalid-enum' && e.caseId === 'CreateSnapshot.DiskUsage') return { ...e, outcome: 'fail', observed: 'HTTP 200, success' };
+      if (e.ruleId === 'snapshot.create.retention-minimum' && e.target === 'tencent-cbs-emulator') return { ...e, outcome: 'pass' };
+      if (e.ruleId === 'snapshot.create.quota') return undefined;
+      return e;
+    });
+    const c = compareReports(a, b);
+    expect(c.new.map(key)).toEqual(['request.invalid-enum tencent-cbs-emulator CreateSnapshot.DiskUsage']);
+    expect(c.new[0]).toMatchObject({ before: 'pass', after: 'fail', observed: 'HTTP 200, success' });
+    expect(c.fixed.map(key)).toEqual(['snapshot.create.retention-minimum tencent-cbs-emulator CreateSnapshot.Deadline']);
+    // A known deviation is still a finding: a baseline accepts it, it does not go away.
+    expect(c.unchanged.map(key)).toEqual(['envelope.request-id alibaba-ecs-emulator CreateSnapshot.valid', 'request.invalid-enum tencent-cbs-emulator CreateSnapshot.Tags.0.Key']);
+    expect(c.notRun.map((f) => [key(f), f.before, f.after])).toEqual([['snapshot.create.quota tencent-cbs-emulator createSnapshot', 'error', undefined]]);
+    const text = comparisonText(c, 'a.json', 'b.json');
+    expect(text).toMatch(/^snapconform: comparing b\.json with a\.json: 1 new, 1 fixed, 2 unchanged, 1 not run\n/);
+    expect(text).toContain('New findings (1):\n  request.invalid-enum on tencent-cbs-emulator (CreateSnapshot.DiskUsage): pass → fail — HTTP 200, success');
+  });
+
+  it('finds nothing new in a report compared with itself', () => {
+    const c = compareReports(sampleReport(), sampleReport());
+    expect(c.new).toEqual([]);
+    expect(c.fixed).toEqual([]);
+  });
+});
+
+describe('reading a report', () => {
+  it('takes a file, a run folder or a --report-dir', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snapconform-read-'));
+    mkdirSync(join(dir, 'latest'));
+    writeFileSync(join(dir, 'latest', 'conformance.json'), JSON.stringify(sampleReport()));
+    expect(readReport(dir).file).toBe(join(dir, 'latest', 'conformance.json'));
+    expect(readReport(join(dir, 'latest')).dir).toBe(join(dir, 'latest'));
+    expect(readReport(join(dir, 'latest', 'conformance.json')).report.run.id).toBe('sample-run');
+  });
+
+  it('refuses what is not a report of this schema, in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snapconform-read-'));
+    expect(() => readReport(join(dir, 'nope'))).toThrow(`${join(dir, 'nope')}: no such file or folder; give a conformance.json, a run's report folder or a --report-dir`);
+    expect(() => readReport(dir)).toThrow(`${dir}: holds neither conformance.json nor latest/conformance.json`);
+    writeFileSync(join(dir, 'conformance.json'), '{');
+    expect(() => readReport(dir)).toThrow(ReportInputError);
+    writeFileSync(join(dir, 'conformance.json'), JSON.stringify({ ...sampleReport(), schemaVersion: 1 }));
+    expect(() => readReport(dir)).toThrow(`${join(dir, 'conformance.json')}: /schemaVersion: must be equal to constant (schemaVersion 1; this snapconform reads 2)`);
+  });
+});
