@@ -30,13 +30,24 @@ export function ledgerFile(reportDir: string, runId: string): string {
  * the attempt on record for `snapconform sweep`. Workers of one run append to one file; lines are small and
  * written whole.
  */
+/** The ledger could not be written; the run stops creating (`reporters/run-outcome.ts` makes it exit 3). */
+export class LedgerWriteError extends Error {
+  override readonly name = 'LedgerWriteError';
+}
+
 export class Ledger {
   constructor(readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
   }
 
+  /** Appends one line, on disk before it returns; throws {@link LedgerWriteError} when it cannot (a safety abort). */
   append(entry: LedgerEntry): void {
-    appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    try {
+      appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    } catch (error) {
+      // Nothing may be created that the ledger does not know of: the create is not sent.
+      throw new LedgerWriteError(`cannot write the ledger ${this.file}: ${(error as Error).message}`);
+    }
   }
 
   /** Every entry of this ledger (a torn last line, from a crash, is skipped). */

@@ -22,9 +22,14 @@ export class Redactor {
 
   /** A string with every known secret replaced by `****`. */
   text(value: string): string {
+    // Every exchange of a run passes through here (each header, the URL, both bodies), and almost none holds
+    // a secret: a substring search first is ~10x cheaper than splitting and joining, or running the
+    // parameter patterns, over text that cannot match (bench/README.md, figure 2).
     let out = value;
-    for (const secret of this.secrets) out = out.split(secret).join('****');
-    return out.replace(TOKEN_PARAMS, '$1$2=****').replace(ID_PARAMS, '$1$2=$3****');
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('****');
+    if (out.includes('Token=')) out = out.replace(TOKEN_PARAMS, '$1$2=****');
+    if (out.includes('Id=')) out = out.replace(ID_PARAMS, '$1$2=$3****');
+    return out;
   }
 
   /** A transcript safe to keep. */

@@ -58,6 +58,23 @@ export interface AlibabaCallOptions {
   signedHeaders?: string[];
 }
 
+// Nonces are drawn from a pool refilled 128 at a time: `randomBytes(32)` per call is a CSPRNG call of its own,
+// 2.6 µs of the ~30 µs an Alibaba call spends signing and decoding, against 0.1 µs from the pool
+// (bench/README.md, figure 2). The bytes are as random; each is handed out once.
+const NONCE_BYTES = 32;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+/** 64 random hex digits, as the SDK sends in `x-acs-signature-nonce` / `SignatureNonce`. */
+function freshNonce(): string {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_BYTES * 128);
+    nonceOffset = 0;
+  }
+  nonceOffset += NONCE_BYTES;
+  return noncePool.toString('hex', nonceOffset - NONCE_BYTES, nonceOffset);
+}
+
 function applyOverrides(target: Record<string, string>, overrides: Record<string, string | undefined> | undefined, lower: boolean): void {
   for (const [rawName, value] of Object.entries(overrides ?? {})) {
     const name = lower ? rawName.toLowerCase() : rawName;
@@ -89,7 +106,7 @@ export class AlibabaClient {
   /** Calls an action with structured parameters (as the spec's request schema describes them). */
   async call(action: string, params: { [key: string]: ParamValue }, call: AlibabaCallOptions = {}): Promise<CallResult> {
     const timestamp = call.timestamp ?? this.options.now?.() ?? Math.floor(Date.now() / 1000);
-    const nonce = call.nonce ?? this.options.nonce?.() ?? randomBytes(32).toString('hex');
+    const nonce = call.nonce ?? this.options.nonce?.() ?? freshNonce();
     const wire = call.signature === 'v2'
       ? this.v2(action, encodeParams(params), call, timestamp, nonce)
       : this.v3(action, encodeParams(params), call, timestamp, nonce);
