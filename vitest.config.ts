@@ -5,5 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Most of the slow files wait on child processes and servers, not on the CPU: two files at a time halve
+    // the wall time on a 2-core CI machine (vitest would otherwise take one worker there).
+    maxWorkers: 2,
   },
 });

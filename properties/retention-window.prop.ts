@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { placeEndpointClock, sampleOf, toleranceSeconds, type ClockSample } from '../src/conformance/endpoint-clock.ts';
 import { checkProperty, describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
+import { cleanUp } from './support/checks.ts';
 
 const HOUR = 3600;
 /** Read-only calls whose answers' `Date` headers place the endpoint's clock before the property runs. */
@@ -57,6 +58,7 @@ describeEachTarget((target, session) => {
     // refused) is caught by these, which random offsets over a year would almost never come near.
     const examples: Array<[Case]> = [[{ aheadSeconds: min - band, accepted: false }], [{ aheadSeconds: min + band, accepted: true }]];
 
+    const cleanups: string[] = [];
     await checkProperty(task, fc.asyncProperty(
       fc.oneof(
         fc.record({ aheadSeconds: fc.integer({ min: 1, max: min - band }), accepted: fc.constant(false) }),
@@ -68,6 +70,9 @@ describeEachTarget((target, session) => {
         // A name, for vendors that require one (Zenlayer) and so that a lost create can be reconciled.
         const result = await client.call(rule.action, create.params({ diskId: disk, deadline, name: session.name(`retention-${aheadSeconds}`) }));
         observe(task, result);
+        // An accepted create's snapshot goes after the run: runs scale with --runs, the disk's quota does not.
+        const id = result.ok ? create.snapshotId(result) : undefined;
+        if (id) cleanups.push(id);
         if (accepted) {
           expect(result.ok, `a deadline ${aheadSeconds} s ahead (minimum ${min} s) was refused with ${result.error?.code}`).toBe(true);
         } else {
@@ -76,6 +81,8 @@ describeEachTarget((target, session) => {
           expect(result.httpStatus, 'the HTTP status').toBe(rule.error.status);
         }
       },
-    ), 25, examples);
+    ).afterEach(async () => {
+      await cleanUp(session, target, cleanups.splice(0), { emulatorToo: true });
+    }), 25, examples);
   });
 });

@@ -106,11 +106,15 @@ export async function settle(session: TargetSession, target: TargetInfo, snapsho
   throw new Error(`${target.name}: snapshot ${snapshotId} was not ${lifecycle.completed} after ${timeoutMs / 60_000} min`);
 }
 
-/** Deletes snapshots a rule made on a real endpoint (best effort: the run's ledger and sweep catch the rest). */
-export async function cleanUp(session: TargetSession, target: TargetInfo, snapshotIds: string[]): Promise<void> {
+/**
+ * Deletes snapshots a rule made on a real endpoint (best effort: the run's ledger and sweep catch the rest).
+ * `emulatorToo` deletes them on an emulator as well: for a rule that creates on one disk once per property
+ * run, so that `--runs` can scale it without meeting the per-disk quota.
+ */
+export async function cleanUp(session: TargetSession, target: TargetInfo, snapshotIds: string[], options: { emulatorToo?: boolean } = {}): Promise<void> {
   const remove = session.adapter?.canonical.deleteSnapshot;
   const action = session.spec.forCanonical('deleteSnapshots');
-  if (target.emulator || !remove || !action || !session.client) return;
+  if ((target.emulator && !options.emulatorToo) || !remove || !action || !session.client) return;
   for (const id of snapshotIds) {
     try {
       await settle(session, target, id);

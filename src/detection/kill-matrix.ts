@@ -21,6 +21,8 @@ export interface MatrixRow {
   description: string;
   /** The `--rules` patterns the run was focused on: the areas of every rule that may notice the deviation. */
   focus: string;
+  /** The vendors whose emulators it ran against. */
+  vendors: VendorId[];
   expected: ExpectedFindings;
   findings: Finding[];
   /** Every rule × vendor the deviation must be caught by was, and no error occurred. */
@@ -41,6 +43,11 @@ const pairs = (map: Partial<Record<RuleId, VendorId[]>> | undefined) =>
 export function focusOf(expected: ExpectedFindings): string {
   const rules = [...pairs(expected.fails), ...pairs(expected.mayFail)].map((p) => p.ruleId);
   return [...new Set(rules.map(areaOf))].sort().map((area) => `${area}.*`).join(',');
+}
+
+/** The vendors a deviation applies to: those of every rule that must or may notice it. */
+export function vendorsOf(expected: ExpectedFindings): VendorId[] {
+  return [...new Set([...pairs(expected.fails), ...pairs(expected.mayFail)].map((p) => p.vendor as VendorId))].sort();
 }
 
 /** Compares a run's findings with a deviation's expectations. */
@@ -73,7 +80,10 @@ export function runDeviation(deviation: DeviationId, options: MatrixOptions): Pr
   const focus = focusOf(expected);
   const reportDir = mkdtempSync(join(tmpdir(), `snapconform-detection-${deviation}-`));
   const started = Date.now();
-  const args = [options.bin, 'run', '--emulator-deviation', deviation, '--rules', focus, '--runs', String(options.runs), '--seed', String(options.seed), '--report-dir', reportDir];
+  // The relevant rules, on every vendor the deviation applies to (a vendor whose documents say nothing it breaks
+  // cannot show it: expected-findings.ts says why, per deviation).
+  const vendors = vendorsOf(expected);
+  const args = [options.bin, 'run', '--emulator-deviation', deviation, '--rules', focus, '--vendor', vendors.join(','), '--runs', String(options.runs), '--seed', String(options.seed), '--report-dir', reportDir];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       let report: ConformanceReport;
@@ -86,7 +96,7 @@ export function runDeviation(deviation: DeviationId, options: MatrixOptions): Pr
       const findings = report.results
         .filter((r) => r.outcome === 'fail' || r.outcome === 'error')
         .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'] }));
-      resolve({ deviation, description: DEVIATIONS[deviation], focus, expected, findings, ...judge(expected, findings), reportDir, durationMs: Date.now() - started });
+      resolve({ deviation, description: DEVIATIONS[deviation], focus, vendors, expected, findings, ...judge(expected, findings), reportDir, durationMs: Date.now() - started });
     });
   });
 }

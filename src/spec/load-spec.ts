@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
@@ -163,6 +164,20 @@ export function loadSpec(file: string, options: { ajv?: Ajv2020 } = {}): VendorS
   } catch (error) {
     throw new SpecError(file, '', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  // The same text compiles to the same spec: the CLI's input check, the global setup and the reporter (three
+  // module graphs in one process) share one compilation instead of three. Specs are read-only once loaded.
+  const key = `${resolve(file)}\u0000${text}`;
+  const cached = options.ajv ? undefined : COMPILED.get(key);
+  if (cached) return cached;
+  const spec = compileSpec(file, text, options);
+  if (!options.ajv) COMPILED.set(key, spec);
+  return spec;
+}
+
+/** Compiled specs by file and text, per process (on `globalThis`: module graphs do not share module state). */
+const COMPILED: Map<string, VendorSpec> = ((globalThis as Record<symbol, unknown>)[Symbol.for('snapconform.compiled-specs')] ??= new Map()) as Map<string, VendorSpec>;
+
+function compileSpec(file: string, text: string, options: { ajv?: Ajv2020 }): VendorSpec {
   const source = parseYamlSource(file, text);
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     fail(source, '', 'the document is not a YAML mapping');
