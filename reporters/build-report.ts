@@ -74,6 +74,7 @@ export function buildReport(entries: ReadonlyArray<ReportEntry>, run: RunInfo, m
       ...(metadata.seed !== undefined ? { seed: metadata.seed } : {}),
       targetFile: metadata.targetFile,
       ...(run.shard ? { shard: run.shard } : {}),
+      ...(metadata.driver ? { driver: metadata.driver } : {}),
     },
     targets: metadata.targets,
     specs: metadata.specs.map((s) => s.report),

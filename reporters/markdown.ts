@@ -25,7 +25,7 @@ function header(report: ConformanceReport): string[] {
     '# snapconform conformance report',
     '',
     ...(run.partial ? [`> **⚠️ Partial report: the run ended early (${run.reason}).** Only the rules that ran are listed; the rest did not run.`, ''] : []),
-    `Run \`${run.id}\` · ${run.durationMs} ms · snapconform ${report.tool.version}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}`,
+    `Run \`${run.id}\` · ${run.durationMs} ms · snapconform ${report.tool.version}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}${run.driver ? ` · through ${run.driver.id}${run.driver.version ? ` ${run.driver.version}` : ''}` : ''}`,
     '',
     `**${counts}** (${summary.total} rule × target cases)`,
     '',

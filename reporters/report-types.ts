@@ -114,6 +114,8 @@ export interface ConformanceReport {
     targetFile?: string;
     /** The slice of the rule files this run ran (`--shard i/n`); `snapconform report --merge` joins the slices. */
     shard?: { index: number; count: number };
+    /** The SDK the run sent every operation through (`--driver`), and the version it resolved. */
+    driver?: { id: string; package: string; version?: string; path: string };
   };
   targets: ReportTarget[];
   specs: ReportSpec[];

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTargetFile } from '../src/conformance/target-file.ts';
@@ -5,6 +6,7 @@ import { RUN_ENV } from '../src/conformance/run-env.ts';
 import { loadSpec } from '../src/spec/load-spec.ts';
 import type { VendorId } from '../src/spec/spec-types.ts';
 import type { VendorSpec } from '../src/spec/vendor-spec.ts';
+import { driverFor } from '../src/drivers/registry.ts';
 import { SPEC_FILES } from '../src/vendors/registry.ts';
 import type { ReportEntry, ReportSpec, ReportTarget } from './report-types.ts';
 
@@ -19,6 +21,8 @@ export interface RunMetadata {
   targets: ReportTarget[];
   specs: Array<{ report: ReportSpec; spec: VendorSpec }>;
   seed?: number;
+  /** The SDK the run sent through (`--driver`), with the version it found. */
+  driver?: { id: string; package: string; version?: string; path: string };
 }
 
 /** An endpoint as the report shows it: user information in a URL would be a credential. */
@@ -68,5 +72,21 @@ export function readRunMetadata(results: ReadonlyArray<Pick<ReportEntry, 'target
     return [{ spec, report: { vendor, apiVersion: spec.version, documentVersion: String(spec.document.info.version), file, sources } }];
   });
   const seed = Number(env[RUN_ENV.seed] ?? '');
-  return { targetFile, targets, specs, ...(env[RUN_ENV.seed] && Number.isSafeInteger(seed) ? { seed } : {}) };
+  const driver = driverOf(env);
+  return { targetFile, targets, specs, ...(env[RUN_ENV.seed] && Number.isSafeInteger(seed) ? { seed } : {}), ...(driver ? { driver } : {}) };
+}
+
+/** The run's SDK driver and the version of the SDK it resolved: what two runs to compare differ in. */
+function driverOf(env: NodeJS.ProcessEnv): RunMetadata['driver'] {
+  const id = env[RUN_ENV.driver];
+  const driver = id ? driverFor(id) : undefined;
+  if (!driver) return undefined;
+  const path = env[RUN_ENV.driverPath] ?? process.cwd();
+  let version: string | undefined;
+  try {
+    version = (createRequire(join(path, 'package.json'))(`${driver.packageName}/package.json`) as { version?: string }).version;
+  } catch {
+    version = undefined; // a package that does not export its package.json: the report says which was driven, not its version
+  }
+  return { id: driver.id, package: driver.packageName, path, ...(version ? { version } : {}) };
 }

@@ -28,6 +28,8 @@ describe('the suite through the official SDKs, where the SDK is right', () => {
       const { code, report, stderr } = await driverRun(driver, vendor);
       expect(failed(report), stderr.slice(-2000)).toEqual([]);
       expect(code).toBe(0);
+      // The report says which SDK, in which version, the run went through.
+      expect(report.run.driver).toMatchObject({ id: driver, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
       const ran = new Set(report.results.filter((r) => r.outcome === 'pass').map((r) => r.ruleId));
       for (const rule of ['sdk.request-conformance', 'sdk.error-surfacing', 'snapshot.create.roundtrip', 'snapshot.lifecycle.model', 'request.valid-accepted']) expect(ran, rule).toContain(rule);
       // Rules that need the wire skip, saying so.
@@ -73,6 +75,7 @@ describe('a broken SDK build, found out', () => {
       const { code, report } = await driverRun('tencentcloud-sdk-nodejs', 'tencent-cbs', ['--rules', rules], brokenTencentSdk(breakage));
       expect(failed(report)).toEqual(expected);
       expect(code).toBe(1);
+      expect(report.run.driver?.version).toBe(`0.0.0-${breakage}`);
       check(report);
     }, 240_000);
   }
