@@ -42,7 +42,8 @@ function parse(request: ArrivedHttpRequest): Record<string, unknown> {
  * - `POST /_snapconform/config` `{creationMs?, deviations?: string[], limits?: boolean}`
  * - `GET  /_snapconform/config`
  * - `POST /_snapconform/faults` `{faults: [{kind, action?, probability?, count?, latencyMs?}]}` (`[]` clears)
- * - `GET  /_snapconform/requests[?after=<seq>]` the API requests answered (request id, code, violation)
+ * - `GET  /_snapconform/requests[?after=<seq>]` the API requests answered after `seq` (request id, code,
+ *   parameters, violation) and `lastSeq`, the newest entry's number
  */
 export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): HttpAnswer {
   const route = `${request.method} ${request.path.slice(ADMIN_PREFIX.length)}`;
@@ -99,7 +100,7 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
       return json(200, config());
     case 'GET requests': {
       const after = Number(new URLSearchParams(request.query).get('after') ?? '0');
-      return json(200, { requests: hooks.requests.list(Number.isFinite(after) ? after : 0) });
+      return json(200, { lastSeq: hooks.requests.lastSeq, requests: hooks.requests.list(Number.isFinite(after) ? after : 0) });
     }
     default:
       return json(404, { error: `admin: no route ${route}` });

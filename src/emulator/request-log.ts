@@ -60,6 +60,11 @@ export class RequestLog {
     return this.entries.slice(-CAPACITY).filter((e) => e.seq > afterSeq);
   }
 
+  /** The number of the newest entry (0 before any). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Calls `listener` with every entry recorded from now on. */
   onRecord(listener: (entry: LoggedRequest) => void): void {
     this.listeners.push(listener);
