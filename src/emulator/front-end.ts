@@ -86,40 +86,42 @@ export abstract class EmulatorFrontEnd {
 
   /** The HTTP handler; hand it to `listen`. */
   readonly handle = async (request: ArrivedHttpRequest): Promise<HttpAnswer> => {
-    const answer = await this.unbent(request);
-    if (request.path.startsWith(ADMIN_PREFIX)) return answer;
+    if (request.path.startsWith(ADMIN_PREFIX)) return this.admin(request);
+    // Read once: a form body (Alibaba RPC V2) is parsed to find it.
+    const action = this.peekAction(request);
+    const answer = await this.unbent(request, action);
     // A real service's `Date` header is its own clock; the retention rule places the 24-hour boundary by it
     // (RFC 9110 §6.6.1). Node would send the wall clock, which is wrong once a rule moved the emulator's clock.
     const dated = { ...answer, headers: { date: new Date(this.backend.clock.now()).toUTCString(), ...answer.headers } };
     // The answer-wide deviations (request id, content type, fields left out), in one place.
-    const action = this.peekAction(request);
     return bendAnswer(dated, this.deviations, action !== undefined && this.spec.hasAction(action) && this.spec.action(action).canonical === 'describeSnapshots');
   };
 
-  // The handler before the answer-wide deviations.
-  private readonly unbent = async (request: ArrivedHttpRequest): Promise<HttpAnswer> => {
-    if (request.path.startsWith(ADMIN_PREFIX)) {
-      return handleAdmin(request, {
-        backend: this.backend,
-        deviations: () => this.deviations,
-        setDeviations: (deviations) => {
-          this.deviations = deviations;
-          this.backend.setRules(this.rules());
-        },
-        defaultAccount: this.options.principals[0]?.account ?? 'default',
-        fixedRegion: this.options.fixedRegion,
-        faults: this.faults,
-        limits: () => this.limits,
-        setLimits: (on) => {
-          this.limits = on;
-        },
-        requests: this.requests,
-      });
-    }
+  /** The admin API (`/_snapconform/`), with what it may change. */
+  private admin(request: ArrivedHttpRequest): HttpAnswer {
+    return handleAdmin(request, {
+      backend: this.backend,
+      deviations: () => this.deviations,
+      setDeviations: (deviations) => {
+        this.deviations = deviations;
+        this.backend.setRules(this.rules());
+      },
+      defaultAccount: this.options.principals[0]?.account ?? 'default',
+      fixedRegion: this.options.fixedRegion,
+      faults: this.faults,
+      limits: () => this.limits,
+      setLimits: (on) => {
+        this.limits = on;
+      },
+      requests: this.requests,
+    });
+  }
+
+  // An API request's answer, before the answer-wide deviations.
+  private readonly unbent = async (request: ArrivedHttpRequest, action: string | undefined): Promise<HttpAnswer> => {
     const requestId = this.newRequestId();
     this.keyLookedUp = undefined;
     this.arrivedParams = undefined;
-    const action = this.peekAction(request);
     const injected = this.faults.pick(action);
     if (injected?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, injected.latencyMs ?? 1000));
     else if (injected?.kind === 'drop') return { status: 0, headers: {}, body: '', drop: true };
