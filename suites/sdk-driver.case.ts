@@ -22,17 +22,18 @@ async function lastSeq(target: Parameters<typeof admin>[0]): Promise<number> {
   return (await admin(target, `requests?after=${Number.MAX_SAFE_INTEGER}`))['lastSeq'] as number;
 }
 
-/** Leaves of `given` that did not arrive with the same value (form encodings carry every value as text). */
-function notArrived(given: unknown, arrived: unknown, at = ''): string[] {
+/** Leaves of `given` that did not arrive with the same value (form encodings carry every value as text), with both values. */
+function notArrived(given: unknown, arrived: unknown, at = ''): Array<{ parameter: string; given: unknown; arrived: unknown }> {
+  const path = (key: string | number) => (at ? `${at}.${key}` : String(key));
   if (given === undefined) return [];
   if (Array.isArray(given)) {
-    return given.flatMap((item, i) => notArrived(item, Array.isArray(arrived) ? arrived[i] : undefined, `${at}.${i}`));
+    return given.flatMap((item, i) => notArrived(item, Array.isArray(arrived) ? arrived[i] : undefined, path(i)));
   }
   if (given !== null && typeof given === 'object') {
     const into = arrived !== null && typeof arrived === 'object' ? arrived as Record<string, unknown> : {};
-    return Object.entries(given).flatMap(([key, value]) => notArrived(value, into[key], at ? `${at}.${key}` : key));
+    return Object.entries(given).flatMap(([key, value]) => notArrived(value, into[key], path(key)));
   }
-  return arrived !== undefined && String(arrived) === String(given) ? [] : [at || '(request)'];
+  return arrived !== undefined && String(arrived) === String(given) ? [] : [{ parameter: at || '(request)', given, arrived }];
 }
 
 describeEachTarget((target, session) => {
@@ -83,7 +84,9 @@ describeEachTarget((target, session) => {
       const arrived = log.find((entry) => result.requestId !== undefined && entry.requestId === result.requestId);
       if (!arrived) return [{ operation, rule: 'request-id', detail: `the SDK's answer carries no request id the service gave (${result.requestId ?? 'none'}): the request cannot be found` }];
       if (arrived.violation) return [{ operation, parameter: arrived.violation.parameter, rule: arrived.violation.rule, detail: arrived.violation.detail, source: arrived.violation.source }];
-      return notArrived(params, arrived.params).map((parameter) => ({ operation, parameter, rule: 'parameter-dropped', detail: `given to the SDK as ${JSON.stringify(parameter.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], params))}, arrived as ${JSON.stringify(parameter.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], arrived.params as Record<string, unknown>) ?? null)}` }));
+      return notArrived(params, arrived.params).map(({ parameter, given, arrived: got }) => ({
+        operation, parameter, rule: 'parameter-dropped', detail: `given to the SDK as ${JSON.stringify(given)}, arrived as ${JSON.stringify(got ?? null)}`,
+      }));
     });
     record(task, { counterexample: findings.length > 0 ? findings : sent.map((s) => ({ operation: s.operation, params: s.params })) });
     expect(findings, `${session.driver!.id} sent requests the documents refuse, or without parameters it was given`).toEqual([]);
