@@ -29,6 +29,12 @@ export interface EmulateContext {
   out?: (text: string) => void;
 }
 
+/**
+ * How long a standalone emulator takes to create a snapshot unless told otherwise: a few seconds, like a
+ * small disk on a real service, so that clients written against it wait for creation as they must on one.
+ */
+export const DEFAULT_CREATION_MS = 3000;
+
 /** The account of the default credentials and of the demo world. */
 export const DEMO_ACCOUNT = 'demo';
 
@@ -39,7 +45,7 @@ export const pad = (text: string, width: number) => text.padEnd(width);
 
 export const EMULATE_HELP = `Usage:
   snapconform emulate [--vendor <ids>] [--port <n>] [--seed <world.yaml>] [--state <state.json>] [--json]
-                      [--deviation [<vendor>:]<id>]… [--strict [--violations <file.ndjson>]]
+                      [--creation-ms <n>] [--deviation [<vendor>:]<id>]… [--strict [--violations <file.ndjson>]]
 
 Runs the embedded emulators as a standalone server, for other projects' CI. Emulators listen on 127.0.0.1
 only. Stop with SIGINT (Ctrl+C) or SIGTERM: the servers close, the state is written, exit 0.
@@ -54,6 +60,9 @@ Options:
   --state <file>     keep the state across restarts: read at start if it exists (a vendor it holds
                      starts from it, not from the seed), written atomically after changes (at most every
                      second) and on shutdown
+  --creation-ms <n>  how long a snapshot takes to create, in ms (default ${DEFAULT_CREATION_MS}: a few seconds, as on
+                     a real service, so that a client meets "one snapshot in flight per disk"; 0 creates
+                     at once; the admin API's config changes it at run time)
   --json             print exactly one JSON document on stdout (endpoints, credentials, world, an SDK
                      snippet per vendor), for scripts
   --strict           record every request that breaks the documents (parameters, types, signature,
@@ -91,6 +100,8 @@ export interface Options {
   seed?: string;
   state?: string;
   json: boolean;
+  /** How long a snapshot takes to create, in ms. */
+  creationMs: number;
 }
 
 export function parseOptions(args: string[], context: EmulateContext): Options | 'help' {
@@ -103,6 +114,7 @@ export function parseOptions(args: string[], context: EmulateContext): Options |
       seed: { type: 'string' },
       state: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'creation-ms': { type: 'string', default: String(DEFAULT_CREATION_MS) },
       deviation: { type: 'string', multiple: true, default: [] },
       strict: { type: 'boolean', default: false },
       violations: { type: 'string' },
@@ -131,6 +143,9 @@ export function parseOptions(args: string[], context: EmulateContext): Options |
     if (!(id in DEVIATIONS)) fail(`unknown deviation '${id}' for --deviation; known: ${Object.keys(DEVIATIONS).join(', ')}`);
     deviations.set(vendor as VendorId | '*', [...(deviations.get(vendor as VendorId | '*') ?? []), id]);
   }
+  const creationMs = values['creation-ms'];
+  // A day at most: longer would only ever look like a hang.
+  if (!/^\d+$/.test(creationMs) || Number(creationMs) > 86_400_000) fail(`--creation-ms must be a whole number of milliseconds from 0 to 86400000, got '${creationMs}'`);
   if (values.violations !== undefined && !values.strict) fail('--violations needs --strict (it records what strict mode finds)');
   return {
     vendors,
@@ -141,5 +156,6 @@ export function parseOptions(args: string[], context: EmulateContext): Options |
     ...(values.seed !== undefined ? { seed: resolve(values.seed) } : {}),
     ...(values.state !== undefined ? { state: resolve(values.state) } : {}),
     json: values.json,
+    creationMs: Number(creationMs),
   };
 }

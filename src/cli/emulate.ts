@@ -215,6 +215,7 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
       ?? [{ ...profile.credentials, account: DEMO_ACCOUNT }];
     const deviations = new Deviations([...(options.deviations.get('*') ?? []), ...(options.deviations.get(vendor) ?? [])]);
     const frontEnd = emulatorOf(vendor).create({ spec, principals, deviations });
+    frontEnd.backend.creationMs = options.creationMs;
     const saved: BackendState | undefined = state?.vendors[vendor];
     let source: Running['source'];
     if (saved) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
@@ -160,13 +161,15 @@ function checkPropertySources(source: YamlSource, schema: Json, pointer: Array<s
 export function loadSpec(file: string, options: { ajv?: Ajv2020 } = {}): VendorSpec {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A relative name (`specs/tencent-cbs.yaml`, as adapters give it) is the project's own file, wherever the
+    // command runs from: users run snapconform from their own projects.
+    text = readFileSync(isAbsolute(file) ? file : resolve(PROJECT_ROOT, file), 'utf8');
   } catch (error) {
     throw new SpecError(file, '', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   // The same text compiles to the same spec: the CLI's input check, the global setup and the reporter (three
   // module graphs in one process) share one compilation instead of three. Specs are read-only once loaded.
-  const key = `${resolve(file)}\u0000${text}`;
+  const key = `${resolve(PROJECT_ROOT, file)}\u0000${text}`;
   const cached = options.ajv ? undefined : COMPILED.get(key);
   if (cached) return cached;
   const spec = compileSpec(file, text, options);
@@ -175,6 +178,9 @@ export function loadSpec(file: string, options: { ajv?: Ajv2020 } = {}): VendorS
 }
 
 /** Compiled specs by file and text, per process (on `globalThis`: module graphs do not share module state). */
+/** The snapconform package's root (this file is src/spec/load-spec.ts). */
+const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
 const COMPILED: Map<string, VendorSpec> = ((globalThis as Record<symbol, unknown>)[Symbol.for('snapconform.compiled-specs')] ??= new Map()) as Map<string, VendorSpec>;
 
 function compileSpec(file: string, text: string, options: { ajv?: Ajv2020 }): VendorSpec {
