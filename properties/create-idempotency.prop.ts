@@ -57,7 +57,7 @@ describeEachTarget((target, session) => {
           async (input) => {
             // Each run gets its own token: the generated one, made unique by a suffix (a shrunk run reuses none).
             const token = `${input.token}-${nonce}${(runs += 1).toString(36)}`.slice(0, input.token.length + SUFFIX_LENGTH);
-            const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
+            const disk = await session.disk('snapshot.create.idempotency');
             expect(disk, 'a disk fixture (sameInstanceDisks)').toBeDefined();
             const params = { ...create.params({ diskId: disk!, name: input.name }), [rule.parameter]: token };
             const first = await client.call(action.action, params);

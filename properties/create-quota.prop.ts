@@ -41,7 +41,7 @@ describeEachTarget((target, session) => {
     if (!target.emulator) {
       skipBecause(context, `needs ${needed} snapshots of a disk that holds none; the target file has no fixture role for such a disk yet`);
     }
-    const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
+    const disk = await session.disk('snapshot.create.quota');
     if (!disk) skipBecause(context, 'no disk fixture (sameInstanceDisks)');
     const createAction = spec.forCanonical('createSnapshot')!.action;
     const deleteAction = spec.forCanonical('deleteSnapshots')!.action;

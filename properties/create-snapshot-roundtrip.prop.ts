@@ -28,7 +28,7 @@ describeEachTarget((target, session) => {
     const reason = session.unavailable ?? (!create || !describeOne ? 'the adapter binds no createSnapshot/describeSnapshot' : undefined);
     if (reason || !client || !create || !describeOne) skipBecause(context, reason ?? 'not applicable');
     if (session.readOnly) skipBecause(context, session.readOnly);
-    const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
+    const disk = await session.disk('snapshot.create.roundtrip');
     if (!disk) skipBecause(context, 'no disk fixture');
     const action = spec.forCanonical('createSnapshot')!;
     const nameSchema = (action.resolvedRequestSchema['properties'] as Record<string, Record<string, unknown>>)[create.nameParameter];

@@ -32,7 +32,7 @@ describeEachTarget((target, session) => {
     const reason = session.unavailable ?? (!rule ? `the ${target.vendor} spec documents no minimum retention` : !create ? 'the adapter binds no createSnapshot' : undefined);
     if (reason || !rule || !create || !client) skipBecause(context, reason ?? 'not applicable');
     if (session.readOnly) skipBecause(context, session.readOnly);
-    const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
+    const disk = await session.disk('snapshot.create.retention-minimum');
     if (!disk) skipBecause(context, 'no disk fixture');
 
     // Place the endpoint's clock: a few read-only calls, each answer's Date against when it was sent and received.

@@ -114,7 +114,7 @@ describeEachTarget((target, session) => {
   const wireClient = (): Sender | undefined => {
     if (!adapter?.rawClient || session.unavailable || session.driver) return undefined;
     const raw: RawClient = adapter.rawClient(target, spec, transport);
-    return (wire) => (p) => politeClient(target, spec, adapter, { call: (a, q) => raw.call(a, q, wire) }, limiter, log).call(action!.action, p);
+    return (wire) => (p) => politeClient(target, spec, adapter, { call: (a, q) => raw.call(a, q, wire) }, { limiter, ...(log ? { log } : {}) }).call(action!.action, p);
   };
 
   /** One rule's test: the record, the skips every rule shares, then `run`. */

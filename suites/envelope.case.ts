@@ -68,7 +68,7 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
       prepare: async () => {
         const reason = notCreating();
         if (reason || !create) return { skip: reason ?? 'not applicable' };
-        const disk = (await session.freshDisk()) ?? target.fixtures?.sameInstanceDisks[0];
+        const disk = await session.disk('envelope');
         if (!disk) return { skip: 'no disk fixture' };
         return { params: create.params({ diskId: disk, name: session.name('envelope') }) };
       },

@@ -34,7 +34,7 @@ export async function ratePacing(fleet: ServerFleet, options: BenchOptions): Pro
   await admin(emulator.url, 'config', { limits: true });
   try {
     const info = { ...targetAt(subject, emulator.url), emulator: false };
-    const client = politeClient(info, subject.spec, subject.adapter, subject.adapter.createClient(info, subject.spec, transport), new RateLimiter());
+    const client = politeClient(info, subject.spec, subject.adapter, subject.adapter.createClient(info, subject.spec, transport), { limiter: new RateLimiter() });
     const params = subject.adapter.validRequest(action, { sameInstanceDisks: [] }) ?? {};
     let answered = 0;
     let sent = 0;

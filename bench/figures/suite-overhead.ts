@@ -41,7 +41,7 @@ async function measureVendor(subject: VendorUnderTest, fleet: ServerFleet, optio
     const created = accepted(await vendorClient.call(subject.actions.create, subject.canonical.createSnapshot.params({ diskId: disk, name: 'bench-described' })));
     const params = subject.canonical.describeSnapshot.params(subject.canonical.createSnapshot.snapshotId(created)!, subject.region);
     const success = subject.spec.action(subject.actions.describe).responses.get(200);
-    const suite = politeClient(info, subject.spec, subject.adapter, vendorClient, new RateLimiter(), log);
+    const suite = politeClient(info, subject.spec, subject.adapter, vendorClient, { limiter: new RateLimiter(), log });
     const suiteOperation: Operation = async () => {
       const started = performance.now();
       const result = accepted(await suite.call(subject.actions.describe, params));

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, type TestContext } from 'vitest';
 import { record } from '../../src/conformance/rule-meta.ts';
 import type { TargetSession } from '../../src/conformance/session.ts';
-import type { TargetInfo } from '../../src/conformance/target.ts';
+import { readinessTimeoutMs, type TargetInfo } from '../../src/conformance/target.ts';
+import { waitUntilDone } from '../../src/conformance/client-layers/in-flight.ts';
 import type { VendorError } from '../../src/spec/spec-types.ts';
 import type { CallResult } from '../../src/transport/call-result.ts';
 
@@ -88,22 +88,17 @@ export async function describeDisk(session: TargetSession, target: TargetInfo, d
 }
 
 /**
- * On a real endpoint, waits until a snapshot is done (the contract's lifecycle `completed` word), so that
- * the next create on its disk is not refused as one in flight. An emulator creates at once unless a rule
- * raised its creation time, so nothing waits there.
+ * On a real endpoint, waits until a snapshot is done (the contract's lifecycle `completed` word), within the
+ * target's readiness timeout. (Creates wait for the disk by themselves: src/conformance/client-layers/
+ * in-flight.ts; a rule calls this when it needs the snapshot finished for its own sake, e.g. to delete it.)
+ * An emulator creates at once unless a rule raised its creation time, so nothing waits there.
  */
-export async function settle(session: TargetSession, target: TargetInfo, snapshotId: string, timeoutMs = 30 * 60_000): Promise<void> {
-  const lifecycle = session.spec.contract['snapshot-lifecycle'];
-  const describeOne = session.adapter?.canonical.describeSnapshot;
-  const action = session.spec.forCanonical('describeSnapshots');
-  if (target.emulator || !lifecycle || !describeOne || !action || !session.client) return;
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const snapshot = describeOne.snapshot(await session.client.call(action.action, describeOne.params(snapshotId, target.region)));
-    if (!snapshot || snapshot.state === lifecycle.completed || snapshot.state === lifecycle.failed) return;
-    await sleep(3000);
-  }
-  throw new Error(`${target.name}: snapshot ${snapshotId} was not ${lifecycle.completed} after ${timeoutMs / 60_000} min`);
+export async function settle(session: TargetSession, target: TargetInfo, snapshotId: string): Promise<void> {
+  const { client, adapter, spec } = session;
+  if (target.emulator || !client || !adapter) return;
+  const limit = readinessTimeoutMs(target);
+  const settled = await waitUntilDone((a, p) => client.call(a, p), spec, adapter, target.region, { id: snapshotId, kind: 'snapshot', since: Date.now() }, Date.now() + limit);
+  if (!settled.done) throw new Error(`${target.name}: snapshot ${snapshotId} was still ${settled.state} after ${limit / 1000} s (readinessTimeoutSeconds)`);
 }
 
 /**

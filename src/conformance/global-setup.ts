@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { Deviations } from '../emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../emulator/http-server.ts';
@@ -14,6 +17,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The targets of this run, emulators already listening. */
     targets: TargetInfo[];
+    /** Where the run's disk leases and its register of snapshots in flight live (src/conformance/disk-leases.ts). */
+    leaseDir: string;
   }
 }
 
@@ -37,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const base = {
       name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures, rateLimit: entry.rateLimit,
       allowMutations: allowAll || entry.allowMutations, maxSnapshots: entry.maxSnapshots, runId,
+      ...(entry.readinessTimeoutSeconds !== undefined ? { readinessTimeoutMs: entry.readinessTimeoutSeconds * 1000 } : {}),
     };
     if (!adapter) {
       targets.push({ ...base, endpoint: '', credentials: { id: '', secret: '' }, emulator: entry.endpoint === 'emulator', unavailable: `snapconform cannot speak the ${entry.vendor} protocol yet` });
@@ -62,8 +68,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     targets.push({ ...base, endpoint: server.url, credentials: { id: principal.id, secret: principal.secret }, emulator: true, fixtures: roles });
   }
   project.provide('targets', targets);
+  // One directory per run, shared by its workers: the leases outlive any worker, and go with the run.
+  const leaseDir = mkdtempSync(join(tmpdir(), 'snapconform-leases-'));
+  project.provide('leaseDir', leaseDir);
   return async () => {
     await Promise.all(servers.map((server) => server.close()));
+    rmSync(leaseDir, { recursive: true, force: true });
     // The run deletes what it created on real targets (its own ledger, nothing else); what remains is for sweep.
     const reportDir = process.env[RUN_ENV.reportDir];
     if (!reportDir) return;

@@ -17,6 +17,15 @@ import { DriverNotFoundError, loadSdk, type DriverClient } from '../drivers/driv
 import { driverFor } from '../drivers/registry.ts';
 import { runLabel, type RunLabel } from './run-label.ts';
 import { mutationsAllowed, type TargetInfo } from './target.ts';
+import { DiskLeases } from './disk-leases.ts';
+import { compose, type Layer } from './client-layers/layer.ts';
+import { mutationGuard } from './client-layers/mutation-guard.ts';
+import { labelled, runLabelLayer } from './client-layers/run-label-layer.ts';
+import { inFlightLayer } from './client-layers/in-flight.ts';
+import { ledgerBudget } from './client-layers/ledger-budget.ts';
+import { idempotencyToken } from './client-layers/idempotency-token.ts';
+import { exchangeRecord } from './client-layers/exchange-record.ts';
+import { transportPolicy } from './client-layers/transport-policy.ts';
 
 /** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
 export interface TargetSession {
@@ -39,6 +48,14 @@ export interface TargetSession {
   name(suffix: string): string;
   /** Adds a disk on the fixture instance (emulators only), so a rule can count snapshots from zero. */
   freshDisk(): Promise<string | undefined>;
+  /**
+   * A disk for a rule that creates snapshots: a fresh one on an emulator, else one of the target's attached
+   * data disks, picked by `purpose` (the rule's id) so that rules spread over the disks; creates on it wait
+   * for the run's own snapshots in flight (disk leases), whoever made them.
+   */
+  disk(purpose: string): Promise<string | undefined>;
+  /** Why a create cannot carry the run's label on this target (so must not be sent), or undefined. */
+  unlabelled(action: string, params: Params): string | undefined;
   close(): Promise<void>;
 }
 
@@ -61,111 +78,44 @@ export function runTargets(): TargetInfo[] {
 
 let diskCounter = 0;
 
-/**
- * The requests per second for an action: the lower of the documented limit and the target file's. An
- * embedded emulator is not paced unless the target file asks (it enforces no limit of its own yet).
- */
-export function rateFor(info: TargetInfo, spec: VendorSpec, action: string): number | undefined {
-  const configured = typeof info.rateLimit === 'number' ? info.rateLimit : info.rateLimit?.[action];
-  const documented = info.emulator ? undefined : spec.action(action).rateLimit?.perSecond;
-  const limits = [configured, documented].filter((n): n is number => n !== undefined);
-  return limits.length > 0 ? Math.min(...limits) : undefined;
-}
+export { MUTATING, MutationsNotAllowedError } from './client-layers/mutation-guard.ts';
+export { BudgetExceededError } from './client-layers/ledger-budget.ts';
+export { rateFor } from './client-layers/transport-policy.ts';
 
-/** Canonical operations that change resources: refused on a target without `allowMutations`. */
-export const MUTATING: ReadonlySet<string> = new Set(['createSnapshot', 'createSnapshotGroup', 'deleteSnapshots', 'deleteSnapshotGroup']);
-
-/** A rule tried to change resources on a target that does not allow it; nothing was sent. */
-export class MutationsNotAllowedError extends Error {
-  override readonly name = 'MutationsNotAllowedError';
-}
-
-/** A create would go past the target's `maxSnapshots`; nothing was sent. */
-export class BudgetExceededError extends Error {
-  override readonly name = 'BudgetExceededError';
-}
-
-/** The id a successful create answered with (snapshot or group), for the ledger. */
-function createdId(adapter: VendorAdapter, result: CallResult): string | undefined {
-  return adapter.canonical.createSnapshot?.snapshotId(result) ?? adapter.canonical.createSnapshotGroup?.groupId(result);
+/** What {@link politeClient} may add around a vendor client beyond the target's own settings. */
+export interface PoliteOptions {
+  limiter?: RateLimiter;
+  /** Where exchanges are recorded. */
+  log?: ExchangeLog;
+  /** The run's ledger (real endpoints only). */
+  ledger?: Ledger;
+  /** The run's disk leases: without them, creates do not wait for the disk (a client outside a run). */
+  leases?: DiskLeases;
 }
 
 /**
- * Marks a create with the run's label (src/conformance/run-label.ts), whichever rule sent it, so that what
- * the run creates can be told apart on a real account: a create that names no tags gets the run's tag, and a
- * snapshot group without a name (the documents give groups no default name) gets one with the run's prefix.
- * A create that names tags (even none) keeps them: its rule chose them (request cases about tags, the
- * roundtrip rule, which adds the tag itself). A snapshot's name is never added: an unnamed create is how the
- * documented default name is tested; the tag marks it.
+ * The suite's client for a target: the vendor client wrapped in one small layer per concern
+ * (src/conformance/client-layers/), outermost first —
+ * 1. `mutationGuard`: no change to resources on a target that does not allow mutations;
+ * 2. `runLabelLayer`: every create carries the run's label (tag beside the case's own, or name prefix);
+ * 3. `inFlightLayer`: a create waits until no snapshot this run made of its disks is in flight (disk leases);
+ * 4. `ledgerBudget`: every create in the ledger before it is sent, none past the budget;
+ * 5. `idempotencyToken`: the vendor's token on creates, so a retry is safe;
+ * 6. `exchangeRecord`: transcripts redacted, every exchange logged;
+ * 7. `transportPolicy`: pacing, bounded retries, reconciliation of a create that failed in flight.
+ * The next concern is one more layer.
  */
-function withRunLabel(adapter: VendorAdapter, spec: VendorSpec, action: string, params: Params, label: RunLabel): Params {
-  const canonical = spec.action(action).canonical;
-  const binding = canonical === 'createSnapshot' ? adapter.canonical.createSnapshot : canonical === 'createSnapshotGroup' ? adapter.canonical.createSnapshotGroup : undefined;
-  if (!binding) return params;
-  const labelled = { ...params };
-  if (binding.tagsParameter && labelled[binding.tagsParameter] === undefined) labelled[binding.tagsParameter] = [{ Key: label.tag.key, Value: label.tag.value }];
-  if (canonical === 'createSnapshotGroup' && labelled[binding.nameParameter] === undefined) labelled[binding.nameParameter] = `${label.prefix}group`;
-  return labelled;
-}
-
-/**
- * Wraps a vendor client in the transport policy: each call paced per target and action, retried on
- * throttling and connection failures, a create given the vendor's idempotency token (Alibaba `ClientToken`)
- * so that a retry is safe, a create without one reconciled by the adapter instead of resent, and every
- * transcript redacted before anything records it. A change to resources is refused before it is sent when the
- * target does not allow mutations; every create is written to the ledger first, and refused past the budget,
- * and carries the run's label (name prefix or tag).
- */
-export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, limiter = new RateLimiter(), log?: ExchangeLog, ledger?: Ledger): VendorClient {
-  const redactor = new Redactor([info.credentials.secret, info.credentials.token]);
-  const idempotency = spec.contract.idempotency;
-  return {
-    async call(action: string, params: Params): Promise<CallResult> {
-      const canonical = spec.action(action).canonical;
-      if (MUTATING.has(canonical) && !mutationsAllowed(info)) {
-        throw new MutationsNotAllowedError(`${info.name}: ${action} would change resources, and this target does not allow mutations (allowMutations: false; --allow-mutations overrides)`);
-      }
-      const tokened = idempotency?.action === action;
-      const tokenedParams = tokened && params[idempotency.parameter] === undefined ? { ...params, [idempotency.parameter]: randomUUID() } : params;
-      const sent = withRunLabel(adapter, spec, action, tokenedParams, runLabel(info.runId));
-      const startedAt = Date.now();
-      const creates = canonical === 'createSnapshot' || canonical === 'createSnapshotGroup';
-      const key = randomUUID();
-      if (creates && ledger) {
-        const runId = info.runId ?? 'unknown-run';
-        const budget = info.maxSnapshots ?? Number.MAX_SAFE_INTEGER;
-        const made = budget < Number.MAX_SAFE_INTEGER ? possiblyCreated(ledger.entries().filter((e) => e.target === info.name && e.runId === runId)).length : 0;
-        if (made >= budget) {
-          throw new BudgetExceededError(`${info.name}: the run has created ${made} resources, its budget (maxSnapshots: ${info.maxSnapshots})`);
-        }
-        const name = adapter.canonical.createSnapshot ? sent[adapter.canonical.createSnapshot.nameParameter] : undefined;
-        ledger.append({ runId, target: info.name, vendor: info.vendor, action, at: new Date().toISOString(), state: 'sending', key, ...(typeof name === 'string' ? { name } : {}) });
-      }
-      const record = (state: LedgerEntry['state'], resourceId?: string) => {
-        if (creates && ledger) ledger.append({ runId: info.runId ?? 'unknown-run', target: info.name, vendor: info.vendor, action, at: new Date().toISOString(), state, key, ...(resourceId ? { resourceId } : {}) });
-      };
-      let result: CallResult;
-      try {
-        result = await callWithPolicy({
-        key: `${info.name}/${action}`,
-        perSecond: rateFor(info, spec, action),
-        send: () => raw.call(action, sent),
-        unsafeToRepeat: (canonical === 'createSnapshot' || canonical === 'createSnapshotGroup') && !tokened,
-        reconcile: adapter.reconcileCreate ? () => adapter.reconcileCreate!(raw, action, sent, startedAt) : undefined,
-        }, limiter);
-      } catch (error) {
-        record('unknown');
-        throw error;
-      }
-      record(result.ok ? 'created' : 'refused', createdId(adapter, result));
-      const transcript = redactor.transcript(result.transcript);
-      log?.append({
-        target: info.name, action, startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(result.durationMs),
-        attempts: result.attempts ?? 1, reconciled: result.reconciled ?? false, request: transcript.request, response: transcript.response,
-      });
-      return { ...result, transcript };
-    },
-  };
+export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: VendorAdapter, raw: VendorClient, options: PoliteOptions = {}): VendorClient {
+  const layers: Layer[] = [
+    mutationGuard(info, spec),
+    runLabelLayer(info, spec, adapter),
+    ...(options.leases ? [inFlightLayer(info, spec, adapter, options.leases)] : []),
+    ledgerBudget(info, spec, adapter, options.ledger),
+    idempotencyToken(spec),
+    exchangeRecord(info, options.log),
+    transportPolicy(info, spec, adapter, raw, options.limiter ?? new RateLimiter()),
+  ];
+  return { call: compose(layers, (action, params) => raw.call(action, params)) };
 }
 
 /** Opens a session on a target; call in `beforeAll`, close in `afterAll`. */
@@ -181,8 +131,9 @@ export function openSession(info: TargetInfo): TargetSession {
   const driven = sdkDriven(info, spec);
   const unavailable = info.unavailable ?? ('unavailable' in driven ? driven.unavailable : undefined);
   const raw = 'client' in driven ? driven.client : adapter?.createClient(info, spec, transport);
+  const leaseDir = inject('leaseDir');
   const client = adapter && raw && !unavailable
-    ? politeClient(info, spec, adapter, raw, new RateLimiter(), log, ledger)
+    ? politeClient(info, spec, adapter, raw, { log, ...(ledger ? { ledger } : {}), ...(leaseDir ? { leases: new DiskLeases(leaseDir) } : {}) })
     : undefined;
   return {
     info, spec, adapter, client,
@@ -190,6 +141,21 @@ export function openSession(info: TargetInfo): TargetSession {
     label,
     driver: 'client' in driven ? { id: driven.id, version: driven.version, cannotSend: (action, params, about) => driven.client.cannotSend(action, params, about) } : undefined,
     name: (suffix) => `${label.prefix}${suffix}`,
+    unlabelled(action, params) {
+      if (info.emulator || !adapter) return undefined;
+      const result = labelled(adapter, spec, action, params, label);
+      return 'problem' in result ? `not sent to a real endpoint: ${result.problem}, so the run could not find and delete what it creates` : undefined;
+    },
+    async disk(purpose) {
+      const fresh = await this.freshDisk();
+      if (fresh) return fresh;
+      // Rules spread over the disks that take snapshots, so that independent rules seldom wait for one disk.
+      const pool = [...(info.fixtures?.sameInstanceDisks ?? []), ...(info.fixtures?.otherInstanceDisk ? [info.fixtures.otherInstanceDisk] : [])];
+      if (pool.length === 0) return undefined;
+      let hash = 0;
+      for (const char of purpose) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+      return pool[hash % pool.length];
+    },
     readOnly: mutationsAllowed(info) ? undefined : 'the target does not allow mutations (allowMutations: false; --allow-mutations overrides)',
     async freshDisk() {
       const emulator = adapter?.emulator;

@@ -1,7 +1,7 @@
 import { readYamlFile } from '../spec/yaml-source.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import { credentialsFromEnv, type Credentials } from './credentials.ts';
-import type { Fixtures } from './target.ts';
+import { DEFAULT_READINESS_TIMEOUT_SECONDS, type Fixtures } from './target.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
 export interface TargetEntry {
@@ -21,6 +21,8 @@ export interface TargetEntry {
   allowMutations: boolean;
   /** The most snapshots the run may create on this target. @defaultValue unlimited on an emulator, 100 elsewhere */
   maxSnapshots: number;
+  /** How long a snapshot may take to finish, in seconds. @defaultValue {@link DEFAULT_READINESS_TIMEOUT_SECONDS} on a real endpoint */
+  readinessTimeoutSeconds?: number;
 }
 
 /** A target file that cannot be used: one line naming the file, the key and what is wrong. */
@@ -92,6 +94,11 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
         bad(`${at}.credentials`, `no credentials for a real endpoint: set ${fromEnv.missing.join(' and ')}, or name other variables with credentials.idFromEnv and secretFromEnv`);
       }
       entry.credentials = fromEnv.credentials;
+    }
+    const readiness = t['readinessTimeoutSeconds'];
+    if (readiness !== undefined) {
+      if (typeof readiness !== 'number' || !Number.isFinite(readiness) || readiness <= 0 || readiness > 86_400) bad(`${at}.readinessTimeoutSeconds`, `must be seconds from 1 to 86400 (default ${DEFAULT_READINESS_TIMEOUT_SECONDS}: how long a snapshot may take to finish)`);
+      entry.readinessTimeoutSeconds = readiness as number;
     }
     const rateLimit = t['rateLimit'];
     if (rateLimit !== undefined) {

@@ -24,6 +24,22 @@ export interface TargetInfo {
   maxSnapshots?: number;
   /** The run's id: the key of its ledger. */
   runId?: string;
+  /** How long a snapshot may take to finish before the suite stops waiting for it (target file `readinessTimeoutSeconds`). */
+  readinessTimeoutMs?: number;
+}
+
+/**
+ * How long a real endpoint's snapshot may take to finish unless the target file says otherwise: 30 minutes,
+ * ample for the small data disks a suite's fixtures should be (creation time grows with the data written).
+ */
+export const DEFAULT_READINESS_TIMEOUT_SECONDS = 1800;
+
+/** An embedded emulator finishes at once unless a rule raised its creation time (to at most seconds). */
+const EMULATOR_READINESS_TIMEOUT_SECONDS = 15;
+
+/** How long the suite waits for a snapshot of this target to finish, in ms. */
+export function readinessTimeoutMs(target: TargetInfo): number {
+  return target.readinessTimeoutMs ?? (target.emulator ? EMULATOR_READINESS_TIMEOUT_SECONDS : DEFAULT_READINESS_TIMEOUT_SECONDS) * 1000;
 }
 
 /** Disks by the role a rule needs them in. A role that is missing makes its rules skip. */

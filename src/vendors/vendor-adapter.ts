@@ -14,7 +14,8 @@ export type Params = { [key: string]: ParamValue };
 
 /** Sends an action of one vendor's API and decodes the answer. */
 export interface VendorClient {
-  call(action: string, params: Params): Promise<CallResult>;
+  /** `options` are the suite's (src/conformance/client-layers/layer.ts); a vendor's own client ignores them. */
+  call(action: string, params: Params, options?: { inFlightExpected?: boolean }): Promise<CallResult>;
 }
 
 /**
@@ -128,8 +129,16 @@ export interface VendorAdapter {
       tagsParameter: string | undefined;
     };
     describeSnapshot?: { params(id: string, region: string): Params; snapshot(result: CallResult): NeutralSnapshot | undefined };
-    /** Deletes one snapshot. */
-    deleteSnapshot?: { params(id: string, region: string): Params };
+    /**
+     * Looks snapshots up by name (`snapconform sweep` and the run's cleanup find a create whose outcome is
+     * unknown this way). A service whose name filter is fuzzy may answer more: the caller keeps exact names.
+     */
+    findSnapshotsByName?: { params(name: string, region: string): Params; snapshots(result: CallResult): NeutralSnapshot[] };
+    /**
+     * Deletes one snapshot. `notFound` is the documented code (in the delete action's `x-errors`) the service
+     * answers for a snapshot it does not have: the cleanup counts it as gone.
+     */
+    deleteSnapshot?: { params(id: string, region: string): Params; notFound?: string };
     /** Snapshots several disks of one instance together (Tencent CreateSnapshotGroup). */
     createSnapshotGroup?: {
       params(input: { diskIds: string[]; name?: string }): Params;
@@ -140,8 +149,8 @@ export interface VendorAdapter {
       tagsParameter: string | undefined;
     };
     describeSnapshotGroup?: { params(id: string, region: string): Params; group(result: CallResult): NeutralGroup | undefined };
-    /** Deletes a snapshot group with its member snapshots. */
-    deleteSnapshotGroup?: { params(id: string, region: string): Params };
+    /** Deletes a snapshot group with its member snapshots; `notFound` as for `deleteSnapshot`. */
+    deleteSnapshotGroup?: { params(id: string, region: string): Params; notFound?: string };
   } & Partial<Record<CanonicalOperation, unknown>>;
 }
 
