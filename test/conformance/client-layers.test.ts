@@ -112,10 +112,18 @@ describe('the run-label layer', () => {
 
   it('should not send to a real endpoint a create that cannot carry the label, and should send it to an embedded emulator', async () => {
     const c = client();
-    await expect(c.call('CreateSnapshot', { DiskId: 'disk-fixture1', Tags: 'not-a-list' as never })).rejects.toThrow(UnlabelledCreateError);
+    await expect(c.call('CreateSnapshot', { DiskId: 'disk-fixture1', SnapshotName: 'unprefixed', Tags: 'not-a-list' as never })).rejects.toThrow(UnlabelledCreateError);
     const embedded = client(target({ emulator: true }));
-    const answer = await embedded.call('CreateSnapshot', { DiskId: 'disk-fixture1', Tags: 'not-a-list' as never });
+    const answer = await embedded.call('CreateSnapshot', { DiskId: 'disk-fixture1', SnapshotName: 'unprefixed', Tags: 'not-a-list' as never });
     expect(answer.ok).toBe(false);
+  });
+
+  it('should name an unnamed create whose tags cannot take the run\'s tag, so that it is labelled all the same', async () => {
+    const sent: unknown[] = [];
+    const raw: VendorClient = { call: async (_action, params) => { sent.push(params); throw new Error('stop here'); } };
+    const c = politeClient(target(), spec, tencentCbs, raw);
+    await expect(c.call('CreateSnapshot', { DiskId: 'disk-fixture1', Tags: 'not-a-list' as never })).rejects.toThrow('stop here');
+    expect(sent[0]).toMatchObject({ SnapshotName: `${label.prefix}case`, Tags: 'not-a-list' });
   });
 
   it('should refuse a Zenlayer create whose name lacks the run\'s prefix on a real endpoint (the name is its only label)', async () => {

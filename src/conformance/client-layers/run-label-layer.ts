@@ -21,8 +21,8 @@ function createBinding(adapter: VendorAdapter, spec: VendorSpec, action: string)
  * The parameters of a create with the run's label added, or why the create cannot carry it. The run's tag
  * goes beside whatever tags the case names (a case about tags keeps its own); a group the case leaves
  * unnamed gets a name with the run's prefix (the documents give groups no default name). A snapshot's name
- * is never added (an unnamed create is how the documented default name is tested; the tag marks it). A
- * create that takes no tags is labelled by its name alone (Zenlayer), so its name must carry the prefix.
+ * is added only where the tag cannot be (an unnamed create is how the documented default name is tested; the
+ * tag marks it). A create that takes no tags is labelled by its name alone (Zenlayer), so its name must carry the prefix.
  * A case whose tag list is not a list, or is already full, cannot take the tag without becoming another case.
  */
 export function labelled(adapter: VendorAdapter, spec: VendorSpec, action: string, params: Params, label: RunLabel): { params: Params } | { problem: string } {
@@ -50,6 +50,9 @@ export function labelled(adapter: VendorAdapter, spec: VendorSpec, action: strin
     }
   }
   if (group && out[binding.nameParameter] === undefined) out[binding.nameParameter] = `${label.prefix}group`;
+  // A case whose tags cannot take the run's tag (a type case sends Tags as text) is named instead: a valid,
+  // prefixed name breaks no other constraint, and the case is not one about the default name.
+  if (!tagged && out[binding.nameParameter] === undefined) out[binding.nameParameter] = `${label.prefix}case`;
   const name = out[binding.nameParameter];
   if (tagged || (typeof name === 'string' && name.startsWith(label.prefix))) return { params: out };
   return {
