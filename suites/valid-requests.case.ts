@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget, MUTATING, specOf } from '../src/conformance/session.ts';
 import { adapterFor } from '../src/vendors/registry.ts';
+import { withRunName } from '../src/conformance/client-layers/run-label-layer.ts';
 
 // A request the documents call valid is accepted, and the answer matches the documented success schema
 // inside a well-formed envelope (request id present and well-formed, JSON, documented status).
@@ -22,10 +23,7 @@ describeEachTarget((target, session) => {
       });
       const valid = target.fixtures && adapter?.validRequest(action.action, target.fixtures);
       if (session.unavailable || !session.client || !valid) skipBecause(context, session.unavailable ?? 'no fixture for a valid request');
-      // A name the request gives carries the run's prefix: on a vendor whose create takes no tags (Zenlayer) the
-      // name is the only label by which the run finds and deletes what it made.
-      const nameParameter = action.canonical === 'createSnapshot' ? adapter?.canonical.createSnapshot?.nameParameter : action.canonical === 'createSnapshotGroup' ? adapter?.canonical.createSnapshotGroup?.nameParameter : undefined;
-      const params = nameParameter && typeof valid![nameParameter] === 'string' ? { ...valid!, [nameParameter]: session.name(String(valid![nameParameter]).replace(/^snapconform-/, '')) } : valid;
+      const params = withRunName(adapter!, spec, action.action, valid!, session.label);
       const unlabelled = MUTATING.has(action.canonical) ? session.unlabelled(action.action, params!) : undefined;
       if (unlabelled) skipBecause(context, unlabelled);
       if (MUTATING.has(action.canonical) && session.readOnly) skipBecause(context, session.readOnly);

@@ -52,7 +52,9 @@ export function labelled(adapter: VendorAdapter, spec: VendorSpec, action: strin
   if (group && out[binding.nameParameter] === undefined) out[binding.nameParameter] = `${label.prefix}group`;
   // A case whose tags cannot take the run's tag (a type case sends Tags as text) is named instead: a valid,
   // prefixed name breaks no other constraint, and the case is not one about the default name.
-  if (!tagged && out[binding.nameParameter] === undefined) out[binding.nameParameter] = `${label.prefix}case`;
+  // Only where the documents make the name optional: a required name left out is the case itself.
+  const required = ((spec.action(action).resolvedRequestSchema['required'] as string[] | undefined) ?? []).includes(binding.nameParameter);
+  if (!tagged && out[binding.nameParameter] === undefined && binding.tagsParameter && !required) out[binding.nameParameter] = `${label.prefix}case`;
   const name = out[binding.nameParameter];
   if (tagged || (typeof name === 'string' && name.startsWith(label.prefix))) return { params: out };
   return {
@@ -60,6 +62,18 @@ export function labelled(adapter: VendorAdapter, spec: VendorSpec, action: strin
       ? `the case's ${binding.tagsParameter} cannot take the run's tag (not a list, or already at its documented maximum) and its name lacks the run's prefix ${label.prefix}`
       : `${action} takes no tags and the case's ${binding.nameParameter} lacks the run's prefix ${label.prefix}`,
   };
+}
+
+/**
+ * A valid request of an adapter (`validRequest`) with the name it gives a create carrying the run's prefix: on a
+ * vendor whose create takes no tags (Zenlayer) the name is the only label by which the run finds and deletes
+ * what it made, and a generated case keeps the base request's name unless the name is what it breaks.
+ */
+export function withRunName(adapter: VendorAdapter, spec: VendorSpec, action: string, params: Params, label: RunLabel): Params {
+  const binding = createBinding(adapter, spec, action)?.binding;
+  const name = binding ? params[binding.nameParameter] : undefined;
+  if (!binding || typeof name !== 'string' || name.startsWith(label.prefix)) return params;
+  return { ...params, [binding.nameParameter]: `${label.prefix}${name.replace(/^snapconform-/, '')}` };
 }
 
 /**
