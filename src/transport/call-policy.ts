@@ -1,8 +1,12 @@
 import type { CallResult } from './call-result.ts';
-import { TransportError } from './http-transport.ts';
+import { TransportError, type TransportFailure } from './http-transport.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
-/** How a call is paced and retried. */
+/**
+ * How a call is paced and retried. Every call ends in bounded time: at most `maxAttempts` sends, each bounded
+ * by the transport's total time limit, with at most `maxDelayMs` between two (a `Retry-After` asking for more
+ * is cut to it), so an endpoint that throttles forever ends in a throttled result after `maxAttempts` sends.
+ */
 export interface RetryOptions {
   /** Attempts in all, the first included. @defaultValue 4 */
   maxAttempts?: number;
@@ -44,6 +48,10 @@ export class OutcomeUnknownError extends Error {
 // Zenlayer REQUEST_LIMIT_EXCEEDED with HTTP 429 (../shared/reference §2.2, §A2, §B2).
 const THROTTLING = /^(RequestLimitExceeded|Throttling|REQUEST_LIMIT_EXCEEDED)/;
 
+// A dropped connection or a missed time limit may be the network's passing fault; an answer over the size cap
+// would come again as large, and a cancelled call was meant to stop.
+const RESENDABLE: ReadonlySet<TransportFailure> = new Set(['connection', 'timeout']);
+
 /** True when the service refused the call for its rate: safe to retry, even a create. */
 export function isThrottled(result: CallResult): boolean {
   return result.httpStatus === 429 || (result.error !== undefined && THROTTLING.test(result.error.code));
@@ -63,9 +71,10 @@ function retryAfterMs(result: CallResult): number | undefined {
 
 /**
  * Sends a call politely: paced by the rate limiter, retried with exponential backoff and full jitter when the
- * service throttles (honouring Retry-After) or the connection fails — except that a call unsafe to repeat is
- * never resent after a connection failure: its outcome is reconciled instead, and if that cannot tell, an
- * {@link OutcomeUnknownError} is thrown (an `error` outcome, not a guess).
+ * service throttles (honouring Retry-After) or the connection fails or times out — except that a call unsafe
+ * to repeat is never resent after any transport failure: its outcome is reconciled instead, and if that
+ * cannot tell, an {@link OutcomeUnknownError} is thrown (an `error` outcome, not a guess). An answer over the
+ * size cap or a cancelled call is not resent. The bounds are {@link RetryOptions}'.
  */
 export async function callWithPolicy(call: PolicedCall, limiter: RateLimiter, options: RetryOptions = {}): Promise<CallResult> {
   const maxAttempts = options.maxAttempts ?? 4;
@@ -83,13 +92,15 @@ export async function callWithPolicy(call: PolicedCall, limiter: RateLimiter, op
       result = await call.send();
     } catch (error) {
       if (!(error instanceof TransportError)) throw error;
+      // A timed-out or oversized create may have been carried out all the same: its outcome is unknown, like
+      // one whose connection dropped, so every kind of transport failure goes through reconciliation.
       if (call.unsafeToRepeat) {
         const found = call.reconcile ? await call.reconcile() : undefined;
         if (found) return { ...found, attempts: attempt, reconciled: true };
         if (found === undefined) throw new OutcomeUnknownError(`${error.message}; the create may or may not have happened, and reconciling could not tell`, { cause: error });
         // Reconciled: nothing was created, so one more attempt is not a duplicate.
       }
-      if (attempt === maxAttempts) throw error;
+      if (attempt === maxAttempts || !RESENDABLE.has(error.kind)) throw error;
       await sleep(backoff(attempt));
       continue;
     }

@@ -7,13 +7,17 @@ import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { politeClient } from '../../src/conformance/session.ts';
 import type { TargetInfo } from '../../src/conformance/target.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
-import { OutcomeUnknownError } from '../../src/transport/call-policy.ts';
-import { HttpTransport } from '../../src/transport/http-transport.ts';
+import { callWithPolicy, OutcomeUnknownError } from '../../src/transport/call-policy.ts';
+import type { CallResult } from '../../src/transport/call-result.ts';
+import { HttpTransport, TransportError, type TransportFailure } from '../../src/transport/http-transport.ts';
+import { RateLimiter } from '../../src/transport/rate-limiter.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 
 const spec = loadSpec('specs/tencent-cbs.yaml');
 const principal = { id: 'AKIDPOLICYTEST0000000000000000000000', secret: 'policy-test-secret', account: 'acct' };
 const transport = new HttpTransport({ timeoutMs: 5000 });
+// For endpoints that never answer: a short total time limit keeps those tests fast.
+const quick = new HttpTransport({ timeoutMs: 300 });
 const servers: Server[] = [];
 let emulator: RunningServer;
 
@@ -28,7 +32,7 @@ function target(endpoint: string): TargetInfo {
   return { name: 'policy', vendor: 'tencent-cbs', endpoint, region: 'ap-guangzhou', credentials: { id: principal.id, secret: principal.secret }, emulator: true };
 }
 
-const client = (endpoint: string) => politeClient(target(endpoint), spec, tencentCbs, tencentCbs.createClient(target(endpoint), spec, transport));
+const client = (endpoint: string, via = transport) => politeClient(target(endpoint), spec, tencentCbs, tencentCbs.createClient(target(endpoint), spec, via));
 
 beforeAll(async () => {
   emulator = await tencentCbs.emulator!.start(spec, principal, new Deviations());
@@ -38,6 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await transport.close();
+  await quick.close();
   await emulator.close();
   for (const server of servers) {
     server.closeAllConnections();
@@ -117,5 +122,68 @@ describe('the transport policy', () => {
     const result = await client(url).call('DescribeSnapshots', {});
     expect(result.ok).toBe(true);
     expect(calls).toBe(2);
+  });
+});
+
+/** A throttled or successful answer, as a decoder would return it. */
+function answer(throttled: boolean, responseHeaders: Record<string, string> = {}): CallResult {
+  return {
+    action: 'DescribeSnapshots', httpStatus: throttled ? 429 : 200, requestId: randomUUID(), ok: !throttled, data: throttled ? undefined : {},
+    error: throttled ? { code: 'RequestLimitExceeded', message: 'too many' } : undefined, body: {}, findings: [], durationMs: 1,
+    transcript: { request: { method: 'POST', url: 'http://127.0.0.1:1/', headers: {}, body: '' }, response: { status: throttled ? 429 : 200, headers: responseHeaders, body: '' } },
+  };
+}
+
+describe('the transport policy is bounded', () => {
+  it('ends an endpoint that throttles forever after maxAttempts, each wait cut to maxDelayMs', async () => {
+    const waits: number[] = [];
+    let sends = 0;
+    const result = await callWithPolicy(
+      { key: 'k', perSecond: undefined, unsafeToRepeat: false, send: async () => { sends += 1; return answer(true, { 'retry-after': '3600' }); } },
+      new RateLimiter(),
+      { sleep: async (ms) => void waits.push(ms) },
+    );
+    expect(result.ok).toBe(false);
+    expect(result.attempts).toBe(4);
+    expect(sends).toBe(4);
+    expect(waits).toEqual([5000, 5000, 5000]);
+  });
+
+  it.each<[TransportFailure, number]>([['connection', 2], ['timeout', 2], ['too-large', 1], ['cancelled', 1]])(
+    'after a %s failure, resends a read %i time(s) in all',
+    async (kind, expected) => {
+      let sends = 0;
+      const call = callWithPolicy(
+        { key: 'k', perSecond: undefined, unsafeToRepeat: false, send: async () => {
+          sends += 1;
+          if (sends === 1) throw new TransportError(`GET http://127.0.0.1:1/ ${kind}`, 'http://127.0.0.1:1/', { kind });
+          return answer(false);
+        } },
+        new RateLimiter(),
+        { sleep: async () => {} },
+      );
+      if (expected === 1) await expect(call).rejects.toMatchObject({ kind });
+      else expect((await call).ok).toBe(true);
+      expect(sends).toBe(expected);
+    },
+  );
+
+  it('gives a read to an endpoint that never answers a bounded number of timed-out attempts', async () => {
+    let calls = 0;
+    const url = await serve(() => { calls += 1; /* never answers */ });
+    const error = await client(url, quick).call('DescribeSnapshots', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).kind).toBe('timeout');
+    expect((error as Error).message).toMatch(/^no complete answer from POST http:\/\/127\.0\.0\.1:\d+\/ within 300 ms \(total time limit; no headers came\)$/);
+    expect(calls).toBe(4);
+  });
+
+  it('never resends a create whose answer did not come in time: its outcome is unknown', async () => {
+    let creates = 0;
+    const url = await serve((request) => { if (request.headers['x-tc-action'] === 'CreateSnapshot') creates += 1; /* never answers */ });
+    const error = await client(url, quick).call('CreateSnapshot', { DiskId: 'disk-fixture2' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect((error as Error).message).toMatch(/within 300 ms \(total time limit; no headers came\); the create may or may not have happened/);
+    expect(creates).toBe(1);
   });
 });
