@@ -105,10 +105,11 @@ function vendorDocument(run: Running): Record<string, unknown> {
   };
 }
 
-function humanText(runs: Running[], context: { version: string; seed?: string; state?: string }): string {
+function humanText(runs: Running[], context: { version: string; seed?: string; state?: string; creationMs: number }): string {
   const lines: string[] = [];
   const sources = [...new Set(runs.map((r) => r.source))].map((s) => (s === 'demo' ? 'the demo world' : s === 'seed' ? `seed ${context.seed!}` : `state ${context.state!}`));
   lines.push(`snapconform ${context.version} emulate — ${runs.length} emulator${runs.length === 1 ? '' : 's'} on 127.0.0.1; world: ${sources.join(' and ')}`);
+  lines.push(`snapshots take ${context.creationMs} ms to create (--creation-ms)`);
   for (const run of runs) {
     const profile = standaloneOf(run.vendor);
     const doc = vendorDocument(run);
@@ -216,6 +217,7 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
     const deviations = new Deviations([...(options.deviations.get('*') ?? []), ...(options.deviations.get(vendor) ?? [])]);
     const frontEnd = emulatorOf(vendor).create({ spec, principals, deviations });
     frontEnd.backend.creationMs = options.creationMs;
+    frontEnd.backend.defaultCreationMs = options.creationMs;
     const saved: BackendState | undefined = state?.vendors[vendor];
     let source: Running['source'];
     if (saved) {
@@ -291,11 +293,12 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
       stop: `send SIGINT or SIGTERM to pid ${process.pid}`,
       seed: options.seed ?? null,
       state: options.state ?? null,
+      creationMs: options.creationMs,
       vendors: Object.fromEntries(runs.map((r) => [r.vendor, vendorDocument(r)])),
     };
     out(`${JSON.stringify(document, null, 2)}\n`);
   } else {
-    out(humanText(runs, { version: context.version, ...(options.seed ? { seed: options.seed } : {}), ...(options.state ? { state: options.state } : {}) }));
+    out(humanText(runs, { version: context.version, creationMs: options.creationMs, ...(options.seed ? { seed: options.seed } : {}), ...(options.state ? { state: options.state } : {}) }));
   }
 
   return stopped;

@@ -57,6 +57,9 @@ export function skipBecause(context: Pick<TestContext, 'task' | 'skip'>, reason:
   throw new Error('unreachable: skip() throws');
 }
 
+/** Where {@link inferredCheck} marks an assertion error as one about an undocumented expectation. */
+const UNDOCUMENTED = Symbol.for('snapconform.undocumented');
+
 /**
  * Runs assertions about something the documents do not state (an inferred error code, a behaviour the pages
  * leave open). When one fails, the case is recorded as `undocumented` with `why`, so the report shows what
@@ -67,7 +70,12 @@ export async function inferredCheck<T>(task: Test, why: string, body: () => T | 
   try {
     return await body();
   } catch (error) {
-    if ((error as Error | undefined)?.name === 'AssertionError') record(task, { undocumented: why });
+    if ((error as Error | undefined)?.name === 'AssertionError') {
+      record(task, { undocumented: why });
+      // The error carries the reason too: a property runs the body many times, and only the failure of the
+      // shrunk counterexample decides the outcome (checkProperty).
+      (error as Error & { [UNDOCUMENTED]?: string })[UNDOCUMENTED] = why;
+    }
     throw error;
   }
 }
@@ -108,7 +116,10 @@ export async function checkProperty<T>(task: Test, property: fc.IAsyncPropertyWi
   const raw = (details.counterexample as unknown[] | null)?.[0];
   // fast-check's command sequences are iterables that print as `create(…),describe(…)`: keep that text.
   const counterexample = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Symbol.iterator in raw ? String(raw) : raw;
-  record(task, { counterexample, path: details.counterexamplePath ?? undefined, seed: details.seed });
+  // Undocumented only when the shrunk counterexample's own failure was an inferred check: an earlier run's
+  // inferred failure must not soften a documented one found later (or the reverse).
+  const undocumented = (details.errorInstance as (Error & { [UNDOCUMENTED]?: string }) | null)?.[UNDOCUMENTED];
+  record(task, { counterexample, path: details.counterexamplePath ?? undefined, seed: details.seed, undocumented });
   if (details.errorInstance instanceof Error && details.errorInstance.name !== 'AssertionError') throw details.errorInstance;
   // The assertion that failed on the shrunk counterexample comes first: it says what deviated, in the
   // rule's own words; fast-check's report (seed, path, counterexample) follows.

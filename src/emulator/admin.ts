@@ -61,7 +61,7 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
     case 'POST reset':
       backend.reset();
       backend.clock.useRealTime();
-      backend.creationMs = 0;
+      backend.creationMs = backend.defaultCreationMs;
       hooks.setDeviations(new Deviations());
       hooks.faults.set([]);
       return json(200, config());

@@ -63,6 +63,8 @@ export interface BackendOptions {
 export class SnapshotBackend {
   readonly clock: EmulatorClock;
   creationMs: number;
+  /** What `creationMs` returns to on an admin reset: 0 for the suite's emulators, a few seconds standalone. */
+  defaultCreationMs = 0;
   private rules: DomainRules;
   private readonly ids: IdFactory;
   private readonly regions = new Map<string, RegionState>();
