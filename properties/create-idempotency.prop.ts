@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { stringFromSchema, tokenFromSchema } from '../src/conformance/arbitraries.ts';
 import { checkProperty, describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
-import { cleanUp, expectAccepted, expectRefused, settle, timeoutFor } from './support/checks.ts';
+import { cleanUp, expectAccepted, expectRefusedWith, settle, timeoutFor } from './support/checks.ts';
 import { exclusively } from './support/emulator.ts';
 
 /** Characters kept free in a generated token for the suffix that makes it unique to one run of the property. */
@@ -73,7 +73,7 @@ describeEachTarget((target, session) => {
             observe(task, other);
             const otherId = other.ok ? create.snapshotId(other) : undefined;
             if (otherId) created.push(otherId);
-            expectRefused(other, [rule.mismatchError], `the same ${rule.parameter} with another ${create.nameParameter}`);
+            await expectRefusedWith(task, other, [rule.mismatchError], `the same ${rule.parameter} with another ${create.nameParameter}`);
             // A real endpoint refuses the next create on the disk while this one is in flight.
             if (id) await settle(session, target, id);
           },

@@ -1,7 +1,7 @@
 import { test } from 'vitest';
 import { describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
-import { expectAccepted, expectRefused, step } from './support/checks.ts';
+import { expectAccepted, expectRefusedWith, step } from './support/checks.ts';
 import { admin, createAlone, exclusively } from './support/emulator.ts';
 
 /** How long the emulator takes to create a snapshot while this rule watches (emulator time). */
@@ -62,7 +62,7 @@ describeEachTarget((target, session) => {
         }
       }
       await step(task, 'second create while the first is being created', { diskId: disk }, async () => {
-        expectRefused(second, [rule.error], 'a second create while the first snapshot of the disk is being created');
+        await expectRefusedWith(task, second, [rule.error], 'a second create while the first snapshot of the disk is being created');
       });
       // The third create waits for the first by itself (disk leases), within the target's readiness timeout.
       await step(task, 'create after the first is done', { diskId: disk }, async () => {
@@ -80,7 +80,7 @@ describeEachTarget((target, session) => {
         await step(task, 'first create', { diskId: disk, creationMs: CREATION_MS }, async () => expectAccepted(first, 'the first create on a fresh disk'));
         const second = await step(task, 'second create while the first is being created', { diskId: disk, creationMs: CREATION_MS }, async () => {
           const result = await createOne(session.name('in-flight-2'), true);
-          expectRefused(result, [rule.error], 'a second create while the first snapshot of the disk is being created');
+          await expectRefusedWith(task, result, [rule.error], 'a second create while the first snapshot of the disk is being created');
           return result;
         });
         await admin(target, 'clock', { advanceMs: CREATION_MS + 1000 });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { checkProperty, describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { checkProperty, describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import type { VendorError } from '../src/spec/spec-types.ts';
-import { cleanUp, expectAccepted, expectRefused, settle, timeoutFor } from './support/checks.ts';
+import type { NeutralSnapshot } from '../src/vendors/vendor-adapter.ts';
+import { cleanUp, expectAccepted, expectRefusedWith, settle, timeoutFor } from './support/checks.ts';
 import { exclusively } from './support/emulator.ts';
 
 /** A disk a run may put in a group: its fixture role and the instance it hangs on (undefined: unattached). */
@@ -97,7 +98,7 @@ describeEachTarget((target, session) => {
             observe(task, result);
             if (!oneInstance) {
               const allowed: VendorError[] = [rule.error, ...(stateError && chosen.some((m) => m.instance === undefined) ? [stateError] : [])];
-              expectRefused(result, allowed, `a group of ${roles.join(', ')} (not all attached to one instance)`);
+              await expectRefusedWith(task, result, allowed, `a group of ${roles.join(', ')} (not all attached to one instance)`);
               return;
             }
             expectAccepted(result, `a group of ${roles.join(', ')} (all attached to one instance)`);
@@ -107,7 +108,7 @@ describeEachTarget((target, session) => {
             expect(described, `group ${groupId} is not described`).toBeDefined();
             created.push(...described!.snapshotIds);
             expect(described!.snapshotIds, `the member snapshots of a group of ${diskIds.length} disks`).toHaveLength(diskIds.length);
-            const snapshots = [];
+            const snapshots: NeutralSnapshot[] = [];
             for (const id of described!.snapshotIds) {
               const snapshot = describeOne.snapshot(await client.call(describeAction, describeOne.params(id, target.region)));
               expect(snapshot, `member snapshot ${id} is not described`).toBeDefined();
@@ -116,7 +117,9 @@ describeEachTarget((target, session) => {
             expect(snapshots.map((s) => s.diskId).sort(), 'one member snapshot per disk').toEqual([...diskIds].sort());
             if (naming) {
               const expected = diskIds.map((_, i) => naming.template.replace('{group}', name).replace('{index}', String(i + naming.indexBase)));
-              expect(snapshots.map((s) => s.name).sort(), `member names (${naming.template}, {index} from ${naming.indexBase})`).toEqual(expected.sort());
+              const names = () => expect(snapshots.map((s) => s.name).sort(), `member names (${naming.template}, {index} from ${naming.indexBase})`).toEqual(expected.sort());
+              if (naming.inferred) await inferredCheck(task, `the member naming is inferred: ${naming.note ?? 'no note'}`, names);
+              else names();
             }
             // A real endpoint refuses the next snapshot of these disks while these are in flight.
             for (const id of described!.snapshotIds) await settle(session, target, id);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { test } from 'vitest';
 import { checkProperty, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
+import { contractValues } from '../src/spec/vendor-spec.ts';
 import { exclusively } from './support/emulator.ts';
 import { DAY_LATENESS, lifecycleCommands, lifecycleStory, type LifecycleContext, type LifecycleModel, type LifecycleReal } from './support/lifecycle-model.ts';
 
@@ -21,7 +22,7 @@ describeEachTarget((target, session) => {
       vendor: target.vendor,
       target: target.name,
       expectation: {
-        text: `every step of a random create/describe/delete/advance-clock sequence agrees with the documents: snapshots described with their disk, name${contract['default-snapshot-name'] ? ` (default "${contract['default-snapshot-name'].value}")` : ''} and tags until deleted${contract['retention-auto-delete'] ? ' or past their retention deadline' : ''}, never after${contract['snapshot-quota-per-disk'] ? `; at most ${contract['snapshot-quota-per-disk'].value} per disk` : ''}`,
+        text: `every step of a random create/describe/delete/advance-clock sequence agrees with the documents: snapshots described with their disk, name${contract['default-snapshot-name'] ? ` (default ${contractValues(contract['default-snapshot-name']).map((d) => `"${d.value}"`).join(' or ')})` : ''} and tags until deleted${contract['retention-auto-delete'] ? ' or past their retention deadline' : ''}, never after${contract['snapshot-quota-per-disk'] ? `; at most ${contract['snapshot-quota-per-disk'].value} per disk` : ''}`,
         source: contract['snapshot-lifecycle']?.source ?? spec.forCanonical('createSnapshot')?.source,
       },
     });
@@ -44,7 +45,7 @@ describeEachTarget((target, session) => {
       bindings: { create, describe, remove },
       actions: { create: actions.create, describe: actions.describe, remove: actions.remove },
       quota: contract['snapshot-quota-per-disk'],
-      defaultName: contract['default-snapshot-name']?.value,
+      defaultName: contract['default-snapshot-name'],
       nameRequired: ((request['required'] as string[] | undefined) ?? []).includes(create.nameParameter),
       states: lifecycle ? [lifecycle.creating, lifecycle.completed] : undefined,
       lateness: retentionType === 'integer' || retentionType === 'number' ? DAY_LATENESS : 0,

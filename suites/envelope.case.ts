@@ -1,9 +1,10 @@
 import { expect, test } from 'vitest';
 import { carriesStringsOnly, invalidCases, minimalValidRequest } from '../src/conformance/invalid-cases.ts';
 import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
-import { observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget, type TargetSession } from '../src/conformance/session.ts';
 import type { TargetInfo } from '../src/conformance/target.ts';
+import type { VendorError } from '../src/spec/spec-types.ts';
 import type { ActionSpec } from '../src/spec/vendor-spec.ts';
 import type { CallResult } from '../src/transport/call-result.ts';
 import type { Params } from '../src/vendors/vendor-adapter.ts';
@@ -22,13 +23,17 @@ interface EnvelopeCall {
   title: string;
   /** The request, or why this call cannot be made against the target. */
   prepare(): Promise<{ params: Params } | { skip: string }>;
+  /** The error the documents give for the call, for a call meant to be refused. */
+  expected?: VendorError;
 }
+
+/** The running test, as vitest hands it to a test function. */
+type Task = Parameters<typeof record>[0];
 
 // Keywords whose breaking no deviation of the emulator bends (not `enum`, not unknown parameters), in order of preference.
 const INVALID_KEYWORDS = ['type', 'maximum', 'minimum', 'maxLength', 'minLength', 'required'];
 
 const ENVELOPE_FINDINGS = new Set(['wrong-content-type', 'non-json-body', 'no-envelope']);
-const REQUEST_ID_FINDINGS = new Set(['missing-request-id', 'malformed-request-id']);
 
 function validParams(session: TargetSession, action: ActionSpec): Params | undefined {
   const fixtures = session.info.fixtures;
@@ -54,8 +59,13 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
     const cases = valid
       ? invalidCases(describeAction.resolvedRequestSchema, valid as never, describeAction.validateRequest, { stringsOnly: carriesStringsOnly(describeAction.contentType) })
       : [];
-    const invalid = INVALID_KEYWORDS.map((keyword) => cases.find((c) => c.keyword === keyword)).find((c) => c !== undefined);
+    // A case whose refusal the documents state (not an inferred constraint, not an unknown name on the wire):
+    // the call is there to show an error envelope.
+    const refused = cases.filter((c) => !c.inferredConstraint && !c.unknownOnWire);
+    const invalid = INVALID_KEYWORDS.map((keyword) => refused.find((c) => c.keyword === keyword)).find((c) => c !== undefined);
+    const expected = invalid && spec.errorForKeyword(describeAction.action, invalid.path.split('.'), invalid.keyword);
     calls.push({
+      ...(expected ? { expected } : {}),
       caseId: `${describeAction.action}.invalid${invalid ? `-${invalid.keyword}` : ''}`, action: describeAction,
       title: invalid ? `a ${describeAction.action} whose ${invalid.path} breaks \`${invalid.keyword}\`` : `an invalid ${describeAction.action}`,
       prepare: async () => (invalid ? { params: invalid.request as Params } : { skip: `no constraint of ${describeAction.action} to break` }),
@@ -73,7 +83,9 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
         return { params: create.params({ diskId: disk, name: session.name('envelope') }) };
       },
     });
+    const mustExist = spec.contract['disk-must-exist']?.error;
     calls.push({
+      ...(mustExist ? { expected: mustExist } : {}),
       caseId: `${createAction.action}.unknown-disk`, action: createAction, title: `a ${createAction.action} on a disk that does not exist`,
       prepare: async () => {
         const reason = notCreating();
@@ -89,22 +101,29 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
 }
 
 /** The rules, each checked on every call. */
-const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSession) => string; check: (result: CallResult, call: EnvelopeCall, session: TargetSession) => void }> = [
+const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSession) => string; check: (result: CallResult, call: EnvelopeCall, session: TargetSession, task: Task) => void | Promise<void> }> = [
   {
     id: 'envelope.request-id',
-    text: (_call, { spec }) => `the answer carries a request id matching ${spec.envelope.requestIdPattern}`,
-    check: (result) => {
-      expect(result.findings.filter((f) => REQUEST_ID_FINDINGS.has(f.kind)).map((f) => `${f.kind}: ${f.detail}`), 'request id findings').toEqual([]);
+    text: (_call, { spec }) => `the answer carries a request id matching ${spec.envelope.requestIdPattern}${spec.envelope.requestIdInferred ? ' (the pattern is inferred from the examples)' : ''}`,
+    check: async (result, _call, { spec }, task) => {
+      expect(result.findings.filter((f) => f.kind === 'missing-request-id').map((f) => `${f.kind}: ${f.detail}`), 'request id findings').toEqual([]);
       expect(result.requestId, 'the request id').toBeDefined();
+      // The documents give examples of the id, not always a pattern: the shape is then inferred (x-envelope).
+      const shape = () => expect(result.findings.filter((f) => f.kind === 'malformed-request-id').map((f) => `${f.kind}: ${f.detail}`), 'request id findings').toEqual([]);
+      if (spec.envelope.requestIdInferred) await inferredCheck(task, `the request-id pattern ${spec.envelope.requestIdPattern} is inferred from the documents' examples (x-envelope.requestIdInferred)`, shape);
+      else shape();
     },
   },
   {
     id: 'envelope.documented-error-code',
-    text: (call) => `an error's code is one the documents list for ${call.action.action} (its errors and the common errors)`,
-    check: (result, call, { spec }) => {
+    text: (call) => `an error's code is one the documents list for ${call.action.action} (its errors and the common errors)${call.expected?.inferred ? `; for this call the documents name no code (${describeError(call.expected)} is inferred)` : ''}`,
+    check: async (result, call, { spec }, task) => {
       if (!result.error) return;
       const documented = new Set(spec.documentedErrors(call.action.action).flatMap((e) => [e.code, ...(e.alternatives ?? [])]));
-      expect(documented.has(result.error.code), `error code ${result.error.code} is not documented for ${call.action.action}`).toBe(true);
+      const listed = () => expect(documented.has(result.error!.code), `error code ${result.error!.code} is not documented for ${call.action.action}`).toBe(true);
+      // Where the documents do not say which code answers the call, an unlisted code contradicts nothing they state.
+      if (call.expected?.inferred) await inferredCheck(task, `the documents name no code for ${call.title}: ${describeError(call.expected)} is inferred (${call.expected.note ?? 'no note'}), and the code the service uses may be missing from the lists`, listed);
+      else listed();
     },
   },
   {
@@ -112,7 +131,7 @@ const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSessi
     text: (call, { spec }) => (spec.envelope.errorStatus === 'always-200'
       ? 'every answer, error or not, is HTTP 200'
       : `a success is HTTP 200; an error travels with the status documented for its code (${call.action.action}'s errors and the common errors)`),
-    check: (result, call, { spec }) => {
+    check: async (result, call, { spec }, task) => {
       if (!result.error) {
         expect(result.httpStatus, 'HTTP status of a success').toBe(200);
         return;
@@ -121,13 +140,17 @@ const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSessi
         expect(result.httpStatus, `HTTP status of error ${result.error.code}`).toBe(200);
         return;
       }
-      const statuses = [...new Set(spec.documentedErrors(call.action.action)
-        .filter((e) => e.code === result.error!.code || e.alternatives?.includes(result.error!.code))
-        .map((e) => e.status))];
+      const entries = spec.documentedErrors(call.action.action).filter((e) => e.code === result.error!.code || e.alternatives?.includes(result.error!.code));
       // An undocumented code has no documented status (envelope.documented-error-code reports the code):
       // it must still be an error status.
-      if (statuses.length === 0) expect(result.httpStatus >= 400 && result.httpStatus <= 599, `HTTP ${result.httpStatus} for error ${result.error.code}`).toBe(true);
-      else expect(statuses, `HTTP status of error ${result.error.code}`).toContain(result.httpStatus);
+      if (entries.length === 0) {
+        expect(result.httpStatus >= 400 && result.httpStatus <= 599, `HTTP ${result.httpStatus} for error ${result.error.code}`).toBe(true);
+        return;
+      }
+      const status = () => expect([...new Set(entries.map((e) => e.status))], `HTTP status of error ${result.error!.code}`).toContain(result.httpStatus);
+      // A status only observed or guessed (every entry for the code inferred) is no documented status.
+      if (entries.every((e) => e.inferred)) await inferredCheck(task, `the documents do not state the status of ${result.error.code}: ${entries.map((e) => e.note ?? describeError(e)).join('; ')}`, status);
+      else status();
     },
   },
   {
@@ -171,7 +194,7 @@ describeEachTarget((target, session) => {
         if ('skip' in outcome) skipBecause(context, outcome.skip);
         record(task, { counterexample: outcome.params });
         observe(task, outcome.result);
-        rule.check(outcome.result, call, session);
+        await rule.check(outcome.result, call, session, task);
       });
     }
   }

@@ -1,9 +1,10 @@
 import { expect, type TestContext } from 'vitest';
-import { record } from '../../src/conformance/rule-meta.ts';
+import { describeError, inferredCheck, record } from '../../src/conformance/rule-meta.ts';
 import type { TargetSession } from '../../src/conformance/session.ts';
 import { readinessTimeoutMs, type TargetInfo } from '../../src/conformance/target.ts';
 import { waitUntilDone } from '../../src/conformance/client-layers/in-flight.ts';
-import type { VendorError } from '../../src/spec/spec-types.ts';
+import type { Contract, VendorError } from '../../src/spec/spec-types.ts';
+import { citeSource, contractValues, variantLabel } from '../../src/spec/vendor-spec.ts';
 import type { CallResult } from '../../src/transport/call-result.ts';
 
 /** The running test, as vitest hands it to a test function. */
@@ -14,13 +15,60 @@ export function codesOf(error: VendorError): string[] {
   return [error.code, ...(error.alternatives ?? [])];
 }
 
-/** Asserts that a call was refused with one of `errors` (code or alternative) and that error's status. */
-export function expectRefused(result: CallResult, errors: VendorError[], what: string): void {
+/** Options of {@link expectRefusedWith}. */
+export interface RefusalOptions {
+  /**
+   * Set when the documents do not say the request is refused at all (Alibaba's pages are silent on unknown
+   * parameters, for instance): why, citing the spec. The whole expectation is then an inferred check.
+   */
+  refusalInferred?: string;
+}
+
+/** Why a code or status is not documented: each inferred error with the spec's own note. */
+function whyInferred(errors: VendorError[]): string {
+  return errors.map((e) => `${describeError(e)}: ${e.note ?? 'the documents do not name this code or its status for the case'}`).join('; ');
+}
+
+/**
+ * Asserts that a call was refused with one of `errors` (a code or one of its alternatives) at that error's
+ * status (no `errors`: only the refusal). The refusal is asserted plainly: the documents state it. The code
+ * and the status are asserted plainly where the documents name them, and inside {@link inferredCheck} where
+ * they do not (an error marked
+ * `inferred`), so a service refusing with another code is `undocumented`, not `fail`: a code outside the list
+ * is a deviation only when every listed error is documented, a status only when one of the errors with that
+ * code is. With `refusalInferred`, the refusal itself is an inferred check too.
+ */
+export async function expectRefusedWith(task: Test, result: CallResult, errors: VendorError[], what: string, options: RefusalOptions = {}): Promise<void> {
+  if (options.refusalInferred) {
+    const { refusalInferred, ...rest } = options;
+    return inferredCheck(task, refusalInferred, () => expectRefusedWith(task, result, errors, what, rest));
+  }
   expect(result.ok, `${what} was accepted`).toBe(false);
-  const codes = errors.flatMap(codesOf);
-  expect(codes, `${what}: the error code`).toContain(result.error?.code);
-  const matching = errors.find((e) => codesOf(e).includes(result.error!.code))!;
-  expect(result.httpStatus, `${what}: the HTTP status of ${result.error?.code}`).toBe(matching.status);
+  // No error to compare with: where the documents name none, only the refusal is checked.
+  if (errors.length === 0) return;
+  const code = result.error?.code;
+  const matching = errors.filter((e) => code !== undefined && codesOf(e).includes(code));
+  if (matching.length === 0) {
+    const checkCode = () => expect(errors.flatMap(codesOf), `${what}: the error code`).toContain(code);
+    const inferred = errors.filter((e) => e.inferred);
+    return inferred.length === 0 ? checkCode() : inferredCheck(task, whyInferred(inferred), checkCode);
+  }
+  const checkStatus = () => expect([...new Set(matching.map((e) => e.status))], `${what}: the HTTP status of ${code}`).toContain(result.httpStatus);
+  return matching.some((e) => !e.inferred) ? checkStatus() : inferredCheck(task, whyInferred(matching), checkStatus);
+}
+
+/**
+ * Asserts that a snapshot created without a name was described with the documented default, any page's
+ * (Tencent: "Unnamed" on the intl page, "not named" on the 2017 page, 未命名 on the zh pages: the contract's
+ * `value` and `variants`), and records which one the service showed when the pages give several.
+ */
+export async function expectDefaultName(task: Test, name: string | undefined, rule: NonNullable<Contract['default-snapshot-name']>): Promise<void> {
+  const names = contractValues(rule);
+  const check = () => expect(names.map((n) => n.value), 'the default name').toContain(name);
+  if (rule.inferred) await inferredCheck(task, `the default name is inferred: ${rule.note ?? citeSource(rule.source)}`, check);
+  else check();
+  const seen = names.find((n) => n.value === name)!;
+  if (names.length > 1) record(task, { variantSeen: variantLabel(`default name '${seen.value}'`, seen) });
 }
 
 /** Asserts that a call succeeded. */

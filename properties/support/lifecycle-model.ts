@@ -3,8 +3,9 @@ import { expect, type TestContext } from 'vitest';
 import { observe } from '../../src/conformance/rule-meta.ts';
 import type { TargetSession } from '../../src/conformance/session.ts';
 import type { TargetInfo } from '../../src/conformance/target.ts';
+import type { Contract } from '../../src/spec/spec-types.ts';
 import type { VendorClient, VendorAdapter } from '../../src/vendors/vendor-adapter.ts';
-import { expectAccepted, expectRefused } from './checks.ts';
+import { expectAccepted, expectDefaultName, expectRefusedWith } from './checks.ts';
 import { emulatorNow, visitLater } from './emulator.ts';
 
 const HOUR = 3_600_000;
@@ -16,7 +17,7 @@ const TOLERANCE_MS = 60_000;
 interface ModelSnapshot {
   id: string;
   diskId: string;
-  /** The name it was created with, or the documented default; undefined where the documents give none. */
+  /** The name it was created with; undefined for an unnamed one (described with a documented default, if any). */
   name: string | undefined;
   tags: Array<{ key: string; value: string }>;
   /** Emulator times between which the snapshot may be deleted for its retention deadline; after `latest` it must be. */
@@ -48,8 +49,9 @@ export interface LifecycleContext {
     remove: NonNullable<VendorAdapter['canonical']['deleteSnapshot']>;
   };
   actions: { create: string; describe: string; remove: string };
-  quota: { value: number; error: Parameters<typeof expectRefused>[1][number] } | undefined;
-  defaultName: string | undefined;
+  quota: { value: number; error: Parameters<typeof expectRefusedWith>[2][number] } | undefined;
+  /** The documented default name and the other pages' (`default-snapshot-name`), where the documents give one. */
+  defaultName: Contract['default-snapshot-name'];
   nameRequired: boolean;
   /** States a described snapshot may be in (the lifecycle's creating and completed words), if documented. */
   states: string[] | undefined;
@@ -74,6 +76,7 @@ async function expectDescribedAsModelled(ctx: LifecycleContext, snapshot: ModelS
   expect(described, `snapshot ${snapshot.id} is not described`).toBeDefined();
   expect(described!.diskId, `the disk of ${snapshot.id}`).toBe(snapshot.diskId);
   if (snapshot.name !== undefined) expect(described!.name, `the name of ${snapshot.id}`).toBe(snapshot.name);
+  else if (ctx.defaultName) await expectDefaultName(ctx.task, described!.name, ctx.defaultName);
   expect(sortTags(described!.tags), `the tags of ${snapshot.id}`).toEqual(sortTags(snapshot.tags));
   if (ctx.states) expect(ctx.states, `the state of ${snapshot.id}`).toContain(described!.state);
 }
@@ -94,14 +97,14 @@ class Create implements fc.AsyncCommand<LifecycleModel, LifecycleReal> {
     observe(ctx.task, result);
     const held = [...model.live.values()].filter((s) => s.diskId === diskId).length;
     if (ctx.quota && held >= ctx.quota.value) {
-      expectRefused(result, [ctx.quota.error], `a create on ${diskId}, which holds ${held} snapshots (quota ${ctx.quota.value})`);
+      await expectRefusedWith(ctx.task, result, [ctx.quota.error], `a create on ${diskId}, which holds ${held} snapshots (quota ${ctx.quota.value})`);
       return;
     }
     expectAccepted(result, `a create on ${diskId}`);
     const id = ctx.bindings.create.snapshotId(result);
     expect(id, 'the created snapshot id').toBeDefined();
     model.live.set(id!, {
-      id: id!, diskId, name: name ?? ctx.defaultName, tags,
+      id: id!, diskId, name, tags,
       ...(deadline ? { deadline: { earliest: deadline.getTime() - TOLERANCE_MS, latest: deadline.getTime() + ctx.lateness + TOLERANCE_MS } } : {}),
     });
     model.known.push(id!);

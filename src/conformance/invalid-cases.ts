@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
-import type { JsonSchema } from '../spec/vendor-spec.ts';
+import type { ValidationErrors } from '../spec/spec-types.ts';
+import { keywordValues, type DocumentedValue, type JsonSchema } from '../spec/vendor-spec.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -16,6 +17,36 @@ export interface InvalidCase {
   /** True for a boundary value (one past a length or a size limit). */
   boundary: boolean;
   request: { [key: string]: Json };
+  /**
+   * The broken keyword as the schema states it and as other pages do (`x-variants`), when another page's
+   * value makes this request valid (Alibaba's 2025 page allows a 128-character tag key where the seed page
+   * says 64): then refusing and accepting are both documented. Empty when every page refuses the value.
+   */
+  validUnder: DocumentedValue[];
+  /** The keyword's value and source in the schema itself (the page the refusal follows), where it has one. */
+  stated?: DocumentedValue;
+  /**
+   * Set when the spec marks the broken constraint itself inferred (`x-inferred` on the schema whose `type`,
+   * `required` or `additionalProperties` the case breaks): the spec's note.
+   */
+  inferredConstraint?: string;
+  /**
+   * True when, on a wire that carries only strings (flattened names), the case's value travels under a
+   * parameter name the service does not define: a scalar where a list or an object belongs (`Tag=x` where
+   * only `Tag.1.Key` exists). On that wire the case is an unknown parameter, whatever keyword it breaks.
+   */
+  unknownOnWire: boolean;
+}
+
+/**
+ * Why the documents do not say that an unknown parameter is refused, or undefined when they do. Only the
+ * error they name for one tells: Tencent's pages name UnknownParameter ("extra undefined params cause an
+ * error"); Alibaba's say nothing, and the spec's `x-validation-errors.additionalProperties` is inferred, with
+ * a note that such parameters may also be ignored.
+ */
+export function unknownParameterUndocumented(errors: ValidationErrors): string | undefined {
+  const unknown = errors.additionalProperties;
+  return unknown.inferred ? `the documents do not say an unknown parameter is refused (x-validation-errors.additionalProperties: ${unknown.note ?? 'inferred'})` : undefined;
 }
 
 /** Keywords the generator knows how to break. */
@@ -62,6 +93,35 @@ export interface InvalidCaseOptions {
 /** True for a request content type whose values all travel as strings. */
 export function carriesStringsOnly(contentType: string): boolean {
   return /^application\/x-www-form-urlencoded\b/i.test(contentType);
+}
+
+/**
+ * Whether `value` meets `constraint` as the value of `keyword` (another page's version of the keyword).
+ * Keywords not listed count as unmet: a case then stays a refusal on every page.
+ */
+function meets(keyword: string, constraint: unknown, value: Json): boolean {
+  const length = typeof value === 'string' ? [...value].length : Array.isArray(value) ? value.length : undefined;
+  switch (keyword) {
+    case 'maxLength': case 'maxItems': return length !== undefined && length <= (constraint as number);
+    case 'minLength': case 'minItems': return length !== undefined && length >= (constraint as number);
+    case 'maximum': return typeof value === 'number' && value <= (constraint as number);
+    case 'minimum': return typeof value === 'number' && value >= (constraint as number);
+    case 'pattern': return typeof value === 'string' && new RegExp(constraint as string, 'u').test(value);
+    case 'enum': return (constraint as unknown[]).includes(value);
+    case 'x-forbidden-prefixes': return typeof value === 'string' && !(constraint as string[]).some((prefix) => value.startsWith(prefix));
+    default: return false;
+  }
+}
+
+/** The other pages' versions of `keyword` (`x-variants`) that `value` meets. */
+function variantsMet(schema: JsonSchema, keyword: string, value: Json): DocumentedValue[] {
+  return keywordValues(schema, keyword).filter((v) => !v.primary && meets(keyword, v.value, value));
+}
+
+/** The spec's note on a schema it marks inferred (`x-inferred`), or undefined. */
+function inferredNote(schema: JsonSchema | undefined): string | undefined {
+  if (schema?.['x-inferred'] !== true) return undefined;
+  return typeof schema['x-note'] === 'string' ? schema['x-note'] : 'the spec marks this schema inferred (x-inferred)';
 }
 
 /** Candidate values that may break `keyword` of a schema, given a valid value of it. */
@@ -142,10 +202,20 @@ export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: 
       return e.keyword === keyword && at.join('.') === path;
     });
   };
-  const add = (path: Array<string | number>, keyword: string, request: { [key: string]: Json } | undefined, description: string, boundary: boolean): boolean => {
+  /** `schema` is the node whose keyword the case breaks (the object, for `required` and `additionalProperties`). */
+  const add = (path: Array<string | number>, keyword: string, request: { [key: string]: Json } | undefined, description: string, boundary: boolean, schema: JsonSchema, value?: Json): boolean => {
     const dotted = path.join('.');
     if (!request || !onlyFails(request, keyword, dotted)) return false;
-    cases.push({ path: dotted, parameter: String(path[0]), keyword, description, boundary, request });
+    const types = ([] as unknown[]).concat(schema['type'] ?? []);
+    const inferredConstraint = ['type', 'required', 'additionalProperties'].includes(keyword) ? inferredNote(schema) : undefined;
+    const stated = keywordValues(schema, keyword)[0];
+    cases.push({
+      path: dotted, parameter: String(path[0]), keyword, description, boundary, request,
+      validUnder: value === undefined ? [] : variantsMet(schema, keyword, value),
+      ...(stated ? { stated } : {}),
+      ...(inferredConstraint ? { inferredConstraint } : {}),
+      unknownOnWire: Boolean(options.stringsOnly) && keyword === 'type' && (types.includes('array') || types.includes('object')),
+    });
     return true;
   };
 
@@ -153,11 +223,11 @@ export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: 
   const visitObject = (objectSchema: JsonSchema, value: { [key: string]: Json }, at: Array<string | number>, base: Base): void => {
     const properties = (objectSchema['properties'] ?? {}) as Record<string, JsonSchema>;
     for (const name of (objectSchema['required'] as string[] | undefined) ?? []) {
-      if (name in value) add([...at, name], 'required', setAt(base, [...at, name], undefined), `without ${[...at, name].join('.')}`, false);
+      if (name in value) add([...at, name], 'required', setAt(base, [...at, name], undefined), `without ${[...at, name].join('.')}`, false, objectSchema);
     }
     if (objectSchema['additionalProperties'] === false) {
       const unknown = 'SnapconformUnknownParameter';
-      add([...at, unknown], 'additionalProperties', setAt(base, [...at, unknown], 'x'), `with an unknown parameter ${unknown}`, false);
+      add([...at, unknown], 'additionalProperties', setAt(base, [...at, unknown], 'x'), `with an unknown parameter ${unknown}`, false, objectSchema);
     }
     for (const [name, propertySchema] of Object.entries(properties)) {
       if (name in value) {
@@ -179,8 +249,12 @@ export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: 
   const visitValue = (schema: JsonSchema, value: Json, at: Array<string | number>, base: Base): void => {
     for (const keyword of BREAKABLE_KEYWORDS) {
       if (keyword === 'required' || keyword === 'additionalProperties' || !(keyword in schema)) continue;
-      for (const candidate of candidates(keyword, schema, value, options)) {
-        if (add(at, keyword, setAt(base, at, candidate.value), `${at.join('.')} = ${candidate.description}`, candidate.boundary)) break;
+      // A value that every page refuses comes first: the case then tests what all pages agree on, and falls
+      // back to one another page allows (both outcomes documented) only when no other value breaks the keyword.
+      const all = candidates(keyword, schema, value, options);
+      const ordered = [...all.filter((c) => variantsMet(schema, keyword, c.value).length === 0), ...all.filter((c) => variantsMet(schema, keyword, c.value).length > 0)];
+      for (const candidate of ordered) {
+        if (add(at, keyword, setAt(base, at, candidate.value), `${at.join('.')} = ${candidate.description}`, candidate.boundary, schema, candidate.value)) break;
       }
     }
     if (Array.isArray(value) && schema['items'] && value.length > 0) {

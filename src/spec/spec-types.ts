@@ -65,6 +65,25 @@ export interface Envelope {
   source: SourceRefs;
 }
 
+/**
+ * Another page's value for a fact (`variants` of a contract rule, `x-variants` of a schema): the documents
+ * disagree, and a service that follows either page follows the documents.
+ */
+export interface Variant<T = unknown> {
+  value: T;
+  note?: string;
+  source: SourceRefs;
+}
+
+/**
+ * A variant of `allowed-disk-states`: more states allowed by another page. `attachedOnceFields`, where given,
+ * narrows it: a state only this variant allows is allowed for a disk that was attached at some point, as one
+ * of these DescribeDisks fields (non-empty) shows.
+ */
+export interface DiskStateVariant extends Variant<string[]> {
+  attachedOnceFields?: string[];
+}
+
 interface Rule {
   source: SourceRefs;
   inferred?: boolean;
@@ -76,22 +95,23 @@ interface IdPattern {
   pattern: string;
   examples?: string[];
   inferred?: boolean;
+  note?: string;
   source: SourceRefs;
 }
 
 /** `x-contract`: the behavioural rules, keyed as in `specs/README.md`. */
 export interface Contract {
-  'snapshot-quota-per-disk'?: Rule & { value: number; error: VendorError };
+  'snapshot-quota-per-disk'?: Rule & { value: number; error: VendorError; variants?: Array<Variant<number>> };
   'minimum-retention'?: Rule & { action: string; parameter: string; minSeconds: number; error: VendorError };
   'same-instance'?: Rule & { action: string; parameter: string; error: VendorError };
   'group-member-naming'?: Rule & { action: string; template: string; indexBase: 0 | 1 };
   'one-in-flight-per-disk'?: Rule & { error: VendorError };
-  'allowed-disk-states'?: Rule & { field: string; values: string[]; error: VendorError };
+  'allowed-disk-states'?: Rule & { field: string; values: string[]; error: VendorError; variants?: DiskStateVariant[] };
   'allowed-instance-states'?: Rule & { field: string; values: string[]; error: VendorError };
   'snapshot-ability'?: Rule & { field: string; error: VendorError };
   'disk-must-exist'?: Rule & { error: VendorError };
   idempotency?: Rule & { action: string; parameter: string; mismatchError: VendorError; inProgressError?: VendorError };
-  'default-snapshot-name'?: Rule & { value: string; variants?: Array<{ value: unknown; source: SourceRefs }> };
+  'default-snapshot-name'?: Rule & { value: string; variants?: Array<Variant<string>> };
   'snapshot-lifecycle'?: Rule & {
     describeAction: string; stateField: string; creating: string; completed: string; failed?: string; progressField?: string;
   };

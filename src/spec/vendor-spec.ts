@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type {
-  CanonicalOperation, Contract, Envelope, ErrorEntry, Protocol, SourceRefs, ValidationErrors, VendorError, VendorId,
+  CanonicalOperation, Contract, Envelope, ErrorEntry, Protocol, SourceRefs, ValidationErrors, Variant, VendorError, VendorId,
 } from './spec-types.ts';
 
 /** A JSON Schema object as it appears in a spec. */
@@ -115,9 +115,78 @@ export class VendorSpec {
     return found ?? this.validationErrors[keyword];
   }
 
+  /**
+   * The spec's note on the first schema node it marks inferred (`x-inferred`) along a validation error's
+   * `schemaPath` (ajv's: `#/…` inside `root`, or `…/schemas/<Name>/…` inside a component schema), the failing
+   * keyword's own node included; undefined when no node on the way is inferred: then the keyword that failed
+   * is a documented one.
+   */
+  inferredAlong(schemaPath: string, root: JsonSchema): string | undefined {
+    const component = /\/schemas\/(.+)$/.exec(schemaPath.startsWith('#') ? '' : schemaPath);
+    let node: unknown = component ? (this.document.components?.schemas as unknown) : root;
+    const pointer = component ? component[1]! : schemaPath.replace(/^#\/?/, '');
+    const segments = pointer.split('/').filter(Boolean).map((segment) => decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~'));
+    // The last segment is the keyword that failed; every node before it, and the one it sits in, may be inferred.
+    for (const segment of segments.slice(0, -1)) {
+      node = (node as Record<string, unknown> | undefined)?.[segment];
+      const schema = node as JsonSchema | undefined;
+      if (schema && typeof schema === 'object' && schema['x-inferred'] === true) {
+        return typeof schema['x-note'] === 'string' ? schema['x-note'] : `${pointer}: the spec marks this schema inferred`;
+      }
+    }
+    return undefined;
+  }
+
   /** The (resolved) schema of a top-level request parameter. */
   propertySchema(action: string, parameter: string): JsonSchema | undefined {
     const properties = this.action(action).resolvedRequestSchema['properties'] as Record<string, JsonSchema> | undefined;
     return properties?.[parameter];
   }
+}
+
+/**
+ * One value the documents give for a fact: the spec's own (`primary`: the value in the schema or the
+ * contract) or a variant another page gives (`variants`, `x-variants`). A service that shows any of them
+ * follows the documents.
+ */
+export interface DocumentedValue<T = unknown> {
+  value: T;
+  source?: SourceRefs;
+  note?: string;
+  primary: boolean;
+}
+
+/** A contract rule's `value` and its `variants`, the rule's own first. */
+export function contractValues<T>(rule: { value: T; source: SourceRefs; variants?: Array<Variant<T>> }): Array<DocumentedValue<T>> {
+  return [
+    { value: rule.value, source: rule.source, primary: true },
+    ...(rule.variants ?? []).map((v) => ({ value: v.value, source: v.source, ...(v.note ? { note: v.note } : {}), primary: false })),
+  ];
+}
+
+/**
+ * The values the documents give for one keyword of a schema node (`maxLength`, `pattern`, …): the schema's
+ * own, then each `x-variants` entry that restates the keyword (an entry that only notes a difference in
+ * words restates none). Empty when the schema has no such keyword.
+ */
+export function keywordValues(schema: JsonSchema, keyword: string): DocumentedValue[] {
+  if (!(keyword in schema)) return [];
+  const variants = (schema['x-variants'] ?? []) as Array<Record<string, unknown>>;
+  return [
+    { value: schema[keyword], source: schema['x-source'] as SourceRefs | undefined, primary: true },
+    ...variants.filter((v) => keyword in v).map((v) => ({
+      value: v[keyword], source: v['source'] as SourceRefs | undefined, ...(typeof v['note'] === 'string' ? { note: v['note'] } : {}), primary: false,
+    })),
+  ];
+}
+
+/** "doc, section" of the first source reference: how a report names the page a value came from. */
+export function citeSource(source: SourceRefs | undefined): string {
+  const first = Array.isArray(source) ? source[0] : source;
+  return first ? `${first.doc}, ${first.section}` : 'no source';
+}
+
+/** `variantSeen` text: what the service showed and the page that documents it, e.g. "quota 256 (ref-ali, A3.1 …)". */
+export function variantLabel(what: string, documented: Pick<DocumentedValue, 'source'>): string {
+  return `${what} (${citeSource(documented.source)})`;
 }

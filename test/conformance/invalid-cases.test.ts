@@ -32,6 +32,26 @@ describe('invalidCases', () => {
     }
   });
 
+  it("knows which cases another page's x-variants makes valid, and prefers values every page refuses", () => {
+    // A 65-character tag key: the seed page's maximum is 64, the 2025 page's 128 — both outcomes documented.
+    const key = find('Tag.0.Key', 'maxLength')!;
+    expect(key.validUnder.map((v) => v.value)).toEqual([128]);
+    expect(key.stated).toMatchObject({ value: 64, primary: true });
+    // Tag values: the 2025 page forbids only http:// and https://, so the case uses one of those.
+    expect(find('Tag.0.Value', 'x-forbidden-prefixes')?.request['Tag']).toEqual([expect.objectContaining({ Value: expect.stringMatching(/^https?:\/\//) })]);
+    expect(find('Tag.0.Value', 'x-forbidden-prefixes')?.validUnder).toEqual([]);
+    expect(find('SnapshotName', 'pattern')?.validUnder).toEqual([]);
+  });
+
+  it('marks what a case cannot show as documented: a flattened wire\'s unknown names, inferred constraints', () => {
+    const flattened = invalidCases(alibaba.resolvedRequestSchema, { DiskId: 'd-bp1s5fnvk4gn2tws0', Tag: [{ Key: 'a', Value: 'b' }] }, alibaba.validateRequest, { stringsOnly: true });
+    // `Tag=not-an-array` travels as a parameter named Tag, which Alibaba's wire (Tag.1.Key) does not define.
+    expect(flattened.find((c) => c.path === 'Tag' && c.keyword === 'type')?.unknownOnWire).toBe(true);
+    expect(flattened.find((c) => c.path === 'OwnerId' && c.keyword === 'type')?.inferredConstraint).toContain('integer');
+    expect(flattened.find((c) => c.path === 'SnapshotName' && c.keyword === 'maxLength')).toMatchObject({ unknownOnWire: false });
+    expect(flattened.find((c) => c.path === 'SnapshotName' && c.keyword === 'maxLength')?.inferredConstraint).toBeUndefined();
+  });
+
   it('puts boundary cases first, so they always run', () => {
     const firstNonBoundary = cases.findIndex((c) => !c.boundary);
     expect(cases.slice(firstNonBoundary).every((c) => !c.boundary)).toBe(true);
