@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { RUN_ENV } from '../conformance/run-env.ts';
-import { TargetFileError } from '../conformance/target-file.ts';
+import { DEFAULT_READINESS_TIMEOUT_SECONDS } from '../conformance/target.ts';
+import { TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
 import { BaselineError, loadBaseline, unmatchedEntries, type Baseline } from '../report/baseline.ts';
 import { gateProblems } from '../report/gate.ts';
 import { loadSpec } from '../spec/load-spec.ts';
@@ -9,7 +10,6 @@ import { SPEC_FILES } from '../vendors/registry.ts';
 import type { ConformanceReport } from '../../reporters/report-types.ts';
 import type { RunOutcome } from '../../reporters/run-outcome.ts';
 import { EXIT, fail, newRunId, ROOT, VERSION, warn } from './cli-context.ts';
-import { watchCleanup } from './cleanup-watch.ts';
 import { Interrupts } from './interrupt.ts';
 import { parseRunOptions, RUN_HELP, ruleFilesOf, type RunOptions } from './run-options.ts';
 import { prepareTargets, type RunTargets } from './run-targets.ts';
@@ -84,6 +84,20 @@ function liveTerminal(): boolean {
 }
 
 /**
+ * The bound on one test. On the embedded emulators a test is quick (two minutes is ample on a busy machine).
+ * On a URL target a test may wait for snapshots to finish — its own, and the in-flight ones of a disk it
+ * shares (each wait bounded by the target's readiness timeout) — so the bound follows the longest readiness
+ * timeout: four such waits and a quarter of an hour for the requests themselves. A stuck snapshot ends as
+ * an error naming it (SnapshotNotReadyError) well before this bound.
+ */
+export function testTimeoutFor(entries: readonly TargetEntry[]): number {
+  const real = entries.filter((e) => e.endpoint !== 'emulator');
+  if (real.length === 0) return 120_000;
+  const readinessMs = Math.max(...real.map((e) => (e.readinessTimeoutSeconds ?? DEFAULT_READINESS_TIMEOUT_SECONDS) * 1000));
+  return 4 * readinessMs + 15 * 60_000;
+}
+
+/**
  * Runs the suite with vitest's Node API and returns the exit code (see {@link EXIT}) with the report.
  * Bad input exits the process (2) before anything starts.
  */
@@ -98,7 +112,6 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   const conformance = new ConformanceReporter({ reportDir: options.reportDir, version: VERSION, ...(baseline ? { baseline } : {}), ...(options.shard ? { shard: options.shard } : {}) });
   const outcome = new RunOutcomeReporter();
   const interrupts = new Interrupts();
-  const cleanup = watchCleanup();
   process.chdir(ROOT);
   try {
     const vitest = await startVitest('test', [], {
@@ -116,7 +129,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
       // is a narrower run, not an error. (It also lets a shard without files write its empty report.)
       passWithNoTests: true,
       watch: false,
-      testTimeout: 120_000,
+      testTimeout: testTimeoutFor(targets.entries),
       // Rule files share no mutable module state (specs are read-only once loaded), so they can share a module
       // graph: loading and compiling the three specs once per worker instead of once per file makes a run ~3x faster.
       isolate: false,
@@ -124,18 +137,29 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
     });
     await vitest.close();
   } finally {
-    cleanup.stop();
     interrupts.dispose();
     targets.dispose();
   }
   const { report } = conformance;
   if (!report) throw new Error('the run ended without writing a report');
-  return { code: verdict(report, outcome.outcome, cleanup.remaining, options, baseline), report };
+  return { code: verdict(report, outcome.outcome, options, baseline), report };
+}
+
+/**
+ * What the end-of-run cleanup left on each real target (the report's `cleanup`), one line per target naming
+ * the command that finishes the job: a resource left behind or not confirmed is a safety abort.
+ */
+export function cleanupProblems(report: ConformanceReport, reportDir: string): string[] {
+  return (report.cleanup ?? []).filter((c) => c.leftBehind.length + c.unconfirmed.length > 0).map((c) => {
+    const file = report.targets.find((t) => t.name === c.target)?.file ?? report.run.targetFile ?? '<target file>';
+    const parts = [...(c.leftBehind.length ? [`${c.leftBehind.length} left behind`] : []), ...(c.unconfirmed.length ? [`${c.unconfirmed.length} unconfirmed`] : [])];
+    return `${c.target}: the cleanup left created resources (${parts.join(', ')}; see the report's cleanup section); run \`snapconform sweep --target ${file} --report-dir ${reportDir}\``;
+  });
 }
 
 /** The exit code of a finished run, each reason on stderr: safety first, then an interruption, then the gate. */
-function verdict(report: ConformanceReport, outcome: RunOutcome, remaining: string[], options: RunOptions, baseline: Baseline | undefined): number {
-  const safety = [...outcome.safety, ...remaining];
+function verdict(report: ConformanceReport, outcome: RunOutcome, options: RunOptions, baseline: Baseline | undefined): number {
+  const safety = [...outcome.safety, ...cleanupProblems(report, options.reportDir)];
   for (const line of safety) warn(`safety abort: ${line}`);
   if (safety.length > 0) return EXIT.safetyAbort;
   if (report.run.partial) {

@@ -1,16 +1,40 @@
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cleanUp } from '../conformance/cleanup.ts';
+import { cleanUp, DEFAULT_CLEANUP_DEADLINE_MS, leftSomething, type CleanupResult } from '../conformance/cleanup.ts';
 import { readAllLedgers } from '../conformance/ledger.ts';
 import { loadTargetFile, TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
+import { ExchangeLog } from '../transport/exchange-log.ts';
+import { adapterFor } from '../vendors/registry.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail } from './cli-context.ts';
 import { SWEEP_HELP } from './help.ts';
 
-/** `snapconform sweep`: deletes, on each real target, what the ledgers say earlier runs created there. */
+/** One target's line of the sweep's output: what was deleted, and what is left with the reasons. */
+export function sweepLine(result: CleanupResult): string {
+  const notes = (list: CleanupResult['leftBehind']) => list.map((n) => `${n.id} (${n.reason})`).join('; ');
+  return [
+    `${result.target}: deleted ${result.deleted.length}`,
+    ...(result.gone.length ? [`already gone ${result.gone.length}`] : []),
+    ...(result.leftBehind.length ? [`left behind ${result.leftBehind.length}: ${notes(result.leftBehind)}`] : []),
+    ...(result.unconfirmed.length ? [`unconfirmed, left alone ${result.unconfirmed.length}: ${notes(result.unconfirmed)}`] : []),
+  ].join(', ');
+}
+
+/**
+ * `snapconform sweep`: deletes, on each real target, what the ledgers say earlier runs created there — only
+ * what a describe shows carrying the creating run's label — and records its requests in
+ * `<report dir>/sweep-<time>.exchanges.ndjson`. Exit 0 when nothing the ledgers list remains, 3 when something
+ * does or could not be confirmed, 2 on bad input.
+ */
 export async function sweepCommand(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { target: { type: 'string', default: DEFAULT_TARGET_FILE }, 'report-dir': { type: 'string', default: 'reports' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args, options: {
+      target: { type: 'string', default: DEFAULT_TARGET_FILE },
+      'report-dir': { type: 'string', default: 'reports' },
+      deadline: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    } }));
   } catch (error) {
     return fail(`${(error as Error).message} (see snapconform sweep --help)`);
   }
@@ -18,6 +42,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     process.stdout.write(SWEEP_HELP);
     return EXIT.conforms;
   }
+  const deadlineSeconds = values.deadline === undefined ? DEFAULT_CLEANUP_DEADLINE_MS / 1000 : Number(values.deadline);
+  if (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0) fail(`--deadline: '${values.deadline}' is not a number of seconds above 0 (see snapconform sweep --help)`);
   let entries: TargetEntry[];
   try {
     entries = loadTargetFile(resolve(values.target));
@@ -25,12 +51,30 @@ export async function sweepCommand(args: string[]): Promise<number> {
     if (error instanceof TargetFileError) fail(error.message);
     throw error;
   }
-  const ledger = readAllLedgers(resolve(values['report-dir']));
-  let problems = 0;
-  for (const entry of entries.filter((e) => e.endpoint !== 'emulator')) {
-    const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false }, ledger);
-    process.stdout.write(`${entry.name}: deleted ${result.deleted.length}${result.gone.length ? `, already gone ${result.gone.length}` : ''}${result.failed.length ? `, could not delete ${result.failed.map((f) => `${f.id} (${f.reason})`).join(', ')}` : ''}${result.unknown.length ? `, outcome unknown (check by name): ${result.unknown.join(', ')}` : ''}${result.notOurs.length ? `, left alone (in the ledger but without this tool's name prefix or tag): ${result.notOurs.join(', ')}` : ''}\n`);
-    problems += result.failed.length + result.unknown.length + result.notOurs.length;
+  // The report directory is the user's (relative to where they run the command), as for `run`.
+  const reportDir = resolve(values['report-dir']);
+  if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) fail(`--report-dir ${values['report-dir']}: no such directory (the ledgers are in <report dir>/ledger/)`);
+  const ledger = readAllLedgers(reportDir);
+  const real = entries.filter((e) => e.endpoint !== 'emulator');
+  const known = new Set(real.map((e) => e.name));
+  const elsewhere = [...new Set(ledger.filter((e) => !known.has(e.target)).map((e) => e.target))];
+  const exchanges = join(reportDir, `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}.exchanges.ndjson`);
+  const log = new ExchangeLog(exchanges);
+  let remains = false;
+  try {
+    for (const entry of real) {
+      if (!adapterFor(entry.vendor)) {
+        process.stdout.write(`${entry.name}: skipped, snapconform cannot speak the ${entry.vendor} protocol\n`);
+        continue;
+      }
+      const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false }, ledger, { deadlineMs: deadlineSeconds * 1000, log });
+      process.stdout.write(`${sweepLine(result)}\n`);
+      remains ||= leftSomething(result);
+    }
+  } finally {
+    await log.close();
   }
-  return problems === 0 ? EXIT.conforms : EXIT.deviations;
+  if (elsewhere.length > 0) process.stdout.write(`not swept: the ledgers also list ${elsewhere.join(', ')}, not real targets of ${values.target}\n`);
+  process.stdout.write(`requests and answers in ${exchanges}\n`);
+  return remains ? EXIT.safetyAbort : EXIT.conforms;
 }

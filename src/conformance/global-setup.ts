@@ -7,9 +7,7 @@ import { Deviations } from '../emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../emulator/http-server.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { adapterFor } from '../vendors/registry.ts';
-import { cleanUp } from './cleanup.ts';
 import { RUN_ENV } from './run-env.ts';
-import { ledgerFile, readLedger } from './ledger.ts';
 import { loadTargetFile } from './target-file.ts';
 import type { TargetInfo } from './target.ts';
 
@@ -74,18 +72,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await Promise.all(servers.map((server) => server.close()));
     rmSync(leaseDir, { recursive: true, force: true });
-    // The run deletes what it created on real targets (its own ledger, nothing else); what remains is for sweep.
-    const reportDir = process.env[RUN_ENV.reportDir];
-    if (!reportDir) return;
-    const ledger = readLedger(ledgerFile(reportDir, runId));
-    for (const target of targets.filter((t) => !t.emulator && !t.unavailable)) {
-      const result = await cleanUp(target, ledger);
-      if (result.failed.length + result.unknown.length > 0) {
-        process.stderr.write(`snapconform: ${target.name}: ${result.failed.length + result.unknown.length} created resources remain; run \`snapconform sweep --target …\`\n`);
-      }
-      if (result.notOurs.length > 0) {
-        process.stderr.write(`snapconform: ${target.name}: left alone, in the ledger but without the run's name prefix or tag: ${result.notOurs.join(', ')}\n`);
-      }
-    }
+    // What the run created on real targets is deleted by the report's reporter (src/conformance/cleanup.ts
+    // `cleanUpRun`), before the report is built, so that the report records it.
   };
 }

@@ -132,6 +132,6 @@ describe('safety aborts exit 3', () => {
   it('when the cleanup leaves created resources behind', async () => {
     const { code, stderr } = await snapconform(['run', '--target', realTarget(proxyUrl, 100), '--rules', 'snapshot.create.roundtrip', '--allow-mutations', '--report-dir', tmp('cleanup')], { env });
     expect(code, stderr).toBe(3);
-    expect(stderr).toMatch(/^snapconform: safety abort: real: [1-9]\d* created resources remain$/m);
+    expect(stderr).toMatch(/^snapconform: safety abort: real: the cleanup left created resources \([1-9]\d* left behind; see the report's cleanup section\); run `snapconform sweep --target \S+ --report-dir \S+`$/m);
   }, 150_000);
 });

@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../src/conformance/ledger.ts';
+import { possiblyCreated, type LedgerEntry } from '../../src/conformance/ledger.ts';
 import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
+import { errorsOf, reportValidator } from '../reporters/support/report-schema.ts';
 
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
 const principal = { id: 'AKIDSAFETYSAFETYSAFETYSAFETYSAFETY00', secret: 'safety-secret', account: 'safety' };
@@ -22,6 +23,12 @@ let recorderUrl: string;
 const actions: string[] = [];
 /** What reached the recorder, action and body. */
 const bodies: Array<{ action: string; body: string; answer: string }> = [];
+/**
+ * How the recorder treats DeleteSnapshots, to play a realistic service: `forward` passes it on; `ignored`
+ * answers success without passing it on (a delete that deletes nothing); `twice` passes it on twice and
+ * answers with the second answer (the snapshot deleted, the answer the documented not-found code).
+ */
+let deletes: 'forward' | 'ignored' | 'twice' = 'forward';
 
 beforeAll(async () => {
   emulator = await tencentCbs.emulator!.start(loadSpec('specs/tencent-cbs.yaml'), principal, new Deviations());
@@ -33,7 +40,16 @@ beforeAll(async () => {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     actions.push(String(request.headers['x-tc-action'] ?? new URLSearchParams(request.url?.split('?')[1] ?? '').get('Action') ?? '?'));
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([n]) => !['host', 'connection', 'content-length'].includes(n))) as Record<string, string>;
-    const upstream = await fetch(`${emulator.url}${request.url}`, { method: request.method, headers, body: request.method === 'POST' ? Buffer.concat(chunks) : undefined });
+    if (actions.at(-1) === 'DeleteSnapshots' && deletes === 'ignored') {
+      const answer = JSON.stringify({ Response: { RequestId: '6f8f4a1e-0000-4000-8000-000000000001' } });
+      bodies.push({ action: 'DeleteSnapshots', body: Buffer.concat(chunks).toString('utf8'), answer });
+      response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+      return;
+    }
+    const forward = () => fetch(`${emulator.url}${request.url}`, { method: request.method, headers, body: request.method === 'POST' ? Buffer.concat(chunks) : undefined });
+    // The signature's nonce is not checked for replays on Tencent, so the same signed request can be sent again.
+    if (actions.at(-1) === 'DeleteSnapshots' && deletes === 'twice') await (await forward()).arrayBuffer();
+    const upstream = await forward();
     const answer = Buffer.from(await upstream.arrayBuffer());
     bodies.push({ action: actions.at(-1)!, body: Buffer.concat(chunks).toString('utf8'), answer: answer.toString('utf8') });
     response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(answer);
@@ -61,9 +77,14 @@ function run(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 function cli(command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliIn(undefined, command, ...args);
+}
+
+/** The CLI run from `cwd` (the user's directory), as a user would run it there. */
+function cliIn(cwd: string | undefined, command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, TENCENTCLOUD_SECRET_ID: principal.id, TENCENTCLOUD_SECRET_KEY: principal.secret };
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, command, ...args], { env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, command, ...args], { env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024, ...(cwd ? { cwd } : {}) }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -81,6 +102,25 @@ const onEmulator = async (action: string, params: Record<string, unknown>) => {
 };
 
 const snapshotsOnEmulator = async () => (await onEmulator('DescribeSnapshots', { Limit: 100 })).data?.['TotalCount'] as number;
+/** How many snapshots with this id the account holds (0 or 1). */
+const described = async (id: string) => ((await onEmulator('DescribeSnapshots', { SnapshotIds: [id] })).data?.['TotalCount'] as number);
+
+/** The run the sweep tests' ledgers name, and a snapshot it labelled (its tag), made directly on the account. */
+const RUN_ID = '2026-01-02T00-00-00-000Z-def456';
+const createLabelled = async (params: Record<string, unknown> = {}) =>
+  (await onEmulator('CreateSnapshot', { DiskId: 'disk-fixture2', Tags: [{ Key: 'snapconform-run', Value: RUN_ID }], ...params })).data?.['SnapshotId'] as string;
+const createdLine = (key: string, id: string) => JSON.stringify({ runId: RUN_ID, target: 'real', vendor: 'tencent-cbs', action: 'CreateSnapshot', at: '2026-01-02T00:00:00.000Z', state: 'created', key, resourceId: id });
+/** A report dir whose one ledger holds `lines`. */
+function ledgerDir(lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'snapconform-sweep-'));
+  mkdirSync(join(dir, 'ledger'));
+  writeFileSync(join(dir, 'ledger', `${RUN_ID}.ndjson`), lines.join('\n') + '\n');
+  return dir;
+}
+/** Switches the emulator's injected faults (`[]` clears them). */
+const faults = (list: unknown[]) => fetch(`${emulator.url}/_snapconform/faults`, { method: 'POST', body: JSON.stringify({ faults: list }) });
+/** The records of an exchanges file. */
+const readExchangeFile = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { action: string; attempts: number; request: { body: string } });
 
 describe('safety on real accounts', () => {
   it('sends no create or delete at all when the target does not allow mutations (the default for a real endpoint)', async () => {
@@ -128,6 +168,47 @@ describe('safety on real accounts', () => {
     // The run deleted what it created: the account is as it was.
     expect(await snapshotsOnEmulator()).toBe(before);
     expect(actions).toContain('DeleteSnapshots');
+    // The report records the cleanup: everything the ledger lists deleted by it or already gone.
+    const report = JSON.parse(readFileSync(join(reportDir, 'latest/conformance.json'), 'utf8')) as ConformanceReport;
+    expect(report.cleanup).toHaveLength(1);
+    const cleanup = report.cleanup![0]!;
+    expect(cleanup).toMatchObject({ target: 'real', leftBehind: [], unconfirmed: [] });
+    expect(cleanup.deleted.length + cleanup.gone.length).toBe(possiblyCreated(entries).length);
+    expect(cleanup.deleted.length).toBeGreaterThan(0);
+    // exchanges.ndjson has every request, the cleanup's included: each delete the account received is there.
+    const exchanges = readExchangeFile(join(reportDir, 'latest/exchanges.ndjson'));
+    const sent = (action: string) => exchanges.filter((e) => e.action === action).reduce((n, e) => n + e.attempts, 0);
+    expect(sent('DeleteSnapshots')).toBe(actions.filter((a) => a === 'DeleteSnapshots').length);
+    for (const id of cleanup.deleted) expect(exchanges.some((e) => e.action.startsWith('Delete') && e.request.body.includes(id)), id).toBe(true);
+    expect(readFileSync(join(reportDir, 'latest/conformance.md'), 'utf8')).toContain('## Cleanup on real targets');
+  }, 180_000);
+
+  it('records in the report what the cleanup could not delete, and exits 3 naming the sweep that finishes it', async () => {
+    const before = await snapshotsOnEmulator();
+    const reportDir = mkdtempSync(join(tmpdir(), 'snapconform-safety-report-'));
+    const file = target('    maxSnapshots: 1000\n');
+    deletes = 'ignored';
+    let result;
+    try {
+      result = await run('--target', file, '--report-dir', reportDir, '--allow-mutations', '--rules', 'snapshot.create.roundtrip', '--runs', '0.2');
+    } finally {
+      deletes = 'forward';
+    }
+    expect(result.code, result.stderr).toBe(3);
+    const report = JSON.parse(readFileSync(join(reportDir, 'latest/conformance.json'), 'utf8')) as ConformanceReport;
+    const cleanup = report.cleanup![0]!;
+    expect(cleanup.leftBehind.length).toBeGreaterThan(0);
+    for (const note of cleanup.leftBehind) expect(note.reason).toBe('delete answered success but the snapshot is still described');
+    const validate = reportValidator();
+    expect(validate(report), errorsOf(validate)).toBe(true);
+    expect(result.stderr).toContain(`snapconform: safety abort: real: the cleanup left created resources (${cleanup.leftBehind.length} left behind; see the report's cleanup section); run \`snapconform sweep --target ${file} --report-dir ${reportDir}\``);
+    expect(readFileSync(join(reportDir, 'latest/conformance.md'), 'utf8')).toContain(`- left behind \`${cleanup.leftBehind[0]!.id}\`: delete answered success but the snapshot is still described`);
+    expect(readFileSync(join(reportDir, 'latest/conformance.html'), 'utf8')).toContain('<section id="cleanup">');
+    // The sweep the line names finishes the job.
+    const sweep = await cli('sweep', '--target', file, '--report-dir', reportDir);
+    expect(sweep.code, sweep.stdout + sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain(`real: deleted ${cleanup.leftBehind.length}`);
+    expect(await snapshotsOnEmulator()).toBe(before);
   }, 180_000);
 
   it('sweeps only what the ledger lists AND carries the run\'s prefix or tag', async () => {
@@ -142,13 +223,128 @@ describe('safety on real accounts', () => {
     const line = (key: string, id: string) => JSON.stringify({ runId, target: 'real', vendor: 'tencent-cbs', action: 'CreateSnapshot', at: '2026-01-01T00:00:00.000Z', state: 'created', key, resourceId: id });
     writeFileSync(join(reportDir, 'ledger', `${runId}.ndjson`), [line('a', named), line('b', tagged), line('c', foreign), ''].join('\n'));
     const { code, stdout } = await cli('sweep', '--target', target(), '--report-dir', reportDir);
-    expect(stdout).toContain(`real: deleted 2, left alone (in the ledger but without this tool's name prefix or tag): ${foreign}`);
-    expect(code).toBe(1);
+    expect(stdout).toContain(`real: deleted 2, left behind 1: ${foreign} (left alone: the service describes it without the run's name prefix or tag)`);
+    // Something the ledger lists remains: a person must look (a safety matter, as for the run).
+    expect(code).toBe(3);
     const described = async (id: string) => ((await onEmulator('DescribeSnapshots', { SnapshotIds: [id] })).data?.['TotalCount'] as number);
     expect(await described(named)).toBe(0);
     expect(await described(tagged)).toBe(0);
     expect(await described(foreign)).toBe(1);
     await onEmulator('DeleteSnapshots', { SnapshotIds: [foreign] });
+  }, 60_000);
+
+  it('deletes nothing a failing describe cannot show as the run\'s: the snapshot stays, reported unconfirmed, exit 3', async () => {
+    const id = await createLabelled();
+    const reportDir = ledgerDir([createdLine('a', id)]);
+    await faults([{ kind: 'error5xx', action: 'DescribeSnapshots' }]);
+    actions.length = 0;
+    let result;
+    try {
+      result = await cli('sweep', '--target', target(), '--report-dir', reportDir);
+    } finally {
+      await faults([]);
+    }
+    expect(result.code, result.stdout + result.stderr).toBe(3);
+    expect(result.stdout).toMatch(new RegExp(`real: deleted 0, unconfirmed, left alone 1: ${id} \\(not deleted: could not tell whether it carries the run's label \\(DescribeSnapshots answered `));
+    expect(actions).not.toContain('DeleteSnapshots');
+    expect(await described(id)).toBe(1);
+    await onEmulator('DeleteSnapshots', { SnapshotIds: [id] });
+  }, 60_000);
+
+  it('counts a delete refused with the documented not-found code as gone (exit 0)', async () => {
+    const id = await createLabelled();
+    const reportDir = ledgerDir([createdLine('a', id)]);
+    bodies.length = 0;
+    deletes = 'twice';
+    let result;
+    try {
+      result = await cli('sweep', '--target', target(), '--report-dir', reportDir);
+    } finally {
+      deletes = 'forward';
+    }
+    expect(bodies.find((b) => b.action === 'DeleteSnapshots')?.answer).toContain('InvalidSnapshotId.NotFound');
+    expect(result.stdout).toContain('real: deleted 0, already gone 1');
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(await described(id)).toBe(0);
+  }, 60_000);
+
+  it('notices a delete that answers success and deletes nothing (exit 3)', async () => {
+    const id = await createLabelled();
+    const reportDir = ledgerDir([createdLine('a', id)]);
+    deletes = 'ignored';
+    let result;
+    try {
+      result = await cli('sweep', '--target', target(), '--report-dir', reportDir);
+    } finally {
+      deletes = 'forward';
+    }
+    expect(result.stdout).toContain(`real: deleted 0, left behind 1: ${id} (delete answered success but the snapshot is still described)`);
+    expect(result.code).toBe(3);
+    expect(await described(id)).toBe(1);
+    await onEmulator('DeleteSnapshots', { SnapshotIds: [id] });
+  }, 60_000);
+
+  it('retries a snapshot still being created with bounded waits, and stops at the deadline', async () => {
+    await fetch(`${emulator.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ creationMs: 20_000 }) });
+    try {
+      const id = await createLabelled();
+      const reportDir = ledgerDir([createdLine('a', id)]);
+      const bounded = await cli('sweep', '--target', target(), '--report-dir', reportDir, '--deadline', '1');
+      expect(bounded.code).toBe(3);
+      expect(bounded.stdout).toMatch(new RegExp(`left behind 1: ${id} \\(still being created when the cleanup's deadline \\(1 s\\) passed \\(last answer: ResourceUnavailable\\.SnapshotCreating\\)\\)`));
+      // It stopped at its deadline, not at the end of the creation: the snapshot is still there, still creating.
+      expect(await described(id)).toBe(1);
+      // Most of the creation passes on the emulator's clock; the rest (5 s) the patient sweep waits out.
+      await fetch(`${emulator.url}/_snapconform/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 15_000 }) });
+      actions.length = 0;
+      const patient = await cli('sweep', '--target', target(), '--report-dir', reportDir);
+      expect(patient.stdout).toContain('real: deleted 1');
+      expect(patient.code).toBe(0);
+      expect(actions.filter((a) => a === 'DeleteSnapshots').length).toBeGreaterThan(1);
+      expect(await described(id)).toBe(0);
+    } finally {
+      await fetch(`${emulator.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ creationMs: 0 }) });
+    }
+  }, 90_000);
+
+  it('looks a create whose outcome is unknown up by its name, and reports one it cannot look up', async () => {
+    const name = `snapconform-${RUN_ID.slice(-6)}-lost-in-flight`;
+    const id = await createLabelled({ SnapshotName: name });
+    const unknown = (key: string, named?: string) => [
+      JSON.stringify({ runId: RUN_ID, target: 'real', vendor: 'tencent-cbs', action: 'CreateSnapshot', at: '2026-01-01T00:00:00.000Z', state: 'sending', key, ...(named ? { name: named } : {}) }),
+      JSON.stringify({ runId: RUN_ID, target: 'real', vendor: 'tencent-cbs', action: 'CreateSnapshot', at: '2026-01-01T00:00:01.000Z', state: 'unknown', key }),
+    ];
+    const found = await cli('sweep', '--target', target(), '--report-dir', ledgerDir(unknown('a', name)));
+    expect(found.stdout).toContain('real: deleted 1');
+    expect(found.code, found.stdout).toBe(0);
+    expect(await described(id)).toBe(0);
+    const unnamed = await cli('sweep', '--target', target(), '--report-dir', ledgerDir(unknown('b')));
+    expect(unnamed.stdout).toContain('unconfirmed, left alone 1: (unnamed create, ledger key b) (the create\'s outcome is unknown (no id was returned), and it gave no name to look it up by)');
+    expect(unnamed.code).toBe(3);
+  }, 60_000);
+
+  it('sweeps from any directory: relative paths are the user\'s, and its requests are recorded in the report dir', async () => {
+    const id = await createLabelled();
+    const cwd = mkdtempSync(join(tmpdir(), 'snapconform-sweep-cwd-'));
+    mkdirSync(join(cwd, 'reports', 'ledger'), { recursive: true });
+    writeFileSync(join(cwd, 'reports', 'ledger', `${RUN_ID}.ndjson`), createdLine('a', id) + '\n');
+    writeFileSync(join(cwd, 'real.yaml'), readFileSync(target(), 'utf8'));
+    const result = await cliIn(cwd, 'sweep', '--target', 'real.yaml');
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('real: deleted 1');
+    const file = /requests and answers in (.+\.exchanges\.ndjson)$/m.exec(result.stdout)?.[1];
+    expect(file && relative(join(cwd, 'reports'), file)).toMatch(/^sweep-[^/]+\.exchanges\.ndjson$/);
+    expect(existsSync(file!)).toBe(true);
+    const exchanges = readExchangeFile(file!);
+    expect(exchanges.some((e) => e.action === 'DeleteSnapshots' && e.request.body.includes(id))).toBe(true);
+    expect(exchanges.some((e) => e.action === 'DescribeSnapshots')).toBe(true);
+    expect(await described(id)).toBe(0);
+  }, 60_000);
+
+  it('exits 2 on bad input', async () => {
+    expect((await cli('sweep', '--target', target(), '--report-dir', join(tmpdir(), 'snapconform-no-such-dir'))).code).toBe(2);
+    expect((await cli('sweep', '--target', target(), '--deadline', 'soon')).code).toBe(2);
+    expect((await cli('sweep', '--target', join(tmpdir(), 'snapconform-no-such-file.yaml'))).code).toBe(2);
   }, 60_000);
 
   it('refuses creates beyond the budget without sending them', async () => {

@@ -2,10 +2,22 @@ import { standardFixtures } from '../standard-fixtures.ts';
 import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
 import { randomBytes } from 'node:crypto';
 import { defineEmulator, WRONG_SECRET, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
+import type { CallResult } from '../../transport/call-result.ts';
 import { AlibabaClient } from './client.ts';
 import { AlibabaEmulator } from './emulator.ts';
 
 const DAY_MS = 86_400_000;
+
+/** The snapshots of a DescribeSnapshots answer (`Snapshots.Snapshot`), as the rules see them. */
+function snapshotsOf(result: CallResult): NeutralSnapshot[] {
+  return (((result.data?.['Snapshots'] as { Snapshot?: Array<Record<string, unknown>> } | undefined)?.Snapshot) ?? []).map((item) => ({
+    id: String(item['SnapshotId']),
+    name: String(item['SnapshotName'] ?? ''),
+    diskId: String(item['SourceDiskId']),
+    state: String(item['Status']),
+    tags: ((item['Tags'] as { Tag?: Array<{ TagKey: string; TagValue: string }> } | undefined)?.Tag ?? []).map((t) => ({ key: t.TagKey, value: t.TagValue })),
+  }));
+}
 
 /** Alibaba Cloud ECS (API 2014-05-26): client (ACS3 by default, as the official SDK), canonical mapping, emulator. */
 export const alibabaEcs: VendorAdapter = {
@@ -114,13 +126,13 @@ export const alibabaEcs: VendorAdapter = {
     },
     describeSnapshot: {
       params: (id, region) => ({ RegionId: region, SnapshotIds: JSON.stringify([id]) }),
-      snapshot: (result): NeutralSnapshot | undefined => {
-        const item = ((result.data?.['Snapshots'] as { Snapshot?: Array<Record<string, unknown>> } | undefined)?.Snapshot)?.[0];
-        if (!item) return undefined;
-        const tags = ((item['Tags'] as { Tag?: Array<{ TagKey: string; TagValue: string }> } | undefined)?.Tag ?? []).map((t) => ({ key: t.TagKey, value: t.TagValue }));
-        return { id: String(item['SnapshotId']), name: String(item['SnapshotName'] ?? ''), diskId: String(item['SourceDiskId']), state: String(item['Status']), tags };
-      },
+      snapshot: (result) => snapshotsOf(result)[0],
     },
-    deleteSnapshot: { params: (id) => ({ SnapshotId: id }) },
+    findSnapshotsByName: {
+      params: (name, region) => ({ RegionId: region, SnapshotName: name }),
+      snapshots: snapshotsOf,
+    },
+    // The page also says an unknown id "is ignored" (success); the cleanup confirms by describing either way.
+    deleteSnapshot: { params: (id) => ({ SnapshotId: id }), notFound: 'InvalidSnapshotId.NotFound' },
   },
 };

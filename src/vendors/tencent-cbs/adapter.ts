@@ -1,8 +1,20 @@
 import { standardFixtures } from '../standard-fixtures.ts';
 import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
 import { defineEmulator, WRONG_SECRET, type NeutralGroup, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
+import type { CallResult } from '../../transport/call-result.ts';
 import { TencentClient } from './client.ts';
 import { TencentEmulator } from './emulator.ts';
+
+/** The snapshots of a DescribeSnapshots answer (`SnapshotSet`), as the rules see them. */
+function snapshotsOf(result: CallResult): NeutralSnapshot[] {
+  return ((result.data?.['SnapshotSet'] as Array<Record<string, unknown>> | undefined) ?? []).map((item) => ({
+    id: String(item['SnapshotId']),
+    name: String(item['SnapshotName']),
+    diskId: String(item['DiskId']),
+    state: String(item['SnapshotState']),
+    tags: ((item['Tags'] as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => ({ key: t.Key, value: t.Value })),
+  }));
+}
 
 /** Tencent Cloud CBS (API 2017-03-12): client, canonical mapping and emulator. */
 export const tencentCbs: VendorAdapter = {
@@ -122,26 +134,20 @@ export const tencentCbs: VendorAdapter = {
     },
     describeSnapshot: {
       params: (id) => ({ SnapshotIds: [id] }),
-      snapshot: (result): NeutralSnapshot | undefined => {
-        const item = (result.data?.['SnapshotSet'] as Array<Record<string, unknown>> | undefined)?.[0];
-        if (!item) return undefined;
-        return {
-          id: String(item['SnapshotId']),
-          name: String(item['SnapshotName']),
-          diskId: String(item['DiskId']),
-          state: String(item['SnapshotState']),
-          tags: ((item['Tags'] as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => ({ key: t.Key, value: t.Value })),
-        };
-      },
+      snapshot: (result) => snapshotsOf(result)[0],
     },
-    deleteSnapshot: { params: (id) => ({ SnapshotIds: [id] }) },
+    findSnapshotsByName: {
+      params: (name) => ({ Filters: [{ Name: 'snapshot-name', Values: [name] }], Limit: 100 }),
+      snapshots: snapshotsOf,
+    },
+    deleteSnapshot: { params: (id) => ({ SnapshotIds: [id] }), notFound: 'InvalidSnapshotId.NotFound' },
     createSnapshotGroup: {
       params: (input) => ({ DiskIds: input.diskIds, SnapshotGroupName: input.name }),
       groupId: (result) => (typeof result.data?.['SnapshotGroupId'] === 'string' ? result.data['SnapshotGroupId'] : undefined),
       nameParameter: 'SnapshotGroupName',
       tagsParameter: 'Tags',
     },
-    deleteSnapshotGroup: { params: (id) => ({ SnapshotGroupId: id }) },
+    deleteSnapshotGroup: { params: (id) => ({ SnapshotGroupId: id }), notFound: 'InvalidSnapshotId.NotFound' },
     describeSnapshotGroup: {
       params: (id) => ({ Filters: [{ Name: 'snapshot-group-id', Values: [id] }] }),
       group: (result): NeutralGroup | undefined => {

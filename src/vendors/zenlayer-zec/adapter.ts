@@ -1,6 +1,7 @@
 import { standardFixtures } from '../standard-fixtures.ts';
 import { SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
 import { defineEmulator, WRONG_SECRET, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
+import type { CallResult } from '../../transport/call-result.ts';
 import { ZenlayerClient } from './client.ts';
 import { ZenlayerEmulator } from './emulator.ts';
 import { ZC2_AUTH_ERROR_CODES } from './zc2.verifier.ts';
@@ -8,6 +9,13 @@ import { ZC2_AUTH_ERROR_CODES } from './zc2.verifier.ts';
 /** `yyyy-MM-ddTHH:mm:ssZ`, the one format the ZEC CreateSnapshot page accepts for `retentionTime`. */
 function zenlayerTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The snapshots of a DescribeSnapshots answer (`dataSet`), as the rules see them (ZEC snapshots take no tags). */
+function snapshotsOf(result: CallResult): NeutralSnapshot[] {
+  return ((result.data?.['dataSet'] as Array<Record<string, unknown>> | undefined) ?? []).map((item) => ({
+    id: String(item['snapshotId']), name: String(item['snapshotName']), diskId: String(item['diskId']), state: String(item['status']), tags: [],
+  }));
 }
 
 /** Zenlayer Cloud ZEC (API 2025-09-01): client, canonical mapping and emulator. */
@@ -122,12 +130,13 @@ export const zenlayerZec: VendorAdapter = {
     },
     describeSnapshot: {
       params: (id) => ({ snapshotIds: [id] }),
-      snapshot: (result): NeutralSnapshot | undefined => {
-        const item = (result.data?.['dataSet'] as Array<Record<string, unknown>> | undefined)?.[0];
-        if (!item) return undefined;
-        return { id: String(item['snapshotId']), name: String(item['snapshotName']), diskId: String(item['diskId']), state: String(item['status']), tags: [] };
-      },
+      snapshot: (result) => snapshotsOf(result)[0],
     },
-    deleteSnapshot: { params: (id) => ({ snapshotIds: [id] }) },
+    // snapshotName is a fuzzy match (reference §B3): the caller keeps the exact names.
+    findSnapshotsByName: {
+      params: (name) => ({ snapshotName: name, pageSize: 100 }),
+      snapshots: snapshotsOf,
+    },
+    deleteSnapshot: { params: (id) => ({ snapshotIds: [id] }), notFound: 'INVALID_DISK_SNAPSHOT_NOT_FOUND' },
   },
 };
