@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { cleanUpRun, type CleanupResult } from '../src/conformance/cleanup.ts';
 import { RUN_ENV } from '../src/conformance/run-env.ts';
 import { withBaseline, type Baseline } from '../src/report/baseline.ts';
 import { buildReport, isPartial } from './build-report.ts';
@@ -25,7 +26,11 @@ export interface ConformanceReporterOptions {
   now?: () => Date;
 }
 
-/** How a test ended, as the report counts it: an assertion is a `fail`, any other exception an `error`. */
+/**
+ * How a test ended, as the report counts it: an assertion is a `fail`, or `undocumented` when the test
+ * recorded that the assertion checks something the documents do not state (`inferredCheck`); any other
+ * exception is an `error`.
+ */
 export function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: string } {
   const result = testCase.result();
   if (result.state === 'passed') return { outcome: 'pass' };
@@ -33,7 +38,10 @@ export function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: str
   const error = result.errors?.[0];
   // An assertion is the vendor departing from the documents; anything else (network, suite) is an error.
   const isAssertion = error?.name === 'AssertionError' || error?.name === 'AssertionError2';
-  return { outcome: isAssertion ? 'fail' : 'error', message: error?.message?.split('\n').slice(0, 12).join('\n') };
+  // A fail is reserved for what contradicts a document: an inferred expectation that did not hold only shows
+  // what the service did.
+  const outcome = !isAssertion ? 'error' : testCase.meta().conformance?.undocumented !== undefined ? 'undocumented' : 'fail';
+  return { outcome, message: error?.message?.split('\n').slice(0, 12).join('\n') };
 }
 
 /** One entry per test that recorded a rule (`meta.conformance`); tests without one are not rules. */
@@ -44,8 +52,12 @@ export function entriesOf(testModules: ReadonlyArray<TestModule>): ReportEntry[]
       const meta = testCase.meta().conformance;
       if (!meta) continue;
       const { outcome, message } = outcomeOf(testCase);
+      // The reason explains a failed inferred assertion; on an error (which ended the test, not the
+      // assertion) it would blame the documents for the network or the suite.
+      const { undocumented, ...rest } = meta;
       entries.push({
-        ...meta,
+        ...rest,
+        ...(outcome === 'undocumented' ? { undocumented } : {}),
         title: testCase.name,
         outcome,
         ...(message ? { message } : {}),
@@ -80,9 +92,12 @@ export default class ConformanceReporter implements Reporter {
     this.runId = process.env[RUN_ENV.runId] ?? `${this.started.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
   }
 
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: string): void {
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason: string): Promise<void> {
     // A case the interruption cut short ends skipped with no reason of its own: say why.
     const entries = entriesOf(testModules).map((e) => (isPartial(reason) && e.outcome === 'skip' && e.skipReason === undefined ? { ...e, skipReason: 'not finished: the run was interrupted' } : e));
+    // The run deletes what it created on real targets before the report is built (vitest awaits this hook), so
+    // the report records what was left and its requests are among the exchanges gathered below.
+    const cleanup = await this.cleanUp();
     const finished = new Date();
     const metadata = readRunMetadata(entries);
     let summary = '';
@@ -97,10 +112,23 @@ export default class ConformanceReporter implements Reporter {
         metadata,
         readExchanges(exchangesFile, vendorOfTarget),
       ), baseline, now?.() ?? finished);
+      if (cleanup) report.cleanup = cleanup;
       writeReportFiles(dir, report);
       summary = summaryText(report);
       this.report = report;
     });
     process.stdout.write(`\nsnapconform: ${summary} — report in ${folder}/conformance.{json,md,html}, junit.xml, exchanges in exchanges.ndjson\n`);
+  }
+
+  /**
+   * The end-of-run cleanup of the real targets (`cleanUpRun`). A cleanup that throws still leaves a report,
+   * one that says nothing could be confirmed: the ledger stays for `snapconform sweep`.
+   */
+  private async cleanUp(): Promise<CleanupResult[] | undefined> {
+    try {
+      return await cleanUpRun(this.reportDir, this.runId);
+    } catch (error) {
+      return [{ target: '(every real target)', deleted: [], gone: [], leftBehind: [], unconfirmed: [{ id: `the ledger of run ${this.runId}`, reason: `the cleanup failed: ${(error as Error).message.split('\n')[0]}` }] }];
+    }
   }
 }

@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { areaOf, OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 
 /** A shape beside each colour, for readers who cannot tell the colours apart. */
-const SYMBOL: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', skip: '–', known: '≈', fixed: '↑' };
+const SYMBOL: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', skip: '–', undocumented: '?', known: '≈', fixed: '↑' };
 
 /**
  * Renders `conformance.html`: one self-contained page (inline CSS and JS, no network: a Content Security
  * Policy forbids every fetch) that a CI artifact viewer or a mail attachment can open as it is.
  *
- * The summary, targets, spec coverage and the rule × target matrix are plain HTML, readable without
- * JavaScript. The script (`html/report.js`) adds the filters (vendor, outcome, area, text) and the
+ * The summary, targets, spec coverage, the rule × target matrix and the cleanup on real targets are plain
+ * HTML, readable without JavaScript. The script (`html/report.js`) adds the filters (vendor, outcome, area, text) and the
  * drill-down into each entry, rendered from the report JSON embedded in the page.
  */
 export function renderHtml(report: ConformanceReport): string {
@@ -35,6 +35,7 @@ ${run.partial ? `<div class="banner" id="partial-banner" role="alert">Partial re
 <main>
 ${targetsSection(report)}
 ${matrixSection(report)}
+${cleanupSection(report)}
 <section id="findings">
 <h2>Findings</h2>
 <p class="hint nojs">Turn on JavaScript to open each finding here; <code>conformance.md</code> beside this page lists the failures too.</p>
@@ -160,6 +161,23 @@ function coverageSection(report: ConformanceReport): string {
 <h2>Spec coverage</h2>
 <p class="hint">What each vendor's spec documents, and how much of it this run exercised: error codes a rule expected or an endpoint answered, parameters a case was about or a request sent, constraints a generated case broke.</p>
 <div class="coverage">${cards.join('\n')}</div>
+</section>`;
+}
+
+/** What the end-of-run cleanup did per real target, and each resource it left with the reason. */
+function cleanupSection(report: ConformanceReport): string {
+  if (!report.cleanup || report.cleanup.length === 0) return '';
+  const count = (n: number) => `<td class="mono${n > 0 ? ' o-fail' : ''}">${n}</td>`;
+  const rows = report.cleanup.map((c) => `<tr><td>${escapeHtml(c.target)}</td><td class="mono">${c.deleted.length}</td><td class="mono">${c.gone.length}</td>${count(c.leftBehind.length)}${count(c.unconfirmed.length)}</tr>`);
+  const notes = report.cleanup.flatMap((c) => [
+    ...c.leftBehind.map((n) => ({ target: c.target, kind: 'left behind', ...n })),
+    ...c.unconfirmed.map((n) => ({ target: c.target, kind: 'unconfirmed', ...n })),
+  ]).map((n) => `<li>${escapeHtml(n.target)} · ${n.kind} <code>${escapeHtml(n.id)}</code>: ${escapeHtml(n.reason)}</li>`);
+  return `<section id="cleanup">
+<h2>Cleanup on real targets</h2>
+<p class="hint">What the run created, deleted when it ended: only what the ledger lists and a describe shows carrying the run's name prefix or tag. <code>snapconform sweep</code> deletes what is left once the service can tell.</p>
+<table><thead><tr><th>target</th><th>deleted</th><th>already gone</th><th>left behind</th><th>unconfirmed</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+${notes.length > 0 ? `<ul id="cleanup-left">${notes.join('')}</ul>` : ''}
 </section>`;
 }
 

@@ -10,9 +10,17 @@ import { xmlAttribute, xmlText } from './xml-text.ts';
  *   counterexample and replay command;
  * - error → `<error>` (the suite or the network failed, not the vendor);
  * - skip → `<skipped message="reason">`;
+ * - undocumented → a passing test case with a `<system-out>` note (the reason, then the finding). It is not a
+ *   `<failure>`: CI tools count every failure against the build, and a fail is reserved for behaviour that
+ *   contradicts a document. It is not `<skipped>` either: the case ran and the service answered, and tools
+ *   show skipped cases as "not run", which would hide what was seen. Green with a note matches the default
+ *   exit code; with `--fail-on inferred` the run's exit code, not this file, fails the build (as `known`
+ *   with `--fail-on any`);
  * - known and fixed → a passing test case with a `<system-out>` note. A known deviation ran and behaved as
  *   the baseline says, so it is neither a failure nor "not run"; a CI dashboard keeps it green while the
  *   note keeps it visible. A fixed one passed: its note says the baseline entry can go.
+ *
+ * A pass that saw one of several documented variants notes which in `<system-out>` too.
  */
 export function renderJunit(report: ConformanceReport): string {
   const targets = [...new Set([...report.targets.map((t) => t.name), ...report.results.map((r) => r.target)])];
@@ -59,8 +67,10 @@ function findingText(entry: ReportEntry): string {
   const seed = seedText(entry);
   return [
     `Expected (${expectationKind(entry)}): ${entry.expectation.text}`,
+    ...(entry.undocumented ? [`Undocumented: ${entry.undocumented}`] : []),
     ...(source ? [`Source: ${source}`] : []),
     `Observed: ${observedText(entry)}`,
+    ...(entry.variantSeen ? [`Variant seen: ${entry.variantSeen}`] : []),
     ...(entry.message ? [`Message: ${entry.message}`] : []),
     ...(entry.counterexample !== undefined ? [`Counterexample: ${jsonText(entry.counterexample)}`] : []),
     ...(seed ? [`Seed: ${seed}`] : []),
@@ -73,13 +83,15 @@ function testCase(entry: ReportEntry): string {
   const body = ((): string | undefined => {
     switch (entry.outcome) {
       case 'pass':
-        return undefined;
+        return entry.variantSeen ? `<system-out>${xmlText(`variant seen: ${entry.variantSeen}`)}</system-out>` : undefined;
       case 'fail':
         return `<failure type="deviation" message="${xmlAttribute(`expected: ${entry.expectation.text}; observed: ${observedText(entry)}`)}">${xmlText(findingText(entry))}</failure>`;
       case 'error':
         return `<error type="error" message="${xmlAttribute(entry.message?.split('\n')[0] ?? 'error')}">${xmlText(findingText(entry))}</error>`;
       case 'skip':
         return `<skipped message="${xmlAttribute(entry.skipReason ?? 'skipped')}"/>`;
+      case 'undocumented':
+        return `<system-out>${xmlText(`undocumented, not a deviation from the documents (fails the run only with --fail-on inferred): ${entry.undocumented ?? 'no reason given'}\n${findingText(entry)}`)}</system-out>`;
       case 'known':
         return `<system-out>${xmlText(`known deviation, accepted by the baseline: ${entry.baseline?.reason ?? 'no reason given'}\n${findingText(entry)}`)}</system-out>`;
       case 'fixed':

@@ -1,7 +1,7 @@
 import { expectationKind, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
 import { OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 
-const MARK: Record<Outcome, string> = { pass: '✅', fail: '❌', skip: '⏭️', error: '⚠️', known: '📌', fixed: '✨' };
+const MARK: Record<Outcome, string> = { pass: '✅', fail: '❌', skip: '⏭️', error: '⚠️', undocumented: '❔', known: '📌', fixed: '✨' };
 
 function cell(entries: ReportEntry[]): string {
   if (entries.length === 0) return '—';
@@ -71,8 +71,10 @@ function finding(entry: ReportEntry): string[] {
     '',
     ...(entry.baseline ? [`- **Baseline**: ${baselineText(entry.baseline)}`] : []),
     `- **Expected** (${expectationKind(entry)}): ${entry.expectation.text}`,
+    ...(entry.undocumented ? [`- **Undocumented**: ${entry.undocumented}`] : []),
     ...(source ? [`- **Source**: ${source}`] : []),
     `- **Observed**: ${observedText(entry)}`,
+    ...(entry.variantSeen ? [`- **Variant seen**: ${entry.variantSeen}`] : []),
     ...(seed ? [`- **Seed**: ${seed}`] : []),
     ...(entry.replay ? [`- **Replay**: \`${entry.replay}\``] : []),
     '',
@@ -103,14 +105,33 @@ function coverage(report: ConformanceReport): string[] {
   return lines;
 }
 
+/** What the end-of-run cleanup did per real target; what it left, each with its reason, and the command that finishes it. */
+function cleanupSection(report: ConformanceReport): string[] {
+  if (!report.cleanup || report.cleanup.length === 0) return [];
+  const notes = (label: string, list: ReadonlyArray<{ id: string; reason: string }>) => list.map((n) => `- ${label} \`${n.id}\`: ${n.reason}`);
+  const left = report.cleanup.filter((c) => c.leftBehind.length + c.unconfirmed.length > 0);
+  return [
+    '## Cleanup on real targets',
+    '',
+    'What the run created, deleted when it ended: only what the ledger lists and a describe shows carrying the run\'s name prefix or tag.',
+    '',
+    '| target | deleted | already gone | left behind | unconfirmed |',
+    '|---|---|---|---|---|',
+    ...report.cleanup.map((c) => `| ${inCell(c.target)} | ${c.deleted.length} | ${c.gone.length} | ${c.leftBehind.length ? `⚠️ ${c.leftBehind.length}` : 0} | ${c.unconfirmed.length ? `⚠️ ${c.unconfirmed.length}` : 0} |`),
+    '',
+    ...left.flatMap((c) => [`**${c.target}** (\`snapconform sweep\` deletes what is the run's once the service can tell):`, '', ...notes('left behind', c.leftBehind), ...notes('unconfirmed', c.unconfirmed), '']),
+  ];
+}
+
 function section(title: string, entries: ReportEntry[], render: (e: ReportEntry) => string[]): string[] {
   return entries.length === 0 ? [] : [title, '', ...entries.flatMap(render)];
 }
 
 /**
  * Renders a report as Markdown for a pull-request comment or a job summary: totals, the targets, the rule ×
- * target matrix, each failure and error with its expectation, source, observation, counterexample and
- * replay command, the baseline's known and fixed deviations, spec coverage, and the skip reasons.
+ * target matrix, the cleanup on real targets, each failure and error with its expectation, source, observation, counterexample and
+ * replay command, the undocumented cases (apart: they are not deviations from the documents), the baseline's
+ * known and fixed deviations, spec coverage, and the skip reasons.
  */
 export function renderMarkdown(report: ConformanceReport): string {
   const of = (...outcomes: Outcome[]) => report.results.filter((r) => outcomes.includes(r.outcome));
@@ -123,7 +144,9 @@ export function renderMarkdown(report: ConformanceReport): string {
     ...header(report),
     ...targetsTable(report),
     ...matrix(report),
+    ...cleanupSection(report),
     ...section('## Deviations and errors', of('fail', 'error'), finding),
+    ...section('## Undocumented behaviour (the documents do not state these; not failing unless --fail-on inferred)', of('undocumented'), finding),
     ...section('## Known deviations (accepted by the baseline)', of('known'), finding),
     ...section('## Fixed since the baseline', of('fixed'), (e) => [`- ${MARK.fixed} \`${e.ruleId}\` · ${e.caseId} · ${e.target}${e.baseline ? ` — baseline: ${e.baseline.reason}` : ''}`]),
     ...(of('fixed').length > 0 ? [''] : []),

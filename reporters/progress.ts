@@ -37,7 +37,7 @@ function rulesIn(moduleId: string): string[] {
 
 /**
  * Progress of a conformance run: rules done of the total (a rule is done when its file is), cases done,
- * deviations and errors so far, and the rule last heard of.
+ * deviations, errors and undocumented cases so far, and the rule last heard of.
  */
 export default class ProgressReporter implements Reporter {
   private readonly mode: 'live' | 'plain';
@@ -52,12 +52,15 @@ export default class ProgressReporter implements Reporter {
   private cases = 0;
   private failed = 0;
   private errored = 0;
+  private undocumented = 0;
   private current = '';
   private started = 0;
   private lastWrite = 0;
   private lastTenth = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly failures: string[] = [];
+  /** Kept apart from the failures and listed after them: they do not fail the run by default. */
+  private readonly undocumentedCases: string[] = [];
   private vitest: Vitest | undefined;
 
   constructor(options: ProgressOptions) {
@@ -98,9 +101,15 @@ export default class ProgressReporter implements Reporter {
     this.current = `${meta.ruleId} on ${meta.target}`;
     if (state === 'failed') {
       const { outcome, message } = outcomeOf(testCase);
-      if (outcome === 'fail') this.failed += 1;
-      else this.errored += 1;
-      this.failures.push(`${outcome === 'fail' ? '✗' : '!'} ${meta.ruleId} on ${meta.target} (${meta.caseId}): ${(message ?? '').split('\n')[0]}`);
+      const line = `${meta.ruleId} on ${meta.target} (${meta.caseId}): ${(message ?? '').split('\n')[0]}`;
+      if (outcome === 'undocumented') {
+        this.undocumented += 1;
+        this.undocumentedCases.push(`? ${line} (undocumented: ${meta.undocumented ?? 'no reason given'})`);
+      } else {
+        if (outcome === 'fail') this.failed += 1;
+        else this.errored += 1;
+        this.failures.push(`${outcome === 'fail' ? '✗' : '!'} ${line}`);
+      }
     }
     if (this.mode === 'live') this.redraw(false);
   }
@@ -133,10 +142,11 @@ export default class ProgressReporter implements Reporter {
     this.out.write(CLEAR_LINE);
     const seconds = ((this.now() - this.started) / 1000).toFixed(1);
     const outside = runOutcomeOf(testModules, unhandledErrors).outside;
+    const listed = [...this.failures, ...this.undocumentedCases];
     const lines = [
-      `snapconform: ${reason === 'interrupted' ? 'interrupted after ' : ''}${this.rulesDone}/${this.rulesTotal} rules, ${this.cases} cases in ${seconds} s: ${this.failed} deviations, ${this.errored} errors`,
-      ...this.failures.slice(0, 20).map((f) => `  ${f}`),
-      ...(this.failures.length > 20 ? [`  … and ${this.failures.length - 20} more in the report`] : []),
+      `snapconform: ${reason === 'interrupted' ? 'interrupted after ' : ''}${this.rulesDone}/${this.rulesTotal} rules, ${this.cases} cases in ${seconds} s: ${this.failed} deviations, ${this.errored} errors${this.undocumentedText()}`,
+      ...listed.slice(0, 20).map((f) => `  ${f}`),
+      ...(listed.length > 20 ? [`  … and ${listed.length - 20} more in the report`] : []),
       ...outside.map((e) => `  error outside the tests: ${e}`),
     ];
     this.out.write(`${lines.join('\n')}\n`);
@@ -145,7 +155,12 @@ export default class ProgressReporter implements Reporter {
   /** The state in one line. */
   status(): string {
     const share = this.rulesTotal === 0 ? 100 : Math.round((100 * this.rulesDone) / this.rulesTotal);
-    return `snapconform: rules ${this.rulesDone}/${this.rulesTotal} (${share} %), ${this.cases} cases, ${this.failed} deviations, ${this.errored} errors${this.current ? ` — last: ${this.current}` : ''}`;
+    return `snapconform: rules ${this.rulesDone}/${this.rulesTotal} (${share} %), ${this.cases} cases, ${this.failed} deviations, ${this.errored} errors${this.undocumentedText()}${this.current ? ` — last: ${this.current}` : ''}`;
+  }
+
+  /** Named only when there are some: most runs have none, and they are not deviations. */
+  private undocumentedText(): string {
+    return this.undocumented > 0 ? `, ${this.undocumented} undocumented` : '';
   }
 
   private line(text: string): void {

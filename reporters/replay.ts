@@ -19,10 +19,10 @@ export function replayArgs(entry: Pick<ReportEntry, 'ruleId' | 'vendor'>, target
 }
 
 /**
- * The command that replays one entry. Only fail and error entries with a seed get one — a seed is what makes
- * a property run repeat exactly; a generated request case repeats without it.
+ * The command that replays one entry. Only fail, undocumented and error entries with a seed get one — a seed
+ * is what makes a property run repeat exactly; a generated request case repeats without it.
  */
 export function replayCommand(entry: Pick<ReportEntry, 'outcome' | 'seed' | 'ruleId' | 'vendor'>, targetFile: string): string | undefined {
-  if ((entry.outcome !== 'fail' && entry.outcome !== 'error') || entry.seed === undefined) return undefined;
+  if ((entry.outcome !== 'fail' && entry.outcome !== 'undocumented' && entry.outcome !== 'error') || entry.seed === undefined) return undefined;
   return shellLine(['snapconform', 'run', ...replayArgs(entry, targetFile, entry.seed)]);
 }

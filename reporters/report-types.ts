@@ -6,20 +6,24 @@ import type { RuleRecord } from '../src/conformance/rule-meta.ts';
  */
 
 /**
- * How one rule × target ended. `known` and `fixed` come from a baseline: `known` is a deviation the baseline
- * documents and accepts, `fixed` a deviation the baseline lists that this run no longer saw.
+ * How one rule × target ended. `fail` is reserved for behaviour that contradicts what a vendor document
+ * states; `undocumented` is an assertion that failed on an expectation the documents do not state (inferred,
+ * or where they are silent: the entry's `undocumented` says why), which shows what the service did without
+ * failing the run unless `--fail-on inferred`. `known` and `fixed` come from a baseline: `known` is a
+ * deviation (or undocumented case) the baseline documents and accepts, `fixed` a deviation the baseline lists
+ * that this run no longer saw.
  */
-export type Outcome = 'pass' | 'fail' | 'skip' | 'error' | 'known' | 'fixed';
+export type Outcome = 'pass' | 'fail' | 'skip' | 'error' | 'undocumented' | 'known' | 'fixed';
 
 /** Every outcome, worst first: the order renderers list and colour them in. */
-export const OUTCOMES: readonly Outcome[] = ['fail', 'error', 'known', 'fixed', 'pass', 'skip'];
+export const OUTCOMES: readonly Outcome[] = ['fail', 'error', 'undocumented', 'known', 'fixed', 'pass', 'skip'];
 
 /** The version of the report's shape; bumped whenever a field changes meaning or a required field is added. */
 export const SCHEMA_VERSION = 2;
 
 /**
- * Why the baseline marked an entry `known` or `fixed` (src/report/baseline.ts). A `fail` entry carries one too
- * when only an expired baseline entry matched it: it names the entry that no longer excuses it.
+ * Why the baseline marked an entry `known` or `fixed` (src/report/baseline.ts). A `fail` or `undocumented` entry
+ * carries one too when only an expired baseline entry matched it: it names the entry that no longer excuses it.
  */
 export interface BaselineNote {
   /** The baseline's reason for accepting the deviation. */
@@ -38,10 +42,10 @@ export interface BaselineNote {
 export interface ReportEntry extends RuleRecord {
   title: string;
   outcome: Outcome;
-  /** The assertion or error message, for fail and error. */
+  /** The assertion or error message, for fail, undocumented and error. */
   message?: string;
   durationMs: number;
-  /** The command that replays this entry's property run (fail and error entries with a seed; kept when a baseline makes a fail `known`). */
+  /** The command that replays this entry's property run (fail, undocumented and error entries with a seed; kept when a baseline makes one `known`). */
   replay?: string;
   /** Set with the `known` and `fixed` outcomes. */
   baseline?: BaselineNote;
@@ -119,10 +123,36 @@ export interface ConformanceReport {
   };
   targets: ReportTarget[];
   specs: ReportSpec[];
+  /** Entries per outcome. Reports written before `undocumented` existed lack that count: `read-report.ts` reads it as 0. */
   summary: Record<Outcome, number> & { total: number };
   timings: Timings;
   coverage: VendorCoverage[];
   results: ReportEntry[];
+  /**
+   * What the end-of-run cleanup did on each real target (src/conformance/cleanup.ts); absent when the run had
+   * no real target. Anything left behind or unconfirmed makes the CLI exit 3.
+   */
+  cleanup?: TargetCleanup[];
+}
+
+/** A resource the cleanup did not delete, and why. */
+export interface CleanupNote {
+  /** The resource's id; for a create whose id was never learnt, its name. */
+  id: string;
+  reason: string;
+}
+
+/** What the end-of-run cleanup did on one real target. */
+export interface TargetCleanup {
+  target: string;
+  /** Deleted by the cleanup, confirmed by a describe. */
+  deleted: string[];
+  /** Already gone (deleted by the rule that made it), or refused by the service as not found. */
+  gone: string[];
+  /** Still there: the delete failed, or the resource was left alone for lack of the run's label. */
+  leftBehind: CleanupNote[];
+  /** Not deleted because the cleanup could not tell whether it is the run's (a describe failed, an unknown outcome). */
+  unconfirmed: CleanupNote[];
 }
 
 /** The area of a rule: the first segment of its id (`request`, `envelope`, `auth`, `snapshot`, …). */

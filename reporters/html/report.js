@@ -6,7 +6,7 @@
   const report = JSON.parse(document.getElementById('report-data').textContent);
   document.documentElement.classList.add('js');
 
-  const NOTABLE = new Set(['fail', 'error', 'known', 'fixed', 'skip']);
+  const NOTABLE = new Set(['fail', 'error', 'undocumented', 'known', 'fixed', 'skip']);
   const PAGE = 200;
   const state = { vendor: 'all', outcome: 'all', area: 'all', text: '', cell: null, shown: PAGE };
   const areaOf = (ruleId) => ruleId.split('.')[0];
@@ -139,9 +139,12 @@
         b.expired ? el('strong', {}, ` · expired ${b.expires || ''}: excuses nothing any more`) : b.expires ? ` · until ${b.expires}` : '');
     }
     add('expected', entry.expectation.text, ' ', el('span', { class: 'tag' }, entry.expectation.inferred ? 'inferred' : 'documented'));
+    // Why this case is not a fail: the documents do not state what the failed assertion expected.
+    if (entry.undocumented) add('undocumented', entry.undocumented, ' ', el('span', { class: 'tag' }, 'not failing unless --fail-on inferred'));
     const refs = sources(entry);
     if (refs) add('source', refs);
     add('observed', observed(entry));
+    if (entry.variantSeen) add('variant seen', entry.variantSeen);
     if (entry.message) add('message', el('pre', {}, entry.message));
     if (entry.skipReason) add('skip reason', entry.skipReason);
     if (entry.counterexample !== undefined) add('counterexample', el('pre', {}, json(entry.counterexample)));

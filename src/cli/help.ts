@@ -4,11 +4,14 @@
  */
 
 export const EXIT_CODES_HELP = `Exit codes:
-  0    everything conforms, or deviates only as the baseline accepts
-  1    a rule failed (a deviation from the documents) or errored, or a baseline entry expired
+  0    everything conforms, or deviates only as the baseline accepts, or only where the documents are
+       silent (undocumented cases)
+  1    a rule failed (a deviation from the documents) or errored, or a baseline entry expired; with
+       --fail-on inferred, an undocumented case too
   2    bad input: usage, a target, baseline or report file, a spec (one line on stderr)
   3    safety abort: the snapshot budget (maxSnapshots), a change refused on a read-only target, the
-       ledger could not be written, or cleanup left resources behind (run snapconform sweep)
+       ledger could not be written, or the cleanup left created resources behind or could not confirm
+       them (the report's cleanup section says which; run snapconform sweep)
   4    internal error (a bug in snapconform)
   130  interrupted (SIGINT/SIGTERM): the report is written and marked partial
 `;
@@ -32,7 +35,7 @@ ${EXIT_CODES_HELP}`;
 }
 
 export const REPORT_HELP = `Usage:
-  snapconform report --merge <report>… [--report-dir <dir>] [--baseline <file>] [--fail-on new|any]
+  snapconform report --merge <report>… [--report-dir <dir>] [--baseline <file>] [--fail-on new|any|inferred]
   snapconform report --compare <a> <b> [--json]
 
 A <report> is a conformance.json, a run's report folder, or a --report-dir (its latest/ is read).
@@ -45,13 +48,15 @@ A <report> is a conformance.json, a run's report folder, or a --report-dir (its 
            baseline entry or a partial merge, 2 unreadable or conflicting reports.
   --report-dir <dir>   where the merged report goes (default: reports)
   --baseline <file>    known deviations, as for run --baseline
-  --fail-on new|any    as for run --fail-on
+  --fail-on new|any|inferred
+                       as for run --fail-on
 
 --compare  diffs two reports finding by finding (a finding is a fail, error or known entry, keyed by rule,
            target and case): new findings (in b, not in a), fixed (in a, passing in b), unchanged, and
-           not run (in a, absent or skipped in b). Exit 1 when b has new findings, else 0; 2 for an
-           unreadable report.
-  --json               the comparison as JSON: {a, b, new, fixed, unchanged, notRun}
+           not run (in a, absent or skipped in b); apart, b's undocumented cases with a's outcome (a
+           finding that became undocumented was reclassified, not fixed). Exit 1 when b has new findings,
+           else 0; 2 for an unreadable report.
+  --json               the comparison as JSON: {a, b, new, fixed, unchanged, notRun, undocumented}
 `;
 
 export const REPLAY_HELP = `Usage:
@@ -72,18 +77,25 @@ the replay did not run the finding's case), 3 safety abort, 4 internal error.
 `;
 
 export const SWEEP_HELP = `Usage:
-  snapconform sweep [--target <file>] [--report-dir <dir>]
+  snapconform sweep [--target <file>] [--report-dir <dir>] [--deadline <seconds>]
 
 Deletes, on each real target of the target file, what earlier runs created there according to their
-ledgers (<report dir>/ledger/*.ndjson) — and of those only resources the service describes with a run's
-name prefix or tag; anything else is listed as left alone. Embedded emulator targets are skipped.
+ledgers (<report dir>/ledger/*.ndjson) — and of those only resources a successful describe shows with the
+creating run's name prefix or tag. When the service cannot be asked (a describe fails) or a create's id was
+never learnt and the name finds nothing certain, the resource is left alone and listed as unconfirmed.
+Every delete is confirmed by describing again: a delete answered with the documented not-found code counts
+as gone, one answered with success while the snapshot is still described as failed. A snapshot still being
+created is retried with growing waits, until the deadline. Embedded emulator targets are skipped.
+
+Every request and answer is written to <report dir>/sweep-<time>.exchanges.ndjson (named in the output).
 
 Options:
-  --target <file>      target file (default: targets/emulators.yaml)
-  --report-dir <dir>   where the ledgers are (default: reports)
+  --target <file>        target file (default: targets/emulators.yaml of the package)
+  --report-dir <dir>     where the ledgers are (default: reports, in the current directory)
+  --deadline <seconds>   the longest the sweep may take per target; what is left then is listed (default: 600)
 
-Exit codes: 0 everything listed was deleted or was already gone, 1 something could not be deleted, its
-outcome is unknown, or it was left alone, 2 bad input.
+Exit codes: 0 nothing the ledgers list remains (deleted, or already gone), 3 something remains: left
+behind (the delete failed, or the service describes it without a run's label) or unconfirmed; 2 bad input.
 `;
 
 export const CHECK_SPECS_HELP = `Usage:

@@ -8,8 +8,11 @@ import { readReportOrFail } from './report.ts';
 import { executeRun } from './run.ts';
 import { parseRunOptions } from './run-options.ts';
 
-/** Outcomes that are findings: what a replay can check again. */
-const FINDING: ReadonlySet<Outcome> = new Set(['fail', 'error', 'known']);
+/**
+ * Outcomes a replay can check again: the findings, and undocumented cases (an assertion failed there too,
+ * on an expectation the documents do not state; replaying one shows whether the service still does it).
+ */
+const FINDING: ReadonlySet<Outcome> = new Set(['fail', 'error', 'known', 'undocumented']);
 
 const isFinding = (entry: ReportEntry) => FINDING.has(entry.outcome);
 
@@ -27,9 +30,10 @@ function findingsOf(report: ConformanceReport): ReportEntry[] {
 function list(report: ConformanceReport, file: string, path: string): void {
   const findings = findingsOf(report);
   const width = String(findings.length).length;
+  const outcomeWidth = Math.max(5, ...findings.map((f) => f.outcome.length));
   process.stdout.write(`snapconform: ${findings.length} findings in ${file}${findings.length > 0 ? ` (replay one: snapconform replay ${path} <number>)` : ''}\n`);
   findings.forEach((f, i) => {
-    process.stdout.write(`  ${String(i + 1).padStart(width)}  ${f.outcome.padEnd(5)}  ${f.ruleId}@${f.target}  ${f.caseId}${f.seed !== undefined ? `  seed ${f.seed}` : ''}\n`);
+    process.stdout.write(`  ${String(i + 1).padStart(width)}  ${f.outcome.padEnd(outcomeWidth)}  ${f.ruleId}@${f.target}  ${f.caseId}${f.seed !== undefined ? `  seed ${f.seed}` : ''}\n`);
   });
 }
 
@@ -87,7 +91,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const still = now.filter((n) => n.entry && isFinding(n.entry));
   const ran = now.filter((n) => n.entry && n.entry.outcome !== 'skip');
   for (const { caseId, entry: e } of now) {
-    const state = !e ? 'did not run' : e.outcome === 'skip' ? `skipped: ${e.skipReason ?? 'no reason given'}` : isFinding(e) ? `still ${e.outcome === 'known' ? 'fails (known)' : e.outcome === 'error' ? 'errors' : 'fails'}: ${e.observed ?? e.message?.split('\n')[0] ?? ''}` : `no longer fails (${e.outcome})`;
+    const state = !e ? 'did not run' : e.outcome === 'skip' ? `skipped: ${e.skipReason ?? 'no reason given'}` : isFinding(e) ? `still ${e.outcome === 'known' ? 'fails (known)' : e.outcome === 'undocumented' ? 'fails (undocumented)' : e.outcome === 'error' ? 'errors' : 'fails'}: ${e.observed ?? e.message?.split('\n')[0] ?? ''}` : `no longer fails (${e.outcome})`;
     process.stdout.write(`snapconform: ${entry.ruleId} on ${entry.target} (${caseId}): ${state}\n`);
   }
   if (still.length > 0) return EXIT.deviations;

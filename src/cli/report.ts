@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BaselineError, loadBaseline, withBaseline, type Baseline } from '../report/baseline.ts';
 import { compareReports, comparisonText } from '../report/compare.ts';
-import { FAIL_ON, gateProblems, type FailOn } from '../report/gate.ts';
+import { FAIL_ON, FAIL_ON_TEXT, gateProblems, type FailOn } from '../report/gate.ts';
 import { mergeReports, MergeError } from '../report/merge.ts';
 import { readReport, ReportInputError, type LoadedReport } from '../report/read-report.ts';
 import { summaryText, writeReportAtomically, writeReportFiles } from '../../reporters/write-report.ts';
@@ -51,7 +51,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     return compare(positionals[0]!, positionals[1]!, values.json);
   }
   if (positionals.length === 0) return fail('--merge takes the reports to merge: conformance.json files, run folders or --report-dirs');
-  if (!(FAIL_ON as readonly string[]).includes(values['fail-on'])) return fail(`--fail-on must be ${FAIL_ON.join(' or ')}, got '${values['fail-on']}'`);
+  if (!(FAIL_ON as readonly string[]).includes(values['fail-on'])) return fail(`--fail-on must be ${FAIL_ON_TEXT}, got '${values['fail-on']}'`);
   let baseline: Baseline | undefined;
   try {
     baseline = values.baseline === undefined ? undefined : loadBaseline(resolve(values.baseline));

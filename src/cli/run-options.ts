@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RULES, selectRules, type RuleId } from '../conformance/rule-catalogue.ts';
 import { DEVIATIONS, Deviations } from '../emulator/deviations/catalogue.ts';
-import { FAIL_ON, type FailOn } from '../report/gate.ts';
+import { FAIL_ON, FAIL_ON_TEXT, type FailOn } from '../report/gate.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import { DriverNotFoundError, locateSdk } from '../drivers/driver.ts';
 import { DRIVERS, driverFor } from '../drivers/registry.ts';
@@ -83,8 +83,10 @@ Options:
                              slices' reports with snapconform report --merge
   --baseline <file>          known deviations (YAML): fails it lists become known, rules it lists
                              that pass become fixed; an expired entry fails the run
-  --fail-on new|any          new (default): exit 1 only for fails and errors the baseline does not
-                             excuse; any: known deviations fail the run too
+  --fail-on new|any|inferred new (default): exit 1 only for fails and errors the baseline does not
+                             excuse; any: known deviations fail the run too; inferred: as new, and
+                             undocumented cases (expectations the documents do not state that the
+                             service did not meet) fail the run too — otherwise they never do
   --allow-mutations          let rules create and delete on every target (real endpoints default to
                              read-only: only rules that change nothing run)
   --driver <sdk>             send every operation through an official SDK instead of snapconform's client
@@ -137,7 +139,7 @@ export function parseRunOptions(args: string[]): RunOptions | undefined {
   const vendors = values.vendor.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   const unknownVendor = vendors.find((v) => !(v in SPEC_FILES));
   if (unknownVendor) fail(`--vendor '${unknownVendor}' is not a vendor snapconform knows; vendors are ${VENDORS.join(', ')}`);
-  if (!(FAIL_ON as readonly string[]).includes(values['fail-on'])) fail(`--fail-on must be ${FAIL_ON.join(' or ')}, got '${values['fail-on']}'`);
+  if (!(FAIL_ON as readonly string[]).includes(values['fail-on'])) fail(`--fail-on must be ${FAIL_ON_TEXT}, got '${values['fail-on']}'`);
   const driverPath = values['driver-path'] === undefined ? undefined : resolve(values['driver-path']);
   if (driverPath !== undefined && values.driver === undefined) fail('--driver-path needs --driver (it says where that SDK is)');
   if (values.driver !== undefined) {

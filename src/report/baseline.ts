@@ -16,9 +16,10 @@ import type { BaselineNote, ConformanceReport, ReportEntry } from '../../reporte
  *     expires: 2026-12-31              # optional: excuses nothing after this day (UTC)
  * ```
  *
- * Applied to a report, a `fail` an entry matches becomes `known`; a rule × target an entry matches that
+ * Applied to a report, a `fail` or `undocumented` case an entry matches becomes `known` (an undocumented one keeps
+ * its reason, so it reads as undocumented once the baseline is undone); a rule × target an entry matches that
  * passed in every case becomes `fixed` (the entry can go). Errors are never excused: the suite or the
- * network failed, not the vendor. An expired entry excuses nothing; it stays visible on the fails it matches.
+ * network failed, not the vendor. An expired entry excuses nothing; it stays visible on the cases it matches.
  */
 
 /** A baseline file that cannot be used: one line naming the file, the key and what is wrong. */
@@ -122,10 +123,11 @@ export function matches(entry: BaselineEntry, result: Pick<ReportEntry, 'ruleId'
   return wildcard(entry.rule).test(result.ruleId) && wildcard(entry.target).test(result.target) && (entry.case === undefined || wildcard(entry.case).test(result.caseId));
 }
 
-/** An entry as the run saw it, before any baseline: known was a fail, fixed a pass. */
+/** An entry as the run saw it, before any baseline: known was a fail (undocumented when it has the reason), fixed a pass. */
 export function withoutBaseline(result: ReportEntry): ReportEntry {
   const { baseline: _note, ...rest } = result;
-  const outcome = result.outcome === 'known' ? 'fail' : result.outcome === 'fixed' ? 'pass' : result.outcome;
+  const known = result.undocumented !== undefined ? 'undocumented' : 'fail';
+  const outcome = result.outcome === 'known' ? known : result.outcome === 'fixed' ? 'pass' : result.outcome;
   return { ...rest, outcome };
 }
 
@@ -142,9 +144,10 @@ function noteOf(entry: BaselineEntry, file: string, expired: boolean): BaselineN
 /**
  * The results with a baseline applied (any earlier one undone first, so applying twice is applying once).
  * Each result takes the first entry that matches it and has not expired, else the first expired one.
- * Per baseline entry, rule and target: fails become `known` (or keep `fail`, with the note, when the entry
- * has expired); passes become `fixed` when none of that rule's cases on that target failed. A rule lives in
- * one file, so a sharded run reaches the same verdicts as an unsharded one.
+ * Per baseline entry, rule and target: fails and undocumented cases become `known` (or keep their outcome,
+ * with the note, when the entry has expired); passes become `fixed` when none of that rule's cases on that
+ * target failed or was undocumented. A rule lives in one file, so a sharded run reaches the same verdicts as
+ * an unsharded one.
  */
 export function applyBaseline(results: ReadonlyArray<ReportEntry>, baseline: Baseline | undefined, now: Date): ReportEntry[] {
   const raw = results.map(withoutBaseline);
@@ -154,12 +157,14 @@ export function applyBaseline(results: ReadonlyArray<ReportEntry>, baseline: Bas
     return candidates.find((entry) => !isExpired(entry, now)) ?? candidates[0];
   });
   const groupOf = (entry: BaselineEntry, result: ReportEntry) => `${entry.at}\n${result.ruleId}\n${result.target}`;
-  const failing = new Set(raw.flatMap((result, i) => (matched[i] && result.outcome === 'fail' ? [groupOf(matched[i], result)] : [])));
+  // An undocumented case is the same behaviour still seen: like a fail, it keeps the entry from being fixed.
+  const excusable = (result: ReportEntry) => result.outcome === 'fail' || result.outcome === 'undocumented';
+  const failing = new Set(raw.flatMap((result, i) => (matched[i] && excusable(result) ? [groupOf(matched[i], result)] : [])));
   return raw.map((result, i) => {
     const entry = matched[i];
     if (!entry) return result;
     const expired = isExpired(entry, now);
-    if (result.outcome === 'fail') return expired ? { ...result, baseline: noteOf(entry, baseline.file, true) } : { ...result, outcome: 'known', baseline: noteOf(entry, baseline.file, false) };
+    if (excusable(result)) return expired ? { ...result, baseline: noteOf(entry, baseline.file, true) } : { ...result, outcome: 'known', baseline: noteOf(entry, baseline.file, false) };
     if (result.outcome === 'pass' && !failing.has(groupOf(entry, result))) return { ...result, outcome: 'fixed', baseline: noteOf(entry, baseline.file, expired) };
     return result;
   });

@@ -3,11 +3,16 @@ import type { ConformanceReport, Outcome, ReportEntry } from '../../reporters/re
 /**
  * Diffs two reports — say the last release's and a new SDK or emulator build's — finding by finding. A
  * finding is a rule × target × case that did not conform: `fail`, `error` or `known` (a baseline accepting a
- * deviation does not make it go away).
+ * deviation does not make it go away). `undocumented` is a state of its own: not a finding (the documents do
+ * not state what it expected), yet not conforming either, so a finding that becomes undocumented is listed as
+ * that change, never as fixed.
  */
 
 /** Outcomes that count as a finding. */
 const FINDING: ReadonlySet<Outcome> = new Set(['fail', 'error', 'known']);
+
+/** How much an outcome matters when one key appears twice: a finding, then undocumented, then the rest. */
+const weight = (outcome: Outcome) => (FINDING.has(outcome) ? 2 : outcome === 'undocumented' ? 1 : 0);
 
 /** A finding as a comparison lists it: its key, and its outcome in each report (absent: not in it). */
 export interface ComparedFinding {
@@ -30,6 +35,11 @@ export interface Comparison {
   unchanged: ComparedFinding[];
   /** Findings of `a` that `b` did not check (absent or skipped): neither fixed nor still there. */
   notRun: ComparedFinding[];
+  /**
+   * Entries `b` records as undocumented, with `a`'s outcome: a finding of `a` here was reclassified (the
+   * expectation is now known to be undocumented), not fixed — the service may do just what it did.
+   */
+  undocumented: ComparedFinding[];
 }
 
 const keyOf = (e: Pick<ReportEntry, 'ruleId' | 'target' | 'caseId'>) => `${e.ruleId}\n${e.target}\n${e.caseId}`;
@@ -39,7 +49,7 @@ function byKey(report: ConformanceReport): Map<string, ReportEntry> {
   const map = new Map<string, ReportEntry>();
   for (const entry of report.results) {
     const before = map.get(keyOf(entry));
-    if (!before || (FINDING.has(entry.outcome) && !FINDING.has(before.outcome))) map.set(keyOf(entry), entry);
+    if (!before || weight(entry.outcome) > weight(before.outcome)) map.set(keyOf(entry), entry);
   }
   return map;
 }
@@ -52,22 +62,24 @@ function observedOf(entry: ReportEntry | undefined): string | undefined {
 export function compareReports(a: ConformanceReport, b: ConformanceReport): Comparison {
   const before = byKey(a);
   const after = byKey(b);
-  const result: Comparison = { new: [], fixed: [], unchanged: [], notRun: [] };
+  const result: Comparison = { new: [], fixed: [], unchanged: [], notRun: [], undocumented: [] };
   for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const [ruleId, target, caseId] = key.split('\n') as [string, string, string];
     const was = before.get(key);
     const now = after.get(key);
     const wasFinding = was !== undefined && FINDING.has(was.outcome);
     const isFinding = now !== undefined && FINDING.has(now.outcome);
-    if (!wasFinding && !isFinding) continue;
+    const isUndocumented = now?.outcome === 'undocumented';
+    if (!wasFinding && !isFinding && !isUndocumented) continue;
     const finding: ComparedFinding = {
       ruleId, target, caseId,
       ...(was ? { before: was.outcome } : {}),
       ...(now ? { after: now.outcome } : {}),
     };
-    const observed = observedOf(isFinding ? now : was);
+    const observed = observedOf(isFinding || isUndocumented ? now : was);
     if (observed !== undefined) finding.observed = observed;
-    if (isFinding) (wasFinding ? result.unchanged : result.new).push(finding);
+    if (isUndocumented) result.undocumented.push(finding);
+    else if (isFinding) (wasFinding ? result.unchanged : result.new).push(finding);
     else if (now && (now.outcome === 'pass' || now.outcome === 'fixed')) result.fixed.push(finding);
     else result.notRun.push(finding);
   }
@@ -79,12 +91,16 @@ const line = (f: ComparedFinding) => `  ${f.ruleId} on ${f.target} (${f.caseId})
 /** The comparison for a terminal or a CI log. */
 export function comparisonText(comparison: Comparison, a: string, b: string): string {
   const section = (title: string, list: ComparedFinding[]) => (list.length === 0 ? [] : [`${title} (${list.length}):`, ...list.map(line), '']);
+  const undocumented = comparison.undocumented.length;
+  // A finding that became undocumented left the counts above: say so in the headline, not only further down.
+  const reclassified = comparison.undocumented.filter((f) => f.before !== undefined && FINDING.has(f.before)).length;
   return [
-    `snapconform: comparing ${b} with ${a}: ${comparison.new.length} new, ${comparison.fixed.length} fixed, ${comparison.unchanged.length} unchanged, ${comparison.notRun.length} not run`,
+    `snapconform: comparing ${b} with ${a}: ${comparison.new.length} new, ${comparison.fixed.length} fixed, ${comparison.unchanged.length} unchanged, ${comparison.notRun.length} not run${undocumented > 0 ? `, ${undocumented} undocumented${reclassified > 0 ? ` (${reclassified} of them findings in the first report: reclassified, not fixed)` : ''}` : ''}`,
     '',
     ...section('New findings', comparison.new),
     ...section('Fixed', comparison.fixed),
     ...section('Unchanged findings', comparison.unchanged),
     ...section('Not run in the second report (neither fixed nor found)', comparison.notRun),
+    ...section('Undocumented in the second report (the documents do not state what was expected; not a deviation, not fixed)', comparison.undocumented),
   ].join('\n');
 }

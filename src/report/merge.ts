@@ -128,5 +128,7 @@ export function mergeReports(inputs: ReadonlyArray<MergeInput>, id: string): Con
     timings: timingsOf(results),
     coverage: mergeCoverage(inputs),
     results,
+    // Each input cleaned up after its own run: every target's cleanup is kept.
+    ...(inputs.some((i) => i.report.cleanup) ? { cleanup: inputs.flatMap((i) => i.report.cleanup ?? []) } : {}),
   };
 }

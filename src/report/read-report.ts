@@ -43,7 +43,10 @@ export function reportFileOf(path: string): string {
   throw new ReportInputError(`${path}: holds neither conformance.json nor latest/conformance.json`);
 }
 
-/** Reads a report and checks it against the published schema. @throws {@link ReportInputError} */
+/**
+ * Reads a report and checks it against the published schema; a report made before the `undocumented`
+ * outcome existed reads with that count 0. @throws {@link ReportInputError}
+ */
 export function readReport(path: string): LoadedReport {
   const file = reportFileOf(path);
   let data: unknown;
@@ -59,5 +62,8 @@ export function readReport(path: string): LoadedReport {
     const hint = version !== undefined && version !== 2 ? ` (schemaVersion ${String(version)}; this snapconform reads 2)` : '';
     throw new ReportInputError(`${file}: ${first!.instancePath || '/'}: ${first!.message ?? first!.keyword}${hint}`);
   }
-  return { file, dir: dirname(file), report: data as ConformanceReport };
+  const report = data as ConformanceReport;
+  // Reports made before the undocumented outcome existed had none and do not count it.
+  report.summary.undocumented ??= 0;
+  return { file, dir: dirname(file), report };
 }

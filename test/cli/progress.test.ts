@@ -65,6 +65,26 @@ describe('progress', () => {
   });
 });
 
+describe('progress of undocumented cases', () => {
+  it('counts them apart from deviations and errors, and lists them after the failures with their reason', async () => {
+    const { out, text } = recorder();
+    const progress = new ProgressReporter({ mode: 'live', out, now: () => 0, redrawMs: 100 });
+    await progress.onTestRunStart(specs('suites/auth.case.ts'));
+    const meta = { ruleId: 'protocol.unknown-parameter', target: 'tencent-cbs-emulator', caseId: 'c', vendor: 'tencent-cbs', expectation: { text: '' }, undocumented: 'no error is documented' };
+    const inferred = { ...testCase('protocol.unknown-parameter', 'failed', { name: 'AssertionError', message: 'accepted' }), meta: () => ({ conformance: meta }) } as unknown as TestCase;
+    progress.onTestCaseResult(inferred);
+    progress.onTestCaseResult(testCase('protocol.unknown-action', 'failed', { name: 'AssertionError', message: 'answered 200' }));
+    expect(progress.status()).toBe('snapconform: rules 0/7 (0 %), 2 cases, 1 deviations, 0 errors, 1 undocumented — last: protocol.unknown-action on tencent-cbs-emulator');
+    progress.onTestRunEnd([], [], 'passed');
+    expect(text().split('\r\x1b[2K').at(-1)).toBe([
+      'snapconform: 0/7 rules, 2 cases in 0.0 s: 1 deviations, 0 errors, 1 undocumented',
+      '  ✗ protocol.unknown-action on tencent-cbs-emulator (c): answered 200',
+      '  ? protocol.unknown-parameter on tencent-cbs-emulator (c): accepted (undocumented: no error is documented)',
+      '',
+    ].join('\n'));
+  });
+});
+
 describe('the run outcome', () => {
   it('recognises safety aborts, also wrapped by fast-check, and ledger write failures', () => {
     expect(safetyAbortOf({ name: 'BudgetExceededError', message: 'real: the run has created 3 resources, its budget (maxSnapshots: 3)' })).toBe('BudgetExceededError: real: the run has created 3 resources, its budget (maxSnapshots: 3)');

@@ -132,7 +132,7 @@ describe('run --baseline', () => {
     }
     const { code, stderr } = await snapconform(['run', '--fail-on', 'some']);
     expect(code).toBe(2);
-    expect(stderr).toBe("snapconform: --fail-on must be new or any, got 'some'\n");
+    expect(stderr).toBe("snapconform: --fail-on must be new, any or inferred, got 'some'\n");
   });
 });
 

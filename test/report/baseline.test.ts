@@ -99,6 +99,22 @@ describe('applying a baseline', () => {
     expect(applyBaseline(once, undefined, NOW)).toEqual(results);
   });
 
+  it('makes a matched undocumented case known, keeping its reason; undone, it is undocumented again; it keeps its rule × target from being fixed', () => {
+    const why = 'the documents do not name the error';
+    const undocumented = [
+      { ...entry('protocol.unknown-parameter', 'tencent', 'A', 'undocumented'), undocumented: why },
+      entry('protocol.unknown-parameter', 'tencent', 'B', 'pass'),
+    ];
+    const b = baseline({ rule: 'protocol.*', target: 'tencent' });
+    const applied = applyBaseline(undocumented, b, NOW);
+    expect(applied.map((r) => r.outcome)).toEqual(['known', 'pass']);
+    expect(applied[0]).toMatchObject({ undocumented: why, baseline: { reason: 'known', source: 'ci/baseline.yaml, deviations[0]' } });
+    expect(applyBaseline(applied, undefined, NOW)).toEqual(undocumented);
+    // An expired entry leaves it undocumented, with the note, like a fail.
+    const expired = applyBaseline(undocumented, baseline({ rule: 'protocol.*', target: 'tencent', expires: '2026-01-01' }), NOW);
+    expect(expired[0]).toMatchObject({ outcome: 'undocumented', undocumented: why, baseline: { expired: true } });
+  });
+
   it('recomputes the summary, and lists entries that named nothing', () => {
     const report = sampleReport();
     const b = baseline({ rule: 'snapshot.create.retention-minimum', target: 'tencent-*' }, { rule: 'snapshot.group.same-instance', target: '*' });
@@ -111,12 +127,22 @@ describe('applying a baseline', () => {
 });
 
 describe('the gate', () => {
-  const summary = (fail: number, error: number, known: number) => ({ summary: { pass: 1, fail, error, known, fixed: 0, skip: 0, total: 1 + fail + error + known } });
+  const summary = (fail: number, error: number, known: number, undocumented = 0) => ({ summary: { pass: 1, fail, error, undocumented, known, fixed: 0, skip: 0, total: 1 + fail + error + known + undocumented } });
 
   it('fails on deviations and errors the baseline does not excuse; with --fail-on any, on known ones too', () => {
     expect(gateProblems(summary(0, 0, 3), { failOn: 'new', now: NOW })).toEqual([]);
     expect(gateProblems(summary(0, 0, 3), { failOn: 'any', now: NOW })).toEqual(['3 known deviations (--fail-on any)']);
     expect(gateProblems(summary(2, 1, 0), { failOn: 'new', now: NOW })).toEqual(['2 deviations from the documents', '1 error (the suite or the network failed, not the vendor)']);
+  });
+
+  it('fails on undocumented cases only with --fail-on inferred, which fails on everything new does too', () => {
+    for (const failOn of ['new', 'any'] as const) expect(gateProblems(summary(0, 0, 0, 3), { failOn, now: NOW }), failOn).toEqual([]);
+    expect(gateProblems(summary(0, 0, 0, 3), { failOn: 'inferred', now: NOW })).toEqual(['3 undocumented cases (--fail-on inferred): the service did not do what the spec infers where the documents are silent']);
+    expect(gateProblems(summary(2, 1, 4, 1), { failOn: 'inferred', now: NOW })).toEqual([
+      '2 deviations from the documents',
+      '1 error (the suite or the network failed, not the vendor)',
+      '1 undocumented case (--fail-on inferred): the service did not do what the spec infers where the documents are silent',
+    ]);
   });
 
   it('fails on an expired entry, whatever it matches, naming the file and the entry', () => {

@@ -37,8 +37,30 @@ describe('comparing two reports', () => {
     expect(c.unchanged.map(key)).toEqual(['envelope.request-id alibaba-ecs-emulator CreateSnapshot.valid', 'request.invalid-enum tencent-cbs-emulator CreateSnapshot.Tags.0.Key']);
     expect(c.notRun.map((f) => [key(f), f.before, f.after])).toEqual([['snapshot.create.quota tencent-cbs-emulator createSnapshot', 'error', undefined]]);
     const text = comparisonText(c, 'a.json', 'b.json');
-    expect(text).toMatch(/^snapconform: comparing b\.json with a\.json: 1 new, 1 fixed, 2 unchanged, 1 not run\n/);
+    // The sample's undocumented case is in both: listed apart, with no "findings in the first report" note.
+    expect(text).toMatch(/^snapconform: comparing b\.json with a\.json: 1 new, 1 fixed, 2 unchanged, 1 not run, 1 undocumented\n/);
     expect(text).toContain('New findings (1):\n  request.invalid-enum on tencent-cbs-emulator (CreateSnapshot.DiskUsage): pass → fail — HTTP 200, success');
+  });
+
+  it('lists a fail that became undocumented as that change, never as fixed; an undocumented case that became a fail is new', () => {
+    const why = { undocumented: 'the documents do not name the error' };
+    const a = sampleReport();
+    const b = variant((e) => {
+      if (e.ruleId === 'request.invalid-enum' && e.caseId === 'CreateSnapshot.Tags.0.Key') return { ...e, ...why, outcome: 'undocumented' };
+      if (e.outcome === 'undocumented') return { ...e, outcome: 'fail', undocumented: undefined };
+      return e;
+    });
+    const c = compareReports(a, b);
+    expect(c.fixed).toEqual([]);
+    expect(c.undocumented.map((f) => [key(f), f.before, f.after])).toEqual([['request.invalid-enum tencent-cbs-emulator CreateSnapshot.Tags.0.Key', 'fail', 'undocumented']]);
+    expect(c.new.map((f) => [key(f), f.before, f.after])).toEqual([['snapshot.create.roundtrip alibaba-ecs-emulator CreateSnapshot.default-name', 'undocumented', 'fail']]);
+    const text = comparisonText(c, 'a.json', 'b.json');
+    expect(text).toMatch(/^snapconform: comparing b\.json with a\.json: 1 new, 0 fixed, \d+ unchanged, 0 not run, 1 undocumented \(1 of them findings in the first report: reclassified, not fixed\)\n/);
+    expect(text).toContain('Undocumented in the second report (the documents do not state what was expected; not a deviation, not fixed) (1):\n  request.invalid-enum on tencent-cbs-emulator (CreateSnapshot.Tags.0.Key): fail → undocumented');
+    // A report compared with itself lists its undocumented cases, unchanged, and nothing new or fixed.
+    const same = compareReports(a, a);
+    expect(same.undocumented.map((f) => [f.before, f.after])).toEqual([['undocumented', 'undocumented']]);
+    expect(comparisonText(same, 'a', 'a')).toMatch(/, 1 undocumented\n/);
   });
 
   it('finds nothing new in a report compared with itself', () => {
@@ -56,6 +78,15 @@ describe('reading a report', () => {
     expect(readReport(dir).file).toBe(join(dir, 'latest', 'conformance.json'));
     expect(readReport(join(dir, 'latest')).dir).toBe(join(dir, 'latest'));
     expect(readReport(join(dir, 'latest', 'conformance.json')).report.run.id).toBe('sample-run');
+  });
+
+  it('reads a report made before the undocumented outcome existed, counting none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snapconform-read-'));
+    const older = structuredClone(sampleReport()) as unknown as { summary: Record<string, number>; results: ReportEntry[] };
+    delete older.summary['undocumented'];
+    older.results = older.results.filter((r) => r.outcome !== 'undocumented');
+    writeFileSync(join(dir, 'conformance.json'), JSON.stringify(older));
+    expect(readReport(dir).report.summary.undocumented).toBe(0);
   });
 
   it('refuses what is not a report of this schema, in one line', () => {

@@ -82,7 +82,7 @@ describe('conformance.html in Chromium', () => {
     requireChromium(test);
     expect(await visibleRules()).toEqual([...new Set(report.results.map((r) => r.ruleId))].sort());
     const counts = await visibleCounts();
-    for (const outcome of ['pass', 'fail', 'skip', 'error', 'known', 'fixed'] as const) expect(counts[outcome] ?? 0, outcome).toBe(report.summary[outcome]);
+    for (const outcome of ['pass', 'fail', 'skip', 'error', 'undocumented', 'known', 'fixed'] as const) expect(counts[outcome] ?? 0, outcome).toBe(report.summary[outcome]);
     // Unfiltered, the findings are everything that did not simply pass.
     expect((await listedOutcomes()).length).toBe(report.summary.total - report.summary.pass);
   });
@@ -133,6 +133,33 @@ describe('conformance.html in Chromium', () => {
     await pick('area', 'auth');
     expect((await visibleRules()).every((rule) => rule.startsWith('auth.'))).toBe(true);
     expect(problems).toEqual([]);
+  });
+
+  it('filters undocumented cases, and shows in the drill-down why each is undocumented and the variant seen', async (test) => {
+    requireChromium(test);
+    const sample = sampleReport();
+    const file = join(profile, 'undocumented.html');
+    writeFileSync(file, renderHtml(sample));
+    const other = await context!.newPage();
+    const errors: string[] = [];
+    other.on('pageerror', (error) => errors.push(error.message));
+    await other.goto(pathToFileURL(file).href);
+    // Unfiltered, an undocumented case is among the findings; filtered, it is all there is.
+    expect(await other.$$eval('#finding-list details', (nodes) => (nodes as unknown as DomElement[]).map((n) => n.dataset['outcome']))).toContain('undocumented');
+    await other.click('#filters button[data-filter="outcome"][data-value="undocumented"]');
+    expect(await other.$$eval('#finding-list details', (nodes) => (nodes as unknown as DomElement[]).map((n) => n.dataset['outcome']))).toEqual(['undocumented']);
+    const item = other.locator('#finding-list details').first();
+    await item.locator('summary').click();
+    await item.locator('.detail').waitFor();
+    const text = await item.innerText();
+    const entry = sample.results.find((r) => r.outcome === 'undocumented')!;
+    expect(text).toMatch(/undocumented\s+the documents do not say what name an unnamed snapshot gets/);
+    expect(text).toContain('not failing unless --fail-on inferred');
+    expect(text).toMatch(/variant seen\s+auto-named a <b>&amp;<\/b>/);
+    expect(text).toContain(entry.replay!);
+    expect(await other.locator('#finding-list b').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await other.close();
   });
 
   it('shows hostile text from a report as text: no markup from a vendor\'s answer reaches the page', async (test) => {

@@ -25,10 +25,17 @@ describe('conformance.html', () => {
   it('renders the matrix without JavaScript: one row per rule, one column per target, counts per outcome', () => {
     const rows = html.match(/<tr data-rule="/g) ?? [];
     expect(rows).toHaveLength(new Set(report.results.map((r) => r.ruleId)).size);
-    for (const outcome of ['pass', 'fail', 'skip', 'error', 'known', 'fixed'] as const) {
+    for (const outcome of ['pass', 'fail', 'skip', 'error', 'undocumented', 'known', 'fixed'] as const) {
       const counts = [...html.matchAll(new RegExp(`class="badge o-${outcome}" data-outcome="${outcome}" data-count="(\\d+)"`, 'g'))].map((m) => Number(m[1]));
       expect(counts.reduce((a, b) => a + b, 0), outcome).toBe(report.summary[outcome]);
     }
+  });
+
+  it('has a filter, a chip and a colour for undocumented cases, apart from fail', () => {
+    expect(html).toContain('<button type="button" data-filter="outcome" data-value="undocumented" aria-pressed="false">undocumented</button>');
+    expect(html).toContain('<span class="chip o-undocumented" data-outcome="undocumented"><span aria-hidden="true">?</span> 1 undocumented</span>');
+    expect(html).toMatch(/\.o-undocumented \{ color: var\(--undocumented\); background: var\(--undocumented-bg\); \}/);
+    expect(html).toMatch(/--undocumented: #[0-9a-f]{6}; --undocumented-bg: #[0-9a-f]{6};/);
   });
 
   it('shows spec coverage per vendor and the replay data, and a banner only for a partial run', () => {

@@ -44,6 +44,19 @@ describe('junit.xml', () => {
     expect(child(caseOf('error'), 'error')!.attributes['message']).toBe('connect ECONNREFUSED 127.0.0.1:1');
   });
 
+  it('passes an undocumented case with a note (reason, finding, variant seen): neither a failure nor skipped', () => {
+    const undocumented = caseOf('undocumented');
+    expect(undocumented.children.map((c) => c.name)).toEqual(['system-out']);
+    const note = child(undocumented, 'system-out')!.text;
+    expect(note).toMatch(/^undocumented, not a deviation from the documents \(fails the run only with --fail-on inferred\): the documents do not say what name an unnamed snapshot gets\n/);
+    expect(note).toContain('Expected (inferred, not stated by the documents): an unnamed snapshot is described with an empty name');
+    expect(note).toContain('Variant seen: auto-named a <b>');
+    expect(note).toContain('Replay: snapconform run --target targets/emulators.yaml --seed 11 --rules snapshot.create.roundtrip');
+    // Not counted among the failures, errors or skips of its suite.
+    const alibaba = findAll(root, 'testsuite').find((s) => s.attributes['name'] === 'alibaba-ecs-emulator')!;
+    expect(alibaba.attributes).toMatchObject({ failures: '0', errors: '0', skipped: '1' });
+  });
+
   it('keeps skip reasons, and passes known and fixed deviations with a note saying which they are', () => {
     expect(child(caseOf('skip'), 'skipped')!.attributes['message']).toBe(carried(report.results.find((r) => r.outcome === 'skip')!.skipReason!));
     const known = caseOf('known');

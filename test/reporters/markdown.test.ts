@@ -7,7 +7,7 @@ describe('conformance.md', () => {
   const markdown = renderMarkdown(report);
 
   it('counts every outcome, and lists the targets with their spec versions', () => {
-    expect(markdown).toContain('**2 fail · 1 error · 1 known · 1 fixed · 2 pass · 1 skip** (8 rule × target cases)');
+    expect(markdown).toContain('**2 fail · 1 error · 1 undocumented · 1 known · 1 fixed · 2 pass · 1 skip** (9 rule × target cases)');
     expect(markdown).toContain('| tencent-cbs-emulator | tencent-cbs | emulator | ap-guangzhou | 2017-03-12 |');
     expect(markdown).toContain('seed 42');
   });
@@ -20,6 +20,18 @@ describe('conformance.md', () => {
     expect(markdown).toContain('- **Baseline**: the vendor omits it on success');
     expect(markdown).toContain('## Fixed since the baseline');
     expect(markdown).toContain('- ✨ `auth.wrong-signature` · DescribeSnapshots.wrong-signature · alibaba-ecs-emulator — baseline: answered 200 in 2025');
+  });
+
+  it('lists undocumented cases apart from the deviations, with the reason and the variant seen', () => {
+    expect(markdown).toMatch(/\| `snapshot.create.roundtrip` \| ❔ 1 \| — \|/);
+    const deviations = markdown.slice(markdown.indexOf('## Deviations and errors'), markdown.indexOf('## Undocumented behaviour'));
+    expect(deviations).not.toContain('snapshot.create.roundtrip');
+    const section = markdown.slice(markdown.indexOf('## Undocumented behaviour (the documents do not state these; not failing unless --fail-on inferred)'), markdown.indexOf('## Known deviations'));
+    expect(section).toContain('### ❔ `snapshot.create.roundtrip` · CreateSnapshot.default-name · alibaba-ecs-emulator');
+    expect(section).toContain('- **Expected** (inferred, not stated by the documents): an unnamed snapshot is described with an empty name');
+    expect(section).toContain('- **Undocumented**: the documents do not say what name an unnamed snapshot gets');
+    expect(section).toContain('- **Variant seen**: auto-named a <b>');
+    expect(section).toContain('- **Replay**: `snapconform run --target targets/emulators.yaml --seed 11 --rules snapshot.create.roundtrip --vendor alibaba-ecs`');
   });
 
   it('gives a failure with a seed its replay command', () => {

@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TestModule } from 'vitest/node';
-import ConformanceReporter, { type ConformanceReport } from '../../reporters/conformance-reporter.ts';
-import { writeReportAtomically } from '../../reporters/write-report.ts';
+import type { TestCase, TestModule } from 'vitest/node';
+import ConformanceReporter, { entriesOf, outcomeOf, type ConformanceReport } from '../../reporters/conformance-reporter.ts';
+import { summaryText, writeReportAtomically } from '../../reporters/write-report.ts';
 import type { RuleRecord } from '../../src/conformance/rule-meta.ts';
 import { errorsOf, reportValidator } from './support/report-schema.ts';
+import { sampleReport } from './support/sample-report.ts';
 import { parseXml } from './support/strict-xml.ts';
 
 // The reporter reads only these members of vitest's TestModule and TestCase; a fake with exactly them
@@ -46,10 +47,10 @@ function report(dir: string): ConformanceReport {
 }
 
 describe('ConformanceReporter', () => {
-  it('writes every format into <run-id>/ and latest/, with the workers\' exchanges gathered, and leaves no hidden folder behind', () => {
+  it('writes every format into <run-id>/ and latest/, with the workers\' exchanges gathered, and leaves no hidden folder behind', async () => {
     mkdirSync(join(reportDir, '.exchanges'));
     writeFileSync(join(reportDir, '.exchanges', '1-1.ndjson'), `${JSON.stringify({ target: 'tencent-cbs-emulator', action: 'CreateSnapshot', request: { method: 'POST', url: 'http://h/', headers: {}, body: '{"DiskId":"d"}' }, response: { status: 200, headers: {}, body: '{}' } })}\n`);
-    new ConformanceReporter({ reportDir, version: '1.2.3' }).onTestRunEnd(run, [], 'failed');
+    await new ConformanceReporter({ reportDir, version: '1.2.3' }).onTestRunEnd(run, [], 'failed');
     const [runDir, ...others] = readdirSync(reportDir).filter((f) => f !== 'latest');
     expect(others).toEqual([]);
     expect(runDir).not.toMatch(/^\./);
@@ -57,7 +58,7 @@ describe('ConformanceReporter', () => {
     const written = report(join(reportDir, 'latest'));
     const validate = reportValidator();
     expect(validate(written), errorsOf(validate)).toBe(true);
-    expect(written.summary).toEqual({ pass: 1, fail: 1, error: 1, skip: 1, known: 0, fixed: 0, total: 4 });
+    expect(written.summary).toEqual({ pass: 1, fail: 1, error: 1, skip: 1, undocumented: 0, known: 0, fixed: 0, total: 4 });
     expect(written.run.partial).toBe(false);
     expect(written.tool.version).toBe('1.2.3');
     expect(written.results.find((r) => r.outcome === 'error')!.message).toBe('fetch failed');
@@ -70,8 +71,8 @@ describe('ConformanceReporter', () => {
     expect(parseXml(readFileSync(join(reportDir, 'latest', 'junit.xml'), 'utf8')).attributes['tests']).toBe('4');
   });
 
-  it('marks the report of an interrupted run as partial, in every format', () => {
-    new ConformanceReporter({ reportDir }).onTestRunEnd(run, [], 'interrupted');
+  it('marks the report of an interrupted run as partial, in every format', async () => {
+    await new ConformanceReporter({ reportDir }).onTestRunEnd(run, [], 'interrupted');
     const latest = join(reportDir, 'latest');
     expect(report(latest).run).toMatchObject({ partial: true, reason: 'interrupted' });
     expect(readFileSync(join(latest, 'conformance.md'), 'utf8')).toContain('Partial report: the run ended early (interrupted)');
@@ -79,15 +80,47 @@ describe('ConformanceReporter', () => {
     expect(readFileSync(join(latest, 'junit.xml'), 'utf8')).toContain('<property name="run.partial" value="true"/>');
   });
 
-  it('replaces latest/ with the newest run, keeping every run\'s own folder', () => {
+  it('replaces latest/ with the newest run, keeping every run\'s own folder', async () => {
     vi.stubEnv('SNAPCONFORM_RUN_ID', 'run-a');
-    new ConformanceReporter({ reportDir }).onTestRunEnd(run, [], 'failed');
+    await new ConformanceReporter({ reportDir }).onTestRunEnd(run, [], 'failed');
     vi.stubEnv('SNAPCONFORM_RUN_ID', 'run-b');
-    new ConformanceReporter({ reportDir }).onTestRunEnd(modules(), [], 'passed');
+    await new ConformanceReporter({ reportDir }).onTestRunEnd(modules(), [], 'passed');
     vi.unstubAllEnvs();
     expect(readdirSync(reportDir).sort()).toEqual(['latest', 'run-a', 'run-b']);
     expect(report(join(reportDir, 'latest')).run.id).toBe('run-b');
     expect(report(join(reportDir, 'run-a')).summary.total).toBe(4);
+  });
+});
+
+describe('an assertion on an expectation the documents do not state', () => {
+  const why = 'the documents name no error for an unknown parameter; the spec infers InvalidParameter';
+  const assertion = { name: 'AssertionError', message: 'expected 200 to be 400\nmore' };
+  const inferred = testCase('inferred', rule('protocol.unknown-parameter', 'CreateSnapshot.Bogus', { undocumented: why, variantSeen: 'ignored', observed: 'HTTP 200, success' }), { state: 'failed', errors: [assertion] });
+
+  it('is undocumented, not fail, keeping the message, the reason and the variant seen', () => {
+    expect(outcomeOf(inferred as unknown as TestCase)).toEqual({ outcome: 'undocumented', message: 'expected 200 to be 400\nmore' });
+    const [entry] = entriesOf(modules(inferred));
+    expect(entry).toMatchObject({ outcome: 'undocumented', undocumented: why, variantSeen: 'ignored', message: 'expected 200 to be 400\nmore', observed: 'HTTP 200, success' });
+    const validate = reportValidator();
+    expect(validate({ ...sampleReport(), results: [{ ...entry, durationMs: 4 }] }), errorsOf(validate)).toBe(true);
+  });
+
+  it('stays a fail without the reason, and an error whatever the record says', () => {
+    const documented = testCase('documented', rule('protocol.unknown-parameter', 'CreateSnapshot.Bogus'), { state: 'failed', errors: [assertion] });
+    expect(outcomeOf(documented as unknown as TestCase).outcome).toBe('fail');
+    const erred = testCase('erred', rule('protocol.unknown-parameter', 'CreateSnapshot.Bogus', { undocumented: why }), { state: 'failed', errors: [{ name: 'TypeError', message: 'fetch failed' }] });
+    expect(outcomeOf(erred as unknown as TestCase).outcome).toBe('error');
+    // The reason would blame the documents for what the network did: an error entry does not carry it.
+    expect(entriesOf(modules(erred))[0]).not.toHaveProperty('undocumented');
+    // A variant seen on a pass passes through too.
+    const passed = testCase('passed', rule('snapshot.create.roundtrip', 'CreateSnapshot.default-name', { variantSeen: 'empty name' }), { state: 'passed' });
+    expect(entriesOf(modules(passed))[0]).toMatchObject({ outcome: 'pass', variantSeen: 'empty name' });
+  });
+
+  it('is counted in the run\'s last line, which says why it does not fail the run; a run without any does not mention it', () => {
+    const report = sampleReport();
+    expect(summaryText(report)).toBe('2 pass, 2 fail, 1 skip, 1 error, 1 undocumented (the documents do not state these: they fail the run only with --fail-on inferred), 1 known, 1 fixed');
+    expect(summaryText({ ...report, summary: { ...report.summary, undocumented: 0 } })).toBe('2 pass, 2 fail, 1 skip, 1 error, 1 known, 1 fixed');
   });
 });
 

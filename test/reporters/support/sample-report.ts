@@ -26,6 +26,7 @@ export function sampleEntries(): ReportEntry[] {
     { ...base, ...alibaba, ruleId: 'snapshot.create.retention-minimum', caseId: 'createSnapshot', outcome: 'skip', skipReason: `the alibaba-ecs spec documents no minimum retention ${HOSTILE}` },
     { ...base, ...alibaba, ruleId: 'envelope.request-id', caseId: 'CreateSnapshot.valid', outcome: 'known', observed: 'HTTP 200, no request id', baseline: { reason: `the vendor omits it on success ${HOSTILE}`, source: 'baseline.yaml' } },
     { ...base, ...alibaba, ruleId: 'auth.wrong-signature', caseId: 'DescribeSnapshots.wrong-signature', outcome: 'fixed', observed: 'HTTP 400, SignatureDoesNotMatch', baseline: { reason: 'answered 200 in 2025' } },
+    { ...base, ...alibaba, ruleId: 'snapshot.create.roundtrip', caseId: 'CreateSnapshot.default-name', outcome: 'undocumented', seed: 11, expectation: { text: 'an unnamed snapshot is described with an empty name', inferred: true }, undocumented: 'the documents do not say what name an unnamed snapshot gets', variantSeen: `auto-named ${HOSTILE}`, observed: 'HTTP 200, SnapshotName auto-20260102', message: 'expected \'auto-20260102\' to be \'\'' },
     { ...base, ...alibaba, ruleId: 'request.invalid-enum', caseId: 'CreateSnapshot.Category', outcome: 'pass', observed: 'HTTP 403, InvalidSnapshotCategory.Malformed' },
   ];
 }
