@@ -35,7 +35,7 @@ export interface TargetInfo {
 export const DEFAULT_READINESS_TIMEOUT_SECONDS = 1800;
 
 /** An embedded emulator finishes at once unless a rule raised its creation time (to at most seconds). */
-const EMULATOR_READINESS_TIMEOUT_SECONDS = 15;
+const EMULATOR_READINESS_TIMEOUT_SECONDS = 5;
 
 /** How long the suite waits for a snapshot of this target to finish, in ms. */
 export function readinessTimeoutMs(target: TargetInfo): number {

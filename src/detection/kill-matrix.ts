@@ -12,7 +12,10 @@ import { EXPECTED_FINDINGS, type ExpectedFindings } from './expected-findings.ts
 export interface Finding {
   ruleId: string;
   vendor: string;
-  outcome: 'fail' | 'error';
+  /** A deviation from the documents, an expectation they do not state that was not met, or an error. */
+  outcome: 'fail' | 'undocumented' | 'error';
+  /** The first line of the failure, for errors a deviation may explain. */
+  message?: string;
 }
 
 /** What one deviation's run found, against what it should have. */
@@ -41,6 +44,7 @@ const pairs = (map: Partial<Record<RuleId, VendorId[]>> | undefined) =>
 
 /** The `--rules` value for a deviation: every area holding a rule that must or may notice it. */
 export function focusOf(expected: ExpectedFindings): string {
+  if (expected.focus) return expected.focus;
   const rules = [...pairs(expected.fails), ...pairs(expected.mayFail)].map((p) => p.ruleId);
   return [...new Set(rules.map(areaOf))].sort().map((area) => `${area}.*`).join(',');
 }
@@ -53,11 +57,15 @@ export function vendorsOf(expected: ExpectedFindings): VendorId[] {
 /** Compares a run's findings with a deviation's expectations. */
 export function judge(expected: ExpectedFindings, findings: Finding[]): Pick<MatrixRow, 'caught' | 'missed' | 'unrelated'> {
   const key = (p: { ruleId: string; vendor: string }) => `${p.ruleId} ${p.vendor}`;
-  const found = new Set(findings.filter((f) => f.outcome === 'fail').map(key));
+  // An `undocumented` outcome catches the deviation only where the expectation it breaks is inferred there.
+  const inferred = new Set(pairs(expected.inferred).map(key));
+  const found = new Set(findings.filter((f) => f.outcome === 'fail' || (f.outcome === 'undocumented' && inferred.has(key(f)))).map(key));
   const explained = new Set([...pairs(expected.fails), ...pairs(expected.mayFail)].map(key));
   const missed = pairs(expected.fails).filter((p) => !found.has(key(p)));
-  // An error is never explained: the suite or the emulator broke, which is not what a deviation is for.
-  const unrelated = findings.filter((f) => f.outcome === 'error' || !explained.has(key(f)));
+  // An error is explained only where the deviation says it blocks the suite (a snapshot stuck creating);
+  // any other error means the suite or the emulator broke, which is not what a deviation is for.
+  const explainedError = (f: Finding) => f.outcome === 'error' && expected.explainsErrors !== undefined && expected.explainsErrors.test(f.message ?? '') && explained.has(key(f));
+  const unrelated = findings.filter((f) => (f.outcome === 'error' && !explainedError(f)) || !explained.has(key(f)));
   return { caught: missed.length === 0 && unrelated.length === 0, missed, unrelated };
 }
 
@@ -94,8 +102,8 @@ export function runDeviation(deviation: DeviationId, options: MatrixOptions): Pr
         return;
       }
       const findings = report.results
-        .filter((r) => r.outcome === 'fail' || r.outcome === 'error')
-        .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'] }));
+        .filter((r) => r.outcome === 'fail' || r.outcome === 'undocumented' || r.outcome === 'error')
+        .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'], message: (r.message ?? '').split('\n')[0] }));
       resolve({ deviation, description: DEVIATIONS[deviation], focus, vendors, expected, findings, ...judge(expected, findings), reportDir, durationMs: Date.now() - started });
     });
   });
