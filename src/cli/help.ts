@@ -92,7 +92,7 @@ Every request and answer is written to <report dir>/sweep-<time>.exchanges.ndjso
 Options:
   --target <file>        target file (default: targets/emulators.yaml of the package)
   --report-dir <dir>     where the ledgers are (default: reports, in the current directory)
-  --deadline <seconds>   the longest the sweep may take per target; what is left then is listed (default: 600)
+  --deadline <seconds>   the longest the sweep may take per target; what is left then is listed (default: the target's cleanupDeadlineSeconds, else 600)
 
 Exit codes: 0 nothing the ledgers list remains (deleted, or already gone), 3 something remains: left
 behind (the delete failed, or the service describes it without a run's label) or unconfirmed; 2 bad input.

@@ -42,8 +42,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
     process.stdout.write(SWEEP_HELP);
     return EXIT.conforms;
   }
-  const deadlineSeconds = values.deadline === undefined ? DEFAULT_CLEANUP_DEADLINE_MS / 1000 : Number(values.deadline);
-  if (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0) fail(`--deadline: '${values.deadline}' is not a number of seconds above 0 (see snapconform sweep --help)`);
+  // --deadline, else each target's cleanupDeadlineSeconds, else the default.
+  const deadlineSeconds = values.deadline === undefined ? undefined : Number(values.deadline);
+  if (deadlineSeconds !== undefined && (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0)) fail(`--deadline: '${values.deadline}' is not a number of seconds above 0 (see snapconform sweep --help)`);
   let entries: TargetEntry[];
   try {
     entries = loadTargetFile(resolve(values.target));
@@ -67,7 +68,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
         process.stdout.write(`${entry.name}: skipped, snapconform cannot speak the ${entry.vendor} protocol\n`);
         continue;
       }
-      const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false }, ledger, { deadlineMs: deadlineSeconds * 1000, log });
+      const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false }, ledger, { deadlineMs: (deadlineSeconds ?? entry.cleanupDeadlineSeconds ?? DEFAULT_CLEANUP_DEADLINE_MS / 1000) * 1000, log });
       process.stdout.write(`${sweepLine(result)}\n`);
       remains ||= leftSomething(result);
     }

@@ -346,7 +346,8 @@ export async function cleanUpRun(reportDir: string, runId: string, env: NodeJS.P
         name: entry.name, vendor: entry.vendor, endpoint: entry.endpoint, region: entry.region, credentials: entry.credentials!,
         emulator: false, rateLimit: entry.rateLimit, allowMutations: allowAll || entry.allowMutations, runId,
       };
-      results.push(await cleanUp(target, ledger, { ...options, log }));
+      const deadline = options.deadlineMs ?? (entry.cleanupDeadlineSeconds !== undefined ? entry.cleanupDeadlineSeconds * 1000 : undefined);
+      results.push(await cleanUp(target, ledger, { ...options, ...(deadline !== undefined ? { deadlineMs: deadline } : {}), log }));
     }
     return results;
   } finally {

@@ -23,6 +23,8 @@ export interface TargetEntry {
   maxSnapshots: number;
   /** How long a snapshot may take to finish, in seconds. @defaultValue {@link DEFAULT_READINESS_TIMEOUT_SECONDS} on a real endpoint */
   readinessTimeoutSeconds?: number;
+  /** The bound on the end-of-run cleanup (and `sweep`) of this target, in seconds. @defaultValue 600 */
+  cleanupDeadlineSeconds?: number;
 }
 
 /** A target file that cannot be used: one line naming the file, the key and what is wrong. */
@@ -99,6 +101,11 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     if (readiness !== undefined) {
       if (typeof readiness !== 'number' || !Number.isFinite(readiness) || readiness <= 0 || readiness > 86_400) bad(`${at}.readinessTimeoutSeconds`, `must be seconds from 1 to 86400 (default ${DEFAULT_READINESS_TIMEOUT_SECONDS}: how long a snapshot may take to finish)`);
       entry.readinessTimeoutSeconds = readiness as number;
+    }
+    const cleanupDeadline = t['cleanupDeadlineSeconds'];
+    if (cleanupDeadline !== undefined) {
+      if (typeof cleanupDeadline !== 'number' || !Number.isFinite(cleanupDeadline) || cleanupDeadline <= 0 || cleanupDeadline > 86_400) bad(`${at}.cleanupDeadlineSeconds`, 'must be seconds from 1 to 86400 (default 600: how long the cleanup may wait for snapshots still being created)');
+      entry.cleanupDeadlineSeconds = cleanupDeadline as number;
     }
     const rateLimit = t['rateLimit'];
     if (rateLimit !== undefined) {

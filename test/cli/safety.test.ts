@@ -294,10 +294,15 @@ describe('safety on real accounts', () => {
       expect(bounded.stdout).toMatch(new RegExp(`left behind 1: ${id} \\(still being created when the cleanup's deadline \\(1 s\\) passed \\(last answer: ResourceUnavailable\\.SnapshotCreating\\)\\)`));
       // It stopped at its deadline, not at the end of the creation: the snapshot is still there, still creating.
       expect(await described(id)).toBe(1);
-      // Most of the creation passes on the emulator's clock; the rest (5 s) the patient sweep waits out.
-      await fetch(`${emulator.url}/_snapconform/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 15_000 }) });
       actions.length = 0;
-      const patient = await cli('sweep', '--target', target(), '--report-dir', reportDir);
+      // The patient sweep's first delete is refused (still creating); then the creation ends on the emulator's
+      // clock, and a later attempt succeeds. Moving the clock only once that first delete was seen keeps the
+      // test independent of how long the CLI takes to start on a busy machine.
+      let ended = false;
+      const patientRun = cli('sweep', '--target', target(), '--report-dir', reportDir).finally(() => { ended = true; });
+      while (!ended && !actions.includes('DeleteSnapshots')) await new Promise((resolve) => setTimeout(resolve, 50));
+      await fetch(`${emulator.url}/_snapconform/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 20_000 }) });
+      const patient = await patientRun;
       expect(patient.stdout).toContain('real: deleted 1');
       expect(patient.code).toBe(0);
       expect(actions.filter((a) => a === 'DeleteSnapshots').length).toBeGreaterThan(1);
