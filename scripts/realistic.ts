@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConformanceReport } from '../reporters/report-types.ts';
-import { BIN, startFleet } from './lib/standalone-fleet.ts';
+import { BIN, startFleet } from '../src/emulator/standalone-fleet.ts';
 
 const { values } = parseArgs({
   options: {

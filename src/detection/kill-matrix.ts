@@ -70,7 +70,7 @@ export function judge(expected: ExpectedFindings, findings: Finding[]): Pick<Mat
 }
 
 /** Options of a matrix run. */
-export interface MatrixOptions {
+export interface MatrixOptions<Row extends MatrixRow = MatrixRow> {
   /** The CLI to run (`bin/snapconform.js`). */
   bin: string;
   seed: number;
@@ -79,43 +79,74 @@ export interface MatrixOptions {
   /** Runs at a time. @defaultValue 2 */
   concurrency?: number;
   /** Called after each deviation, for progress. */
-  onRow?: (row: MatrixRow, done: number, total: number) => void;
+  onRow?: (row: Row, done: number, total: number) => void;
 }
 
-/** Runs the suite, focused, against the emulators with one deviation on. */
-export function runDeviation(deviation: DeviationId, options: MatrixOptions): Promise<MatrixRow> {
-  const expected = EXPECTED_FINDINGS[deviation];
-  const focus = focusOf(expected);
-  const reportDir = mkdtempSync(join(tmpdir(), `snapconform-detection-${deviation}-`));
-  const started = Date.now();
-  // The relevant rules, on every vendor the deviation applies to (a vendor whose documents say nothing it breaks
-  // cannot show it: expected-findings.ts says why, per deviation).
-  const vendors = vendorsOf(expected);
-  const args = [options.bin, 'run', '--emulator-deviation', deviation, '--rules', focus, '--vendor', vendors.join(','), '--runs', String(options.runs), '--seed', String(options.seed), '--report-dir', reportDir];
+/** The outcome of one `snapconform run` child: its report, or why there is none. */
+export interface FocusedRun {
+  report: ConformanceReport;
+  findings: Finding[];
+  /** The child's exit code (0 conforms, 1 deviations, 3 safety abort …). */
+  code: number;
+}
+
+/** The findings of a report that a matrix judges: fails, undocumented outcomes and errors. */
+export function findingsOf(report: ConformanceReport): Finding[] {
+  return report.results
+    .filter((r) => r.outcome === 'fail' || r.outcome === 'undocumented' || r.outcome === 'error')
+    .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'], message: (r.message ?? '').split('\n')[0] }));
+}
+
+/**
+ * Runs `snapconform run <args> --report-dir <reportDir>` as a child process, bounded (a run that hangs is
+ * killed at `timeoutMs`), and reads the report it wrote; rejects, with the run's output, when there is none.
+ */
+export function runFocused(bin: string, args: string[], reportDir: string, label: string, timeoutMs = 600_000): Promise<FocusedRun> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, 'run', ...args, '--report-dir', reportDir], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: '1' } }, (error, stdout, stderr) => {
       let report: ConformanceReport;
       try {
         report = JSON.parse(readFileSync(join(reportDir, 'latest/conformance.json'), 'utf8')) as ConformanceReport;
       } catch {
-        reject(new Error(`${deviation}: the run wrote no report (${error?.message ?? 'no error'})\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`));
+        reject(new Error(`${label}: the run wrote no report (${error?.message ?? 'no error'})\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`));
         return;
       }
-      const findings = report.results
-        .filter((r) => r.outcome === 'fail' || r.outcome === 'undocumented' || r.outcome === 'error')
-        .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'], message: (r.message ?? '').split('\n')[0] }));
-      resolve({ deviation, description: DEVIATIONS[deviation], focus, vendors, expected, findings, ...judge(expected, findings), reportDir, durationMs: Date.now() - started });
+      resolve({ report, findings: findingsOf(report), code: error ? Number((error as { code?: number }).code ?? -1) : 0 });
     });
   });
 }
 
-/** Runs every deviation (or those given), a few at a time; rows in catalogue order. */
-export async function runMatrix(options: MatrixOptions, deviations: DeviationId[] = Object.keys(DEVIATIONS) as DeviationId[]): Promise<MatrixRow[]> {
-  const rows = new Map<DeviationId, MatrixRow>();
+/** The `run` arguments that focus a run on a deviation: its rules, its vendors, the matrix's seed and runs. */
+export function focusArgs(expected: ExpectedFindings, options: Pick<MatrixOptions, 'seed' | 'runs'>, focus = focusOf(expected)): string[] {
+  return ['--rules', focus, '--vendor', vendorsOf(expected).join(','), '--runs', String(options.runs), '--seed', String(options.seed)];
+}
+
+/** Runs the suite, focused, against the emulators with one deviation on. */
+export async function runDeviation(deviation: DeviationId, options: Pick<MatrixOptions, 'bin' | 'seed' | 'runs'>): Promise<MatrixRow> {
+  const expected = EXPECTED_FINDINGS[deviation];
+  const reportDir = mkdtempSync(join(tmpdir(), `snapconform-detection-${deviation}-`));
+  const started = Date.now();
+  // The relevant rules, on every vendor the deviation applies to (a vendor whose documents say nothing it breaks
+  // cannot show it: expected-findings.ts says why, per deviation). The embedded emulators' readiness timeout
+  // keeps a run bounded; the execFile timeout only guards against a hang of the run itself.
+  const { findings } = await runFocused(options.bin, ['--emulator-deviation', deviation, ...focusArgs(expected, options)], reportDir, deviation);
+  return { deviation, description: DEVIATIONS[deviation], focus: focusOf(expected), vendors: vendorsOf(expected), expected, findings, ...judge(expected, findings), reportDir, durationMs: Date.now() - started };
+}
+
+/**
+ * Runs every deviation (or those given), a few at a time, each with `runOne` (on the embedded emulators by
+ * default; url-matrix.ts passes its URL-target runner); rows in catalogue order.
+ */
+export async function runMatrix<Row extends MatrixRow = MatrixRow>(
+  options: MatrixOptions<Row>,
+  deviations: DeviationId[] = Object.keys(DEVIATIONS) as DeviationId[],
+  runOne: (deviation: DeviationId, options: MatrixOptions<Row>) => Promise<Row> = runDeviation as unknown as (deviation: DeviationId, options: MatrixOptions<Row>) => Promise<Row>,
+): Promise<Row[]> {
+  const rows = new Map<DeviationId, Row>();
   const queue = [...deviations];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const row = await runDeviation(next, options);
+      const row = await runOne(next, options);
       rows.set(next, row);
       options.onRow?.(row, rows.size, deviations.length);
     }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../../reporters/report-types.ts';
-import { BIN, startFleet } from '../../../scripts/lib/standalone-fleet.ts';
+import { BIN, startFleet } from '../../../src/emulator/standalone-fleet.ts';
 
 /** How long a snapshot takes in these runs: seconds, as on a real account, yet short enough for npm test. */
 const CREATION_MS = 1000;
