@@ -42,10 +42,9 @@ describeEachTarget((target, session) => {
       if (!(error instanceof SnapshotNotReadyError)) throw error;
       // On a real endpoint rules share fixture disks: another rule's snapshot of this disk did not finish within
       // the readiness timeout, so the create was not sent. That snapshot, made by this run, is the evidence.
-      const message = error.message.replace(/^[^:]*: not sent: /, '').replace(/; the suite creates.*$/, '');
-      record(task, { observed: message });
+      record(task, { observed: error.finding });
       await step(task, 'an earlier snapshot of the disk finishes', { diskId: disk }, async () => {
-        expect(false, message).toBe(true);
+        expect(false, error.finding).toBe(true);
       });
       return;
     }

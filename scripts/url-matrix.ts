@@ -5,12 +5,12 @@
  * rules can run on a real endpoint (src/detection/url-matrix.ts). Writes reports/detection/url-matrix.{md,json};
  * exits 1 when a runnable deviation was not caught. `npm test` runs a subset (test/detection/url-matrix.test.ts).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeviationId } from '../src/emulator/deviations/catalogue.ts';
 import { DEVIATIONS } from '../src/emulator/deviations/catalogue.ts';
 import { BIN } from '../src/emulator/standalone-fleet.ts';
+import { writeMatrixFiles } from '../src/detection/kill-matrix.ts';
 import { renderUrlMatrix, runUrlMatrix } from '../src/detection/url-matrix.ts';
 
 const { values } = parseArgs({
@@ -34,13 +34,7 @@ const rows = await runUrlMatrix({
   onRow: (row, done, total) => process.stdout.write(`[url-matrix ${done}/${total}] ${row.deviation}: ${!row.runnable ? 'not runnable on a real endpoint' : row.caught ? 'caught' : 'NOT caught'} (${(row.durationMs / 1000).toFixed(1)} s)\n`),
 });
 const out = 'reports/detection';
-mkdirSync(out, { recursive: true });
-const write = (file: string, text: string) => {
-  writeFileSync(`${file}.partial`, text);
-  renameSync(`${file}.partial`, file);
-};
-write(join(out, 'url-matrix.json'), JSON.stringify({ seed, runs, rows: rows.map(({ reportDir: _dir, ...row }) => row) }, null, 2) + '\n');
-write(join(out, 'url-matrix.md'), renderUrlMatrix(rows, { seed, runs }));
+writeMatrixFiles(out, 'url-matrix', { seed, runs }, rows, renderUrlMatrix(rows, { seed, runs }));
 const missed = rows.filter((r) => r.runnable && !r.caught);
 process.stdout.write(`url-matrix: ${rows.filter((r) => r.caught).length} caught, ${missed.length} not caught, ${rows.filter((r) => !r.runnable).length} not runnable on a real endpoint — ${join(out, 'url-matrix.md')}\n`);
 process.exit(missed.length > 0 ? 1 : 0);

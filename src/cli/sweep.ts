@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cleanUp, DEFAULT_CLEANUP_DEADLINE_MS, leftSomething, type CleanupResult } from '../conformance/cleanup.ts';
+import { cleanUp, leftSomething, type CleanupResult } from '../conformance/cleanup.ts';
 import { readAllLedgers } from '../conformance/ledger.ts';
-import { loadTargetFile, TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
+import { boundsOf, loadTargetFile, TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
 import { ExchangeLog } from '../transport/exchange-log.ts';
 import { adapterFor } from '../vendors/registry.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail } from './cli-context.ts';
@@ -42,7 +42,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     process.stdout.write(SWEEP_HELP);
     return EXIT.conforms;
   }
-  // --deadline, else each target's cleanupDeadlineSeconds, else the default.
+  // --deadline, else each target's cleanupDeadlineSeconds, else the default (src/conformance/cleanup.ts).
   const deadlineSeconds = values.deadline === undefined ? undefined : Number(values.deadline);
   if (deadlineSeconds !== undefined && (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0)) fail(`--deadline: '${values.deadline}' is not a number of seconds above 0 (see snapconform sweep --help)`);
   let entries: TargetEntry[];
@@ -68,7 +68,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
         process.stdout.write(`${entry.name}: skipped, snapconform cannot speak the ${entry.vendor} protocol\n`);
         continue;
       }
-      const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false }, ledger, { deadlineMs: (deadlineSeconds ?? entry.cleanupDeadlineSeconds ?? DEFAULT_CLEANUP_DEADLINE_MS / 1000) * 1000, log });
+      const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false, ...boundsOf(entry) }, ledger, { ...(deadlineSeconds !== undefined ? { deadlineMs: deadlineSeconds * 1000 } : {}), log });
       process.stdout.write(`${sweepLine(result)}\n`);
       remains ||= leftSomething(result);
     }

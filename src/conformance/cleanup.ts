@@ -10,7 +10,7 @@ import { ledgerFile, possiblyCreated, readLedger, type LedgerEntry, type Possibl
 import { RUN_ENV } from './run-env.ts';
 import { carriesLabel, runLabel } from './run-label.ts';
 import { EXCHANGES_DIR, politeClient } from './session.ts';
-import { loadTargetFile } from './target-file.ts';
+import { boundsOf, loadTargetFile } from './target-file.ts';
 import type { TargetInfo } from './target.ts';
 
 /** A resource the cleanup did not delete, and why. */
@@ -45,7 +45,7 @@ export interface CleanupResult {
 
 /** Options of {@link cleanUp}. */
 export interface CleanupOptions {
-  /** The bound on the whole cleanup of a target; what is not settled by then is reported. @defaultValue 10 minutes */
+  /** The bound on the whole cleanup of a target; what is not settled by then is reported. @defaultValue the target's `cleanupDeadlineMs`, else 10 minutes */
   deadlineMs?: number;
   /** Where every request and answer of the cleanup is recorded (`exchanges.ndjson` of the run, or the sweep's file). */
   log?: ExchangeLog;
@@ -288,7 +288,7 @@ class TargetCleanup {
  * is left. A create whose outcome is unknown is looked up by its name.
  */
 export async function cleanUp(target: TargetInfo, entries: LedgerEntry[], options: CleanupOptions = {}): Promise<CleanupResult> {
-  const deadlineMs = options.deadlineMs ?? DEFAULT_CLEANUP_DEADLINE_MS;
+  const deadlineMs = options.deadlineMs ?? target.cleanupDeadlineMs ?? DEFAULT_CLEANUP_DEADLINE_MS;
   const adapter = adapterFor(target.vendor);
   const mine = possiblyCreated(entries.filter((e) => e.target === target.name));
   if (mine.length === 0) return { target: target.name, deleted: [], gone: [], leftBehind: [], unconfirmed: [] };
@@ -344,10 +344,9 @@ export async function cleanUpRun(reportDir: string, runId: string, env: NodeJS.P
     for (const entry of real) {
       const target: TargetInfo = {
         name: entry.name, vendor: entry.vendor, endpoint: entry.endpoint, region: entry.region, credentials: entry.credentials!,
-        emulator: false, rateLimit: entry.rateLimit, allowMutations: allowAll || entry.allowMutations, runId,
+        emulator: false, rateLimit: entry.rateLimit, allowMutations: allowAll || entry.allowMutations, runId, ...boundsOf(entry),
       };
-      const deadline = options.deadlineMs ?? (entry.cleanupDeadlineSeconds !== undefined ? entry.cleanupDeadlineSeconds * 1000 : undefined);
-      results.push(await cleanUp(target, ledger, { ...options, ...(deadline !== undefined ? { deadlineMs: deadline } : {}), log }));
+      results.push(await cleanUp(target, ledger, { ...options, log }));
     }
     return results;
   } finally {

@@ -8,7 +8,7 @@ import type { RunningServer } from '../emulator/http-server.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { adapterFor } from '../vendors/registry.ts';
 import { RUN_ENV } from './run-env.ts';
-import { loadTargetFile } from './target-file.ts';
+import { boundsOf, loadTargetFile } from './target-file.ts';
 import type { TargetInfo } from './target.ts';
 
 declare module 'vitest' {
@@ -40,7 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const base = {
       name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures, rateLimit: entry.rateLimit,
       allowMutations: allowAll || entry.allowMutations, maxSnapshots: entry.maxSnapshots, runId,
-      ...(entry.readinessTimeoutSeconds !== undefined ? { readinessTimeoutMs: entry.readinessTimeoutSeconds * 1000 } : {}),
+      ...boundsOf(entry),
     };
     if (!adapter) {
       targets.push({ ...base, endpoint: '', credentials: { id: '', secret: '' }, emulator: entry.endpoint === 'emulator', unavailable: `snapconform cannot speak the ${entry.vendor} protocol yet` });

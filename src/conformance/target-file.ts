@@ -27,6 +27,14 @@ export interface TargetEntry {
   cleanupDeadlineSeconds?: number;
 }
 
+/** The per-target bounds of an entry, as a {@link TargetInfo} holds them (ms), only those the file sets. */
+export function boundsOf(entry: TargetEntry): { readinessTimeoutMs?: number; cleanupDeadlineMs?: number } {
+  return {
+    ...(entry.readinessTimeoutSeconds !== undefined ? { readinessTimeoutMs: entry.readinessTimeoutSeconds * 1000 } : {}),
+    ...(entry.cleanupDeadlineSeconds !== undefined ? { cleanupDeadlineMs: entry.cleanupDeadlineSeconds * 1000 } : {}),
+  };
+}
+
 /** A target file that cannot be used: one line naming the file, the key and what is wrong. */
 export class TargetFileError extends Error {
   override readonly name = 'TargetFileError';

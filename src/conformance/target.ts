@@ -26,6 +26,8 @@ export interface TargetInfo {
   runId?: string;
   /** How long a snapshot may take to finish before the suite stops waiting for it (target file `readinessTimeoutSeconds`). */
   readinessTimeoutMs?: number;
+  /** The bound on the cleanup of this target (target file `cleanupDeadlineSeconds`). @defaultValue 10 minutes */
+  cleanupDeadlineMs?: number;
 }
 
 /**

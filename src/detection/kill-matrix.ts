@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConformanceReport } from '../../reporters/report-types.ts';
@@ -134,13 +134,13 @@ export async function runDeviation(deviation: DeviationId, options: Pick<MatrixO
 }
 
 /**
- * Runs every deviation (or those given), a few at a time, each with `runOne` (on the embedded emulators by
- * default; url-matrix.ts passes its URL-target runner); rows in catalogue order.
+ * Runs the given deviations, a few at a time, each with `runOne` ({@link runDeviation} on the embedded
+ * emulators, `runDeviationOnUrl` through URL targets); rows in catalogue order.
  */
-export async function runMatrix<Row extends MatrixRow = MatrixRow>(
+export async function runMatrix<Row extends MatrixRow>(
   options: MatrixOptions<Row>,
-  deviations: DeviationId[] = Object.keys(DEVIATIONS) as DeviationId[],
-  runOne: (deviation: DeviationId, options: MatrixOptions<Row>) => Promise<Row> = runDeviation as unknown as (deviation: DeviationId, options: MatrixOptions<Row>) => Promise<Row>,
+  deviations: DeviationId[],
+  runOne: (deviation: DeviationId, options: MatrixOptions<Row>) => Promise<Row>,
 ): Promise<Row[]> {
   const rows = new Map<DeviationId, Row>();
   const queue = [...deviations];
@@ -153,6 +153,20 @@ export async function runMatrix<Row extends MatrixRow = MatrixRow>(
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 2 }, worker));
   return deviations.map((d) => rows.get(d)!);
+}
+
+/**
+ * Writes a matrix to `<dir>/<name>.json` (its rows without their temporary report folders) and
+ * `<dir>/<name>.md`, each file whole or not at all.
+ */
+export function writeMatrixFiles(dir: string, name: string, meta: { seed: number; runs: number }, rows: MatrixRow[], markdown: string): void {
+  mkdirSync(dir, { recursive: true });
+  const write = (file: string, text: string) => {
+    writeFileSync(`${file}.partial`, text);
+    renameSync(`${file}.partial`, file);
+  };
+  write(join(dir, `${name}.json`), JSON.stringify({ ...meta, rows: rows.map(({ reportDir: _dir, ...row }) => row) }, null, 2) + '\n');
+  write(join(dir, `${name}.md`), markdown);
 }
 
 /** Rules that no deviation of the catalogue must be caught by: rules nothing proves. */

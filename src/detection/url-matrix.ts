@@ -97,7 +97,7 @@ export async function runDeviationOnUrl(deviation: DeviationId, options: Pick<Ma
 }
 
 /** Runs the URL-target variant for every deviation (or those given), a few at a time; rows in catalogue order. */
-export function runUrlMatrix(options: MatrixOptions<UrlMatrixRow>, deviations?: DeviationId[]): Promise<UrlMatrixRow[]> {
+export function runUrlMatrix(options: MatrixOptions<UrlMatrixRow>, deviations: DeviationId[] = Object.keys(DEVIATIONS) as DeviationId[]): Promise<UrlMatrixRow[]> {
   return runMatrix(options, deviations, runDeviationOnUrl);
 }
 

@@ -1,20 +1,14 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
 import { DEVIATIONS, type DeviationId } from '../../src/emulator/deviations/catalogue.ts';
-import { focusOf, judge, renderMatrix, runMatrix, unprovenRules, type MatrixRow } from '../../src/detection/kill-matrix.ts';
+import { focusOf, judge, renderMatrix, runDeviation, runMatrix, unprovenRules, writeMatrixFiles, type MatrixRow } from '../../src/detection/kill-matrix.ts';
 
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
 const OUT = 'reports/detection';
 const SEED = 1;
 const RUNS = 0.5;
-
-/** Writes a file whole or not at all. */
-function writeAtomically(file: string, text: string): void {
-  writeFileSync(`${file}.partial`, text);
-  renameSync(`${file}.partial`, file);
-}
 
 let rows: MatrixRow[] = [];
 const rowOf = (deviation: DeviationId) => rows.find((r) => r.deviation === deviation)!;
@@ -42,10 +36,8 @@ describe('the detection matrix', () => {
     rows = await runMatrix({
       bin: BIN, seed: SEED, runs: RUNS, concurrency: 2,
       onRow: (row, done, total) => process.stdout.write(`[detection ${done}/${total}] ${row.deviation}: ${row.caught ? 'caught' : 'NOT caught'} (${(row.durationMs / 1000).toFixed(1)} s)\n`),
-    });
-    mkdirSync(OUT, { recursive: true });
-    writeAtomically(join(OUT, 'kill-matrix.json'), JSON.stringify({ seed: SEED, runs: RUNS, rows: rows.map(({ reportDir: _dir, ...row }) => row) }, null, 2) + '\n');
-    writeAtomically(join(OUT, 'kill-matrix.md'), renderMatrix(rows, { seed: SEED, runs: RUNS }));
+    }, Object.keys(DEVIATIONS) as DeviationId[], runDeviation);
+    writeMatrixFiles(OUT, 'kill-matrix', { seed: SEED, runs: RUNS }, rows, renderMatrix(rows, { seed: SEED, runs: RUNS }));
   }, 900_000);
 
   it('has at least 40 deviations, and every rule of the suite is proven by one', () => {

@@ -9,6 +9,15 @@ import type { Call, Layer } from './layer.ts';
 /** A snapshot this run created did not finish within the target's readiness timeout; nothing more was sent to its disk. */
 export class SnapshotNotReadyError extends Error {
   override readonly name = 'SnapshotNotReadyError';
+
+  /**
+   * @param target - the target's name
+   * @param finding - what was seen, e.g. "this run's snapshot s-1 of disk d-1 was still CREATING 20 s after
+   *   it was created (readinessTimeoutSeconds: 10)": evidence for the lifecycle rule, whichever rule met it
+   */
+  constructor(target: string, readonly finding: string) {
+    super(`${target}: not sent: ${finding}; the suite creates no other snapshot of a disk while one is in flight`);
+  }
 }
 
 /**
@@ -121,7 +130,7 @@ export function inFlightLayer(info: TargetInfo, spec: VendorSpec, adapter: Vendo
           const remaining = [...(lease.inFlight.get(disk) ?? [])];
           for (const entry of [...remaining]) {
             if (entry.stuck) {
-              throw new SnapshotNotReadyError(`${info.name}: not sent: this run's snapshot ${entry.id} of disk ${disk} ${entry.stuck}; the suite creates no other snapshot of a disk while one is in flight`);
+              throw new SnapshotNotReadyError(info.name, `this run's snapshot ${entry.id} of disk ${disk} ${entry.stuck}`);
             }
             const settled = await waitUntilDone(next, spec, adapter, info.region, entry, deadline);
             if (settled.done) {
@@ -132,7 +141,7 @@ export function inFlightLayer(info: TargetInfo, spec: VendorSpec, adapter: Vendo
             const stuck = `was still ${settled.state} ${Math.round((Date.now() - entry.since) / 1000)} s after it was created (readinessTimeoutSeconds: ${readiness / 1000})`;
             remaining[remaining.indexOf(entry)] = { ...entry, stuck };
             lease.write(disk, remaining);
-            throw new SnapshotNotReadyError(`${info.name}: not sent: this run's snapshot ${entry.id} of disk ${disk} ${stuck}; the suite creates no other snapshot of a disk while one is in flight`);
+            throw new SnapshotNotReadyError(info.name, `this run's snapshot ${entry.id} of disk ${disk} ${stuck}`);
           }
           if ((lease.inFlight.get(disk) ?? []).length > 0) lease.write(disk, []);
         }
