@@ -104,6 +104,9 @@ export async function openLoop(operation: Operation, options: OpenLoopOptions): 
   let firstError: string | undefined;
   for (let i = 0; i < total; i++) {
     const dueAt = started + i * interval;
+    // Warm-up or measured by the schedule itself: `dueAt - started` loses the last bits of `i * interval` to
+    // rounding (started is a large float), which put the first measured operation into the warm-up at times.
+    const measured = i * interval >= options.warmupMs;
     const wait = dueAt - performance.now();
     // Timers fire at millisecond granularity: operations due within the next millisecond go out together.
     if (wait >= 1) await sleep(Math.floor(wait));
@@ -112,7 +115,7 @@ export async function openLoop(operation: Operation, options: OpenLoopOptions): 
     // from when it went out, so that no latency comes out below the real one.
     const run = busy[worker]!.then(() => operation(worker, Math.min(dueAt, performance.now()))).then(
       (done) => {
-        if (dueAt - started >= options.warmupMs) latencies.push(...(done ?? []));
+        if (measured) latencies.push(...(done ?? []));
       },
       (error: unknown) => { errors += 1; firstError ??= (error as Error).message; },
     );
