@@ -26,12 +26,12 @@ interface Running {
   source: 'demo' | 'seed' | 'state';
 }
 
-/** The demo world of a vendor: the standard fixtures (vendor-shaped ids) without the no-snapshot disk. */
+/** The demo world of a vendor: the standard fixtures (vendor-shaped ids), a disk for every fixture role. */
 export function demoWorld(vendor: VendorId, region: string | undefined): VendorWorld {
-  const { seed, roles } = adapterFor(vendor)!.emulator!.fixtures(region ?? 'default');
+  const { seed } = adapterFor(vendor)!.emulator!.fixtures(region ?? 'default');
   return {
-    instances: (seed.instances ?? []).map((i) => ({ id: i.id, state: i.state ?? 'running', ...(i.zone ? { zone: i.zone } : {}) })),
-    disks: (seed.disks ?? []).filter((d) => d.id !== roles.noSnapshotAbilityDisk).map((d) => ({
+    instances: (seed.instances ?? []).map((i) => ({ id: i.id, state: i.state ?? 'running', ...(i.zone ? { zone: i.zone } : {}), ...instanceFlags(i) })),
+    disks: (seed.disks ?? []).map((d) => ({
       id: d.id,
       ...(d.instanceId ? { instanceId: d.instanceId } : {}),
       usage: d.usage ?? 'data',
@@ -44,11 +44,16 @@ export function demoWorld(vendor: VendorId, region: string | undefined): VendorW
   };
 }
 
+/** The instance flags that are set (`neverStarted`, `securityLocked`), so a plain instance prints as before. */
+function instanceFlags(instance: { neverStarted?: boolean; securityLocked?: boolean }): { neverStarted?: true; securityLocked?: true } {
+  return { ...(instance.neverStarted ? { neverStarted: true } : {}), ...(instance.securityLocked ? { securityLocked: true } : {}) };
+}
+
 /** Places a world into every account of an emulator, through its admin API (in process, no network). */
 async function seedWorld(vendor: VendorId, frontEnd: EmulatorFrontEnd, world: VendorWorld, region: string | undefined, accounts: string[]): Promise<void> {
   const defaultZone = demoWorld(vendor, region).instances[0]?.zone ?? `${region ?? 'default'}-1`;
   const zoneOf = new Map(world.instances.map((i) => [i.id, i.zone ?? defaultZone]));
-  const instances = world.instances.map((i) => ({ id: i.id, state: i.state, zone: i.zone ?? defaultZone }));
+  const instances = world.instances.map((i) => ({ id: i.id, state: i.state, zone: i.zone ?? defaultZone, ...instanceFlags(i) }));
   const disks = world.disks.map((d) => ({ ...d, zone: d.zone ?? (d.instanceId ? zoneOf.get(d.instanceId) : undefined) ?? defaultZone }));
   for (const account of accounts) {
     const request: ArrivedHttpRequest = {
@@ -68,7 +73,7 @@ function describeWorld(run: Running): Array<Record<string, unknown>> {
     .map((r) => ({
       account: r.account,
       ...(standaloneOf(run.vendor).regionInRequests ? { region: r.region } : {}),
-      instances: r.instances.map((i) => ({ id: i.id, state: i.state, zone: i.zone })),
+      instances: r.instances.map((i) => ({ id: i.id, state: i.state, zone: i.zone, ...instanceFlags(i) })),
       disks: r.disks.map((d) => ({
         id: d.id, instanceId: d.instanceId ?? null, usage: d.usage, state: d.state, snapshotAbility: d.snapshotAbility,
         sizeGiB: d.sizeGiB, type: d.type, encrypted: d.encrypted, zone: d.zone,
@@ -101,6 +106,8 @@ function vendorDocument(run: Running): Record<string, unknown> {
     accounts: run.principals.map(key),
     source: run.source,
     world: describeWorld(run),
+    // The demo world's disks by fixture role: what a target file for this emulator names (README, "Fixture roles").
+    ...(run.source === 'demo' ? { fixtures: adapterFor(run.vendor)!.emulator!.fixtures(run.region ?? 'default').roles } : {}),
     snippet: profile.snippet({ host, id: first!.id, secret: first!.secret, region: run.region, diskId: snippetDisk(run), spec: run.spec }),
   };
 }
@@ -118,7 +125,7 @@ function humanText(runs: Running[], context: { version: string; seed?: string; s
     for (const p of run.principals) {
       lines.push(`  credentials  ${profile.credentialNames.id} ${p.id}  ${profile.credentialNames.secret} ${p.secret}  (account ${p.account})`);
     }
-    const world = doc['world'] as Array<{ account: string; region?: string; instances: Array<{ id: string; state: string; zone: string }>; disks: Array<Record<string, unknown>>; snapshots: Array<{ id: string; diskId: string; name: string; state: string }> }>;
+    const world = doc['world'] as Array<{ account: string; region?: string; instances: Array<{ id: string; state: string; zone: string; neverStarted?: boolean; securityLocked?: boolean }>; disks: Array<Record<string, unknown>>; snapshots: Array<{ id: string; diskId: string; name: string; state: string }> }>;
     if (world.length === 0) lines.push('  world        empty');
     for (const w of world) {
       lines.push(`  world        account ${w.account}${w.region ? `, region ${w.region}` : ''}`);
@@ -129,7 +136,8 @@ function humanText(runs: Running[], context: { version: string; seed?: string; s
       };
       const byUsage = (a: Record<string, unknown>, b: Record<string, unknown>) => (a['usage'] === 'system' ? -1 : 0) - (b['usage'] === 'system' ? -1 : 0);
       for (const instance of w.instances) {
-        lines.push(`    instance ${instance.id}  ${instance.state}  ${instance.zone}`);
+        const flags = [instance.neverStarted ? 'never started' : '', instance.securityLocked ? 'locked for security' : ''].filter(Boolean);
+        lines.push(`    instance ${instance.id}  ${instance.state}  ${instance.zone}${flags.length ? `  (${flags.join(', ')})` : ''}`);
         for (const d of w.disks.filter((x) => x['instanceId'] === instance.id).sort(byUsage)) lines.push(disk(d));
       }
       const loose = w.disks.filter((x) => !w.instances.some((i) => i.id === x['instanceId']));

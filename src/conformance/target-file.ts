@@ -1,7 +1,7 @@
 import { readYamlFile } from '../spec/yaml-source.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import { credentialsFromEnv, type Credentials } from './credentials.ts';
-import { DEFAULT_READINESS_TIMEOUT_SECONDS, type Fixtures } from './target.ts';
+import { DEFAULT_READINESS_TIMEOUT_SECONDS, DISK_ROLES, type Fixtures } from './target.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
 export interface TargetEntry {
@@ -124,8 +124,14 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     }
     const fixtures = t['fixtures'] as Record<string, unknown> | undefined;
     if (fixtures !== undefined) {
+      if (fixtures === null || typeof fixtures !== 'object' || Array.isArray(fixtures)) bad(`${at}.fixtures`, 'must map fixture roles to disk ids');
       const disks = fixtures['sameInstanceDisks'];
       if (!Array.isArray(disks) || !disks.every((d) => typeof d === 'string')) bad(`${at}.fixtures.sameInstanceDisks`, 'must be a list of disk ids');
+      for (const [role, diskId] of Object.entries(fixtures)) {
+        if (role === 'sameInstanceDisks') continue;
+        if (!(DISK_ROLES as readonly string[]).includes(role)) bad(`${at}.fixtures.${role}`, `unknown fixture role; known: sameInstanceDisks, ${DISK_ROLES.join(', ')}`);
+        if (typeof diskId !== 'string' || diskId === '') bad(`${at}.fixtures.${role}`, 'must be a disk id');
+      }
       entry.fixtures = fixtures as unknown as Fixtures;
     }
     return entry;

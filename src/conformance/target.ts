@@ -44,17 +44,40 @@ export function readinessTimeoutMs(target: TargetInfo): number {
   return target.readinessTimeoutMs ?? (target.emulator ? EMULATOR_READINESS_TIMEOUT_SECONDS : DEFAULT_READINESS_TIMEOUT_SECONDS) * 1000;
 }
 
-/** Disks by the role a rule needs them in. A role that is missing makes its rules skip. */
+/**
+ * Disks by the role a rule needs them in. A role that is missing makes its rules skip (or, for the disk-state
+ * roles, leaves that state untested). The instance roles are taken as the target file states them: the suite
+ * reads the disk's own state through DescribeDisks, but not the instance's.
+ */
 export interface Fixtures {
-  /** Disks attached to one instance (at least two, for snapshot groups). */
+  /** Disks attached to one running instance (at least two, for snapshot groups). */
   sameInstanceDisks: string[];
-  /** A disk attached to another instance. */
+  /** A disk attached to another running instance. */
   otherInstanceDisk?: string;
   unattachedDisk?: string;
   systemDisk?: string;
-  /** A disk the vendor cannot snapshot. */
+  /** A disk the vendor cannot snapshot (`SnapshotAbility` false). */
   noSnapshotAbilityDisk?: string;
+  /** A data disk in a state the documents forbid snapshots in (e.g. being re-initialized or resized). */
+  forbiddenStateDisk?: string;
+  /** A data disk of a Stopped instance. */
+  stoppedInstanceDisk?: string;
+  /** A data disk of an instance that was created and never started. */
+  neverStartedInstanceDisk?: string;
+  /** A data disk of an instance locked for security (Alibaba `OperationLocks` `LockReason: security`). */
+  securityLockedInstanceDisk?: string;
+  /**
+   * A data disk the quota rule may fill: it creates snapshots up to the documented per-disk quota (counting the
+   * snapshots the disk already holds) and one more. No other rule uses it.
+   */
+  quotaDisk?: string;
 }
+
+/** The optional single-disk roles of {@link Fixtures}, in the order the target file documents them. */
+export const DISK_ROLES = [
+  'otherInstanceDisk', 'unattachedDisk', 'systemDisk', 'noSnapshotAbilityDisk', 'forbiddenStateDisk',
+  'stoppedInstanceDisk', 'neverStartedInstanceDisk', 'securityLockedInstanceDisk', 'quotaDisk',
+] as const satisfies ReadonlyArray<Exclude<keyof Fixtures, 'sameInstanceDisks'>>;
 
 /** Whether a target lets rules create and delete: as its target file says, else only on an emulator. */
 export function mutationsAllowed(target: TargetInfo): boolean {

@@ -87,7 +87,9 @@ export const EXPECTED_FINDINGS: Record<DeviationId, ExpectedFindings> = {
   },
   // Alibaba's current page allows an Available disk once attached; whether it was, only the inferred reading
   // of DescribeDisks' AttachedTime/DetachedTime tells.
-  'forbidden-disk-state-accepted': { fails: { 'snapshot.create.disk-state': ALL }, inferred: { 'snapshot.create.disk-state': A } },
+  'forbidden-disk-state-accepted': { fails: { 'snapshot.create.disk-state': ALL } },
+  'stopped-instance-refused': { fails: { 'snapshot.create.disk-state': A }, notApplicable: 'only Alibaba documents which instance states allow a snapshot' },
+  'instance-locks-ignored': { fails: { 'snapshot.create.disk-state': A }, notApplicable: 'only Alibaba documents that a never-started or security-locked instance\'s disks cannot be snapshotted' },
   'snapshot-ability-ignored': { fails: { 'snapshot.create.disk-state': TZ }, notApplicable: 'Alibaba documents no snapshot ability' },
   'idempotency-ignored': { fails: { 'snapshot.create.idempotency': A }, notApplicable: 'only Alibaba documents an idempotency token' },
   'idempotency-mismatch-ignored': { fails: { 'snapshot.create.idempotency': A }, notApplicable: 'only Alibaba documents an idempotency token' },

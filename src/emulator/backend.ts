@@ -164,6 +164,12 @@ export class SnapshotBackend {
     if (rules.instanceStateAllows && instance && !rules.instanceStateAllows(instance)) {
       throw new DomainError('allowed-instance-states', `instance ${instance.id} is ${instance.state}, which does not allow a snapshot of its disks`);
     }
+    if (rules.refuseNeverStarted && instance?.neverStarted) {
+      throw new DomainError('instance-never-started', `instance ${instance.id} has never been started`);
+    }
+    if (rules.refuseSecurityLocked && instance?.securityLocked) {
+      throw new DomainError('instance-security-lock', `instance ${instance.id} is locked for security`);
+    }
     const ofDisk = [...state.snapshots.values()].filter((s) => s.diskId === diskId);
     if (rules.oneInFlightPerDisk && ofDisk.some((s) => now < s.completesAt)) {
       throw new DomainError('one-in-flight-per-disk', `a snapshot of disk ${diskId} is still being created`);

@@ -17,6 +17,10 @@ export interface Instance {
   id: string;
   state: 'running' | 'stopped' | 'starting' | 'stopping';
   zone: string;
+  /** True for an instance created but never started (Alibaba: its disks cannot be snapshotted). */
+  neverStarted?: boolean;
+  /** True for an instance locked for security (Alibaba `OperationLocks` with `LockReason: security`). */
+  securityLocked?: boolean;
 }
 
 /** A block storage disk. */

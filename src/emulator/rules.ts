@@ -13,6 +13,10 @@ export interface DomainRules {
   diskStateAllows?: (disk: Disk) => boolean;
   /** Whether the state of the instance a disk hangs on allows a snapshot; undefined when no such rule. */
   instanceStateAllows?: (instance: Instance) => boolean;
+  /** Whether the disks of an instance that was never started are refused (`instance-never-started`). */
+  refuseNeverStarted: boolean;
+  /** Whether the disks of an instance locked for security are refused (`instance-security-lock`). */
+  refuseSecurityLocked: boolean;
   requireSnapshotAbility: boolean;
   sameInstanceForGroups: boolean;
   /** The name of member `index` (0-based position) of a group named `group`. */
@@ -60,7 +64,12 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
     minRetentionMs: retention === undefined || deviations.has('retention-minimum-not-enforced') ? undefined : (retention + retentionBend) * 1000,
     oneInFlightPerDisk: contract['one-in-flight-per-disk'] !== undefined && !deviations.has('two-in-flight'),
     diskStateAllows: allowedStates && diskStateRules ? (disk) => allowedStates.values.includes(renderDiskState(disk)) : undefined,
-    instanceStateAllows: allowedInstanceStates ? (instance) => allowedInstanceStates.values.includes(INSTANCE_STATE[instance.state]) : undefined,
+    // Deviation `stopped-instance-refused`: a Stopped instance's disks are refused, though the documents allow them.
+    instanceStateAllows: allowedInstanceStates
+      ? (instance) => allowedInstanceStates.values.includes(INSTANCE_STATE[instance.state]) && !(deviations.has('stopped-instance-refused') && instance.state === 'stopped')
+      : undefined,
+    refuseNeverStarted: contract['instance-never-started'] !== undefined && !deviations.has('instance-locks-ignored'),
+    refuseSecurityLocked: contract['instance-security-lock'] !== undefined && !deviations.has('instance-locks-ignored'),
     requireSnapshotAbility: contract['snapshot-ability'] !== undefined && diskStateRules && !deviations.has('snapshot-ability-ignored'),
     sameInstanceForGroups: contract['same-instance'] !== undefined && !deviations.has('group-across-instances'),
     groupMemberName: naming

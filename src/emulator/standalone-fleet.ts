@@ -19,6 +19,8 @@ interface VendorDoc {
   region: string | null;
   credentials: { id: string; secret: string };
   world: Array<{ region?: string; instances: Array<{ id: string; state: string }>; disks: WorldDisk[]; snapshots: Array<{ id: string; name: string }> }>;
+  /** The demo world's disks by fixture role (absent for a seeded world). */
+  fixtures?: Record<string, unknown>;
 }
 
 /** A running `snapconform emulate` and what it printed. */
@@ -54,17 +56,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Standalone
   const vendors = doc['vendors'] as Record<string, VendorDoc>;
   const targets = Object.entries(vendors).map(([vendor, v]) => {
     const world = v.world[0]!;
-    const running = world.instances.filter((i) => i.state === 'running').map((i) => i.id);
-    const dataOn = (instance: string | undefined) => world.disks.filter((d) => d.instanceId === instance && d.usage === 'data' && d.snapshotAbility).map((d) => d.id);
-    const fixtures: Record<string, unknown> = { sameInstanceDisks: dataOn(running[0]) };
-    const other = dataOn(running[1])[0];
-    if (other) fixtures['otherInstanceDisk'] = other;
-    const unattached = world.disks.find((d) => d.instanceId === null);
-    if (unattached) fixtures['unattachedDisk'] = unattached.id;
-    const system = world.disks.find((d) => d.usage === 'system');
-    if (system) fixtures['systemDisk'] = system.id;
-    const noAbility = world.disks.find((d) => !d.snapshotAbility);
-    if (noAbility) fixtures['noSnapshotAbilityDisk'] = noAbility.id;
+    // `emulate --json` names the demo world's disk for every fixture role; a seeded world is read by shape.
+    const fixtures: Record<string, unknown> = v.fixtures ? { ...v.fixtures } : rolesByShape(world);
     return {
       name: `${vendor}-url`, vendor, endpoint: v.endpoint, region: world.region ?? v.region ?? 'none',
       credentials: { id: v.credentials.id, secret: v.credentials.secret },
@@ -83,6 +76,22 @@ export async function startFleet(options: FleetOptions = {}): Promise<Standalone
       return Object.fromEntries(Object.entries(saved.vendors).map(([vendor, s]) => [vendor, (s.regions ?? []).flatMap((r) => r.snapshots.map(({ id, name, diskId }) => ({ id, name, diskId })))]));
     },
   };
+}
+
+/** Fixture roles read from a world's shape: data disks of running instances, the unattached, system and no-ability disks. */
+function rolesByShape(world: VendorDoc['world'][number]): Record<string, unknown> {
+  const running = world.instances.filter((i) => i.state === 'running').map((i) => i.id);
+  const dataOn = (instance: string | undefined) => world.disks.filter((d) => d.instanceId === instance && d.usage === 'data' && d.snapshotAbility).map((d) => d.id);
+  const fixtures: Record<string, unknown> = { sameInstanceDisks: dataOn(running[0]) };
+  const other = dataOn(running[1])[0];
+  if (other) fixtures['otherInstanceDisk'] = other;
+  const unattached = world.disks.find((d) => d.instanceId === null);
+  if (unattached) fixtures['unattachedDisk'] = unattached.id;
+  const system = world.disks.find((d) => d.usage === 'system');
+  if (system) fixtures['systemDisk'] = system.id;
+  const noAbility = world.disks.find((d) => !d.snapshotAbility);
+  if (noAbility) fixtures['noSnapshotAbilityDisk'] = noAbility.id;
+  return fixtures;
 }
 
 /** Reads the child's stdout until it holds one whole JSON document (`emulate --json` prints exactly one). */

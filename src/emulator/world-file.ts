@@ -26,6 +26,8 @@ export interface SeedAccount {
 export interface SeedInstance {
   id: string;
   state: Instance['state'];
+  neverStarted?: boolean;
+  securityLocked?: boolean;
   /** Absent: the caller's default zone. */
   zone?: string;
 }
@@ -77,7 +79,7 @@ const isMapping = (value: unknown): value is Record<string, unknown> => value !=
  *   <vendor>:
  *     region: …                      # optional
  *     accounts: [{ id, secret, name }] # optional
- *     instances: [{ id, state?, zone? }]
+ *     instances: [{ id, state?, zone?, neverStarted?, securityLocked? }]
  *     disks: [{ id, instanceId?, usage?, state?, snapshotAbility?, sizeGiB?, type?, encrypted?, name?, zone? }]
  * ```
  *
@@ -176,12 +178,15 @@ function vendorWorld(raw: unknown, at: string, patterns: { disk?: RegExp; instan
   world.instances = list(raw['instances'], `${at}.instances`, bad).map((entry, i) => {
     const where = `${at}.instances[${i}]`;
     if (!isMapping(entry)) return bad(where, 'must be a mapping with id, state, zone');
-    onlyKeys(entry, ['id', 'state', 'zone'], where, bad);
+    onlyKeys(entry, ['id', 'state', 'zone', 'neverStarted', 'securityLocked'], where, bad);
     const instanceId = id(entry['id'], `${where}.id`, patterns.instance, bad);
     if (instanceIds.has(instanceId)) bad(`${where}.id`, `'${instanceId}' is listed twice`);
     instanceIds.add(instanceId);
     const instance: SeedInstance = { id: instanceId, state: entry['state'] === undefined ? 'running' : oneOf(entry['state'], INSTANCE_STATES, `${where}.state`, bad) };
     if (entry['zone'] !== undefined) instance.zone = text(entry['zone'], `${where}.zone`, bad);
+    for (const flag of ['neverStarted', 'securityLocked'] as const) {
+      if (entry[flag] !== undefined && bool(entry[flag], `${where}.${flag}`, bad)) instance[flag] = true;
+    }
     return instance;
   });
 

@@ -109,6 +109,8 @@ export interface Contract {
   'allowed-disk-states'?: Rule & { field: string; values: string[]; error: VendorError; variants?: DiskStateVariant[] };
   'allowed-instance-states'?: Rule & { field: string; values: string[]; error: VendorError };
   'snapshot-ability'?: Rule & { field: string; error: VendorError };
+  'instance-never-started'?: Rule & { error: VendorError };
+  'instance-security-lock'?: Rule & { error: VendorError };
   'disk-must-exist'?: Rule & { error: VendorError };
   idempotency?: Rule & { action: string; parameter: string; mismatchError: VendorError; inProgressError?: VendorError };
   'default-snapshot-name'?: Rule & { value: string; variants?: Array<Variant<string>> };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { cbs as CbsModule } from 'tencentcloud-sdk-nodejs/tencentcloud/services/cbs/index.js';
+import { DISK_ROLES } from '../../src/conformance/target.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { SPEC_FILES } from '../../src/vendors/registry.ts';
@@ -36,10 +37,12 @@ interface VendorDoc {
   world: Array<{
     account: string;
     region?: string;
-    instances: Array<{ id: string; state: string; zone: string }>;
+    instances: Array<{ id: string; state: string; zone: string; neverStarted?: boolean; securityLocked?: boolean }>;
     disks: Array<{ id: string; instanceId: string | null; usage: string; state: string; snapshotAbility: boolean; sizeGiB: number }>;
     snapshots: Array<{ id: string; diskId: string; name: string; state: string }>;
   }>;
+  /** The demo world's disks by fixture role. */
+  fixtures?: Record<string, string | string[]>;
   snippet: string;
 }
 
@@ -172,15 +175,23 @@ describe('snapconform emulate --json', () => {
       expect(v.source).toBe('demo');
       expect(v.accounts).toEqual([v.credentials].map(({ id, secret, account }) => ({ id, secret, account })));
       // The documented demo world: an instance with a system disk and two data disks, a second instance with
-      // one data disk, an unattached disk.
+      // four data disks (one plain, one without snapshot ability, one being re-initialized, one for the quota
+      // rule), a stopped, a never-started and a security-locked instance with a data disk each, an unattached
+      // disk; and the fixture role of each disk, for a target file.
       expect(v.world).toHaveLength(1);
       const [world] = v.world;
-      expect(world!.instances).toHaveLength(2);
-      const [first, second] = world!.instances;
+      expect(world!.instances.map((i) => [i.state, Boolean(i.neverStarted), Boolean(i.securityLocked)])).toEqual([
+        ['running', false, false], ['running', false, false], ['stopped', false, false], ['stopped', true, false], ['running', false, true],
+      ]);
+      const [first, second, ...others] = world!.instances;
       const on = (id: string | null) => world!.disks.filter((d) => d.instanceId === id).map((d) => d.usage).sort();
       expect(on(first!.id)).toEqual(['data', 'data', 'system']);
-      expect(on(second!.id)).toEqual(['data']);
+      expect(on(second!.id)).toEqual(['data', 'data', 'data', 'data']);
+      for (const other of others) expect(on(other.id)).toEqual(['data']);
       expect(world!.disks.filter((d) => d.instanceId === null).map((d) => d.state)).toEqual(['unattached']);
+      const diskIds = world!.disks.map((d) => d.id);
+      expect(Object.keys(v.fixtures ?? {}).sort()).toEqual([...DISK_ROLES, 'sameInstanceDisks'].sort());
+      for (const diskId of Object.values(v.fixtures ?? {}).flat()) expect(diskIds).toContain(diskId);
       expect(world!.snapshots).toEqual([]);
     }
     const ports = Object.values(doc.vendors).map((v) => v.port);
@@ -299,7 +310,8 @@ describe('snapconform emulate --state', () => {
   it('keeps snapshots and idempotency tokens across a restart, written atomically', async () => {
     const folder = tmp();
     const state = join(folder, 'state.json');
-    const first = await startJson('--vendor', 'tencent-cbs,alibaba-ecs', '--state', state);
+    // Snapshots finish at once here: the restart must find them completed, however fast it comes.
+    const first = await startJson('--vendor', 'tencent-cbs,alibaba-ecs', '--state', state, '--creation-ms', '0');
     expect(first.doc.state).toBe(state);
     const tencent = first.doc.vendors['tencent-cbs']!;
     const alibaba = first.doc.vendors['alibaba-ecs']!;
@@ -318,7 +330,7 @@ describe('snapconform emulate --state', () => {
     expect(saved.format).toBe('snapconform-emulator-state');
     expect(Object.keys(saved.vendors)).toEqual(['tencent-cbs', 'alibaba-ecs']);
 
-    const second = await startJson('--vendor', 'tencent-cbs,alibaba-ecs', '--state', state);
+    const second = await startJson('--vendor', 'tencent-cbs,alibaba-ecs', '--state', state, '--creation-ms', '0');
     const again = second.doc.vendors['tencent-cbs']!;
     expect(again.source).toBe('state');
     expect(again.world[0]!.snapshots).toEqual([expect.objectContaining({ id: SnapshotId, name: 'survives', state: 'completed' })]);

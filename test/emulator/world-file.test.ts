@@ -61,6 +61,27 @@ describe('loadWorldFile', () => {
     expect(zenlayer.disks.map((d) => d.id)).toEqual(['862857204414550690', '862857204414550691', '862857204414550692']);
   });
 
+  it('reads the instance flags neverStarted and securityLocked, which the emulator refuses snapshots for where the documents say so', () => {
+    const file = seedFile('vendors:\n  alibaba-ecs:\n    instances:\n      - { id: i-new, state: stopped, neverStarted: true }\n      - { id: i-locked, securityLocked: true }\n      - { id: i-plain, neverStarted: false }\n');
+    const { instances } = loadWorldFile(file, { vendors: VENDORS }).vendors['alibaba-ecs']!;
+    expect(instances).toEqual([
+      { id: 'i-new', state: 'stopped', neverStarted: true }, { id: 'i-locked', state: 'running', securityLocked: true }, { id: 'i-plain', state: 'running' },
+    ]);
+    const contract = loadSpec(SPEC_FILES['alibaba-ecs']).contract;
+    const backend = new SnapshotBackend({ rules: rulesFromContract(contract, () => 'In_use', new Deviations()), ids: { snapshot: () => 's-1', group: () => 'g-1' } });
+    const scope = { account: 'a', region: 'cn-hangzhou' };
+    backend.seed(scope, { instances, disks: instances.map((i, n) => ({ id: `d-${n}`, instanceId: i.id })) });
+    const refusal = (diskId: string) => {
+      try {
+        backend.createSnapshot(scope, { diskId });
+        return 'accepted';
+      } catch (error) {
+        return (error as DomainError).rule;
+      }
+    };
+    expect([refusal('d-0'), refusal('d-1'), refusal('d-2')]).toEqual(['instance-never-started', 'instance-security-lock', 'accepted']);
+  });
+
   it('accepts a vendor without accounts or resources', () => {
     const file = seedFile('vendors:\n  alibaba-ecs:\n');
     expect(loadWorldFile(file, { vendors: VENDORS }).vendors).toEqual({ 'alibaba-ecs': { instances: [], disks: [] } });
@@ -84,6 +105,7 @@ describe('loadWorldFile', () => {
     ['a duplicate disk id', tencent('disks:\n  - { id: disk-abcdefgh }\n  - { id: disk-abcdefgh }'), "vendors.tencent-cbs.disks[1].id: 'disk-abcdefgh' is listed twice"],
     ['a size of zero', tencent('disks:\n  - { id: disk-abcdefgh, sizeGiB: 0 }'), 'vendors.tencent-cbs.disks[0].sizeGiB: must be a whole number of GiB, at least 1'],
     ['a non-boolean flag', tencent('disks:\n  - { id: disk-abcdefgh, encrypted: "yes" }'), 'vendors.tencent-cbs.disks[0].encrypted: must be true or false'],
+    ['a non-boolean instance flag', tencent('instances:\n  - { id: ins-abcdefgh, securityLocked: 1 }'), 'vendors.tencent-cbs.instances[0].securityLocked: must be true or false'],
     ['an account without secret', tencent('accounts:\n  - { id: AKIDX, name: ci }'), 'vendors.tencent-cbs.accounts[0].secret: must be a non-empty string'],
     ['an empty account list', tencent('accounts: []'), 'vendors.tencent-cbs.accounts: must list at least one account, or be left out for the default credentials'],
     ['a key pair listed twice', tencent('accounts:\n  - { id: AKIDX, secret: s }\n  - { id: AKIDX, secret: t }'), "vendors.tencent-cbs.accounts[1].id: 'AKIDX' is listed twice"],

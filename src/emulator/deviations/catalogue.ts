@@ -23,6 +23,8 @@ export const DEVIATIONS = {
   'quota-wrong-code': 'a create past the per-disk quota is refused with another documented code than the quota one',
   'one-in-flight-wrong-code': 'a second create while one is in flight is refused with another documented code than the in-flight one',
   'snapshot-stuck-creating': 'a snapshot never leaves the creating state',
+  'stopped-instance-refused': 'a disk of a Stopped instance is refused, as if the instance\'s state forbade snapshots',
+  'instance-locks-ignored': 'the disks of an instance that was never started, or is locked for security, are snapshotted',
   'snapshot-ability-ignored': 'a disk without snapshot ability is snapshotted (disk states are still enforced)',
   'idempotency-mismatch-ignored': 'a create that repeats an idempotency token with other parameters answers with the first snapshot instead of refusing',
   'member-names-dash': 'the members of a snapshot group are named `<group>-<i>` instead of the documented `<group>_<i>`',

@@ -16,6 +16,11 @@ function snapshotsOf(result: CallResult): NeutralSnapshot[] {
   }));
 }
 
+/** A fixture disk id in Tencent's shape, `disk-` and 8 of [0-9a-z]: disk-fixture1 … disk-fixture9, disk-fixtur10 …. */
+function tencentFixtureDisk(n: number): string {
+  return `disk-${`fixture${n}`.length > 8 ? `fixtur${n}` : `fixture${n}`}`;
+}
+
 /** Tencent Cloud CBS (API 2017-03-12): client, canonical mapping and emulator. */
 export const tencentCbs: VendorAdapter = {
   vendor: 'tencent-cbs',
@@ -63,7 +68,7 @@ export const tencentCbs: VendorAdapter = {
     create: (options) => new TencentEmulator(options),
 
     // Tencent ids: a prefix and 8 characters of [0-9a-z] (reference §3.6).
-    fixtures: (region) => standardFixtures(`${region}-3`, (n) => `ins-fixture${n}`, (n) => `disk-fixture${n}`),
+    fixtures: (region) => standardFixtures(`${region}-3`, (n) => `ins-fixture${n}`, tencentFixtureDisk),
 
     diskId(seed) {
       return `disk-${seed.toLowerCase().replace(/[^0-9a-z]/g, '').padStart(8, '0').slice(-8)}`;
