@@ -168,6 +168,26 @@ export async function cleanUp(session: TargetSession, target: TargetInfo, snapsh
   }
 }
 
+// The state words of a snapshot on its way out (Zenlayer DELETING, Tencent TORECYCLE in the specs' enums).
+const DELETING = /delet|recycl/i;
+
+/**
+ * Asserts that a delete the service accepted took effect: describing the snapshot finds it gone (absent, or
+ * refused with the delete action's documented not-found code) or in a deleting state, not as it was.
+ */
+export async function expectDeleted(task: Test, session: TargetSession, target: TargetInfo, snapshotId: string): Promise<void> {
+  const describeOne = session.adapter?.canonical.describeSnapshot;
+  const notFound = session.adapter?.canonical.deleteSnapshot?.notFound;
+  const action = session.spec.forCanonical('describeSnapshots')?.action;
+  if (!describeOne || !action || !session.client) return;
+  const result = await session.client.call(action, describeOne.params(snapshotId, target.region));
+  if (!result.ok && result.error?.code === notFound) return;
+  expect(result.ok, `describing snapshot ${snapshotId} after its delete was refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
+  const seen = describeOne.snapshot(result);
+  if (seen) record(task, { counterexample: { snapshotId, stateAfterDelete: seen.state } });
+  expect(seen === undefined || DELETING.test(seen.state), `snapshot ${snapshotId} was still described as ${seen?.state} after the service accepted its delete`).toBe(true);
+}
+
 /** A longer test timeout for real endpoints, where snapshots take minutes. */
 export function timeoutFor(target: TargetInfo): number | undefined {
   return target.emulator ? undefined : 3 * 3600_000;

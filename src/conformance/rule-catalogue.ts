@@ -38,6 +38,7 @@ export const RULES = {
   'snapshot.create.idempotency': { file: 'properties/create-idempotency.prop.ts', summary: 'a repeated idempotency token answers with the first snapshot' },
   'snapshot.create.retention-minimum': { file: 'properties/retention-window.prop.ts', summary: 'a retention deadline sooner than the documented minimum is refused' },
   'snapshot.retention.auto-delete': { file: 'properties/retention-auto-delete.prop.ts', summary: 'a snapshot is deleted once its retention deadline passes' },
+  'snapshot.delete.takes-effect': { file: 'properties/delete-takes-effect.prop.ts', summary: 'a snapshot whose delete was accepted is described as gone or being deleted' },
   'snapshot.group.same-instance': { file: 'properties/group-same-instance.prop.ts', summary: 'a snapshot group is created iff its disks share an instance, members named as documented' },
   'snapshot.lifecycle.completes': { file: 'properties/snapshot-completes.prop.ts', summary: 'a created snapshot reaches the documented completed state within the target\'s readiness timeout' },
   'snapshot.lifecycle.model': { file: 'properties/snapshot-lifecycle.prop.ts', summary: 'random create/describe/delete/advance-clock sequences agree with a model of the documents' },

@@ -221,11 +221,15 @@ function exchangeLog(): ExchangeLog | undefined {
 /**
  * Declares a rule's tests once per target of the run: a `describe` named after the target, with a session
  * opened for it and closed after it. Rule files call this instead of looping over targets themselves.
+ * The targets of a file run side by side (a real endpoint takes seconds to minutes per snapshot, and one
+ * target's wait must not hold up the others); the tests of one target run one after another, as written.
  */
 export function describeEachTarget(body: (target: TargetInfo, session: TargetSession) => void): void {
   for (const target of runTargets()) {
     const session = openSession(target);
-    afterAll(() => session.close());
-    describe(target.name, () => body(target, session));
+    describe(target.name, { concurrent: true }, () => {
+      afterAll(() => session.close());
+      describe.sequential('rules', () => body(target, session));
+    });
   }
 }

@@ -90,6 +90,7 @@ export const EXPECTED_FINDINGS: Record<DeviationId, ExpectedFindings> = {
   'forbidden-disk-state-accepted': { fails: { 'snapshot.create.disk-state': ALL } },
   'stopped-instance-refused': { fails: { 'snapshot.create.disk-state': A }, notApplicable: 'only Alibaba documents which instance states allow a snapshot' },
   'instance-locks-ignored': { fails: { 'snapshot.create.disk-state': A }, notApplicable: 'only Alibaba documents that a never-started or security-locked instance\'s disks cannot be snapshotted' },
+  'delete-ignored': { fails: { 'snapshot.delete.takes-effect': ALL, 'snapshot.create.quota': ALL }, mayFail: lifecycle(ALL) },
   'snapshot-ability-ignored': { fails: { 'snapshot.create.disk-state': TZ }, notApplicable: 'Alibaba documents no snapshot ability' },
   'idempotency-ignored': { fails: { 'snapshot.create.idempotency': A }, notApplicable: 'only Alibaba documents an idempotency token' },
   'idempotency-mismatch-ignored': { fails: { 'snapshot.create.idempotency': A }, notApplicable: 'only Alibaba documents an idempotency token' },

@@ -297,6 +297,8 @@ export class SnapshotBackend {
       if (!snapshot) throw new DomainError('snapshot-not-found', `snapshot ${id} does not exist`);
       if (now < snapshot.completesAt && !options.cancelCreating) throw new DomainError('snapshot-busy', `snapshot ${id} is still being created`);
     }
+    // Deviation `delete-ignored`: the delete is answered as done and nothing is deleted.
+    if (!this.rules.deletesTakeEffect) return;
     for (const id of ids) state.snapshots.delete(id);
   }
 

@@ -31,6 +31,8 @@ export interface DomainRules {
   keepTags: boolean;
   /** Whether a repeated idempotency token with other parameters is refused. */
   idempotencyMismatchRefused: boolean;
+  /** Whether an accepted delete deletes. */
+  deletesTakeEffect: boolean;
   /** Whether a snapshot's creation ever ends. */
   creationEnds: boolean;
   /** Added to a retention deadline to get the moment the snapshot is deleted (0 as documented). */
@@ -81,6 +83,7 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
     keepTags: !deviations.has('tags-dropped'),
     idempotencyMismatchRefused: !deviations.has('idempotency-mismatch-ignored'),
     creationEnds: !deviations.has('snapshot-stuck-creating'),
+    deletesTakeEffect: !deviations.has('delete-ignored'),
     expiryShiftMs: deviations.has('deadline-china-time') ? -8 * 3600_000 : 0,
     idSuffix: deviations.has('snapshot-id-malformed') ? '-x' : '',
   };

@@ -135,6 +135,11 @@ export interface VendorAdapter {
      */
     findSnapshotsByName?: { params(name: string, region: string): Params; snapshots(result: CallResult): NeutralSnapshot[] };
     /**
+     * Counts the snapshots a disk holds (the answer's total, not one page): the quota rule creates only as many
+     * as the disk has room for, on a real disk that already holds some.
+     */
+    countSnapshotsOfDisk?: { params(diskId: string, region: string): Params; count(result: CallResult): number | undefined };
+    /**
      * Deletes one snapshot. `notFound` is the documented code (in the delete action's `x-errors`) the service
      * answers for a snapshot it does not have: the cleanup counts it as gone.
      */

@@ -23,6 +23,7 @@ export const DEVIATIONS = {
   'quota-wrong-code': 'a create past the per-disk quota is refused with another documented code than the quota one',
   'one-in-flight-wrong-code': 'a second create while one is in flight is refused with another documented code than the in-flight one',
   'snapshot-stuck-creating': 'a snapshot never leaves the creating state',
+  'delete-ignored': 'a delete of a snapshot is answered as done, and the snapshot stays as it was',
   'stopped-instance-refused': 'a disk of a Stopped instance is refused, as if the instance\'s state forbade snapshots',
   'instance-locks-ignored': 'the disks of an instance that was never started, or is locked for security, are snapshotted',
   'snapshot-ability-ignored': 'a disk without snapshot ability is snapshotted (disk states are still enforced)',

@@ -1,4 +1,5 @@
 import { standardFixtures } from '../standard-fixtures.ts';
+import { totalOf } from '../snapshot-count.ts';
 import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
 import { randomBytes } from 'node:crypto';
 import { defineEmulator, WRONG_SECRET, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
@@ -133,6 +134,10 @@ export const alibabaEcs: VendorAdapter = {
       snapshots: snapshotsOf,
     },
     // The page also says an unknown id "is ignored" (success); the cleanup confirms by describing either way.
+    countSnapshotsOfDisk: {
+      params: (diskId, region) => ({ RegionId: region, DiskId: diskId }),
+      count: (result) => totalOf(result.data?.['TotalCount']),
+    },
     deleteSnapshot: { params: (id) => ({ SnapshotId: id }), notFound: 'InvalidSnapshotId.NotFound' },
   },
 };

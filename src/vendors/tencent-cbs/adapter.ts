@@ -1,4 +1,5 @@
 import { standardFixtures } from '../standard-fixtures.ts';
+import { totalOf } from '../snapshot-count.ts';
 import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
 import { defineEmulator, WRONG_SECRET, type NeutralGroup, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import type { CallResult } from '../../transport/call-result.ts';
@@ -144,6 +145,10 @@ export const tencentCbs: VendorAdapter = {
     findSnapshotsByName: {
       params: (name) => ({ Filters: [{ Name: 'snapshot-name', Values: [name] }], Limit: 100 }),
       snapshots: snapshotsOf,
+    },
+    countSnapshotsOfDisk: {
+      params: (diskId) => ({ Filters: [{ Name: 'disk-id', Values: [diskId] }], Limit: 1 }),
+      count: (result) => totalOf(result.data?.['TotalCount']),
     },
     deleteSnapshot: { params: (id) => ({ SnapshotIds: [id] }), notFound: 'InvalidSnapshotId.NotFound' },
     createSnapshotGroup: {

@@ -1,4 +1,5 @@
 import { standardFixtures } from '../standard-fixtures.ts';
+import { totalOf } from '../snapshot-count.ts';
 import { SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
 import { defineEmulator, WRONG_SECRET, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import type { CallResult } from '../../transport/call-result.ts';
@@ -136,6 +137,10 @@ export const zenlayerZec: VendorAdapter = {
     findSnapshotsByName: {
       params: (name) => ({ snapshotName: name, pageSize: 100 }),
       snapshots: snapshotsOf,
+    },
+    countSnapshotsOfDisk: {
+      params: (diskId) => ({ diskIds: [diskId], pageSize: 1 }),
+      count: (result) => totalOf(result.data?.['totalCount']),
     },
     deleteSnapshot: { params: (id) => ({ snapshotIds: [id] }), notFound: 'INVALID_DISK_SNAPSHOT_NOT_FOUND' },
   },
