@@ -24,6 +24,8 @@ export interface ConformanceReporterOptions {
   shard?: { index: number; count: number };
   /** The clock baseline expiry is judged by. @defaultValue the time the run ends */
   now?: () => Date;
+  /** Writes the report without the closing line on stdout (a plan's rehearsal). */
+  quiet?: boolean;
 }
 
 /**
@@ -117,7 +119,7 @@ export default class ConformanceReporter implements Reporter {
       summary = summaryText(report);
       this.report = report;
     });
-    process.stdout.write(`\nsnapconform: ${summary} — report in ${folder}/conformance.{json,md,html}, junit.xml, exchanges in exchanges.ndjson\n`);
+    if (!this.options.quiet) process.stdout.write(`\nsnapconform: ${summary} — report in ${folder}/conformance.{json,md,html}, junit.xml, exchanges in exchanges.ndjson\n`);
   }
 
   /**
@@ -125,6 +127,8 @@ export default class ConformanceReporter implements Reporter {
    * one that says nothing could be confirmed: the ledger stays for `snapconform sweep`.
    */
   private async cleanUp(): Promise<CleanupResult[] | undefined> {
+    // A plan's rehearsal created nothing on a real endpoint: its ledger names emulator ids only.
+    if (process.env[RUN_ENV.rehearsal] === '1') return undefined;
     try {
       return await cleanUpRun(this.reportDir, this.runId);
     } catch (error) {

@@ -21,6 +21,7 @@ export function topHelp(version: string, vendors: string): string {
 
 Usage:
   snapconform run [options]                 run the suite against the targets and write the report
+  snapconform plan --target <file>          what a run will create on real targets, how long it takes, budget
   snapconform report --merge <report>…      join shard reports into one (same formats as a run)
   snapconform report --compare <a> <b>      new, fixed and unchanged findings of b against a
   snapconform replay <report> [<finding>]   run one finding of a report again: does it still fail?

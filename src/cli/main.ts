@@ -3,6 +3,7 @@ import { checkSpecsCommand } from './check-specs.ts';
 import { EXIT, fail, ROOT, VERSION } from './cli-context.ts';
 import { emulate } from './emulate.ts';
 import { topHelp } from './help.ts';
+import { planCommand } from './plan.ts';
 import { replayCommand } from './replay.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
@@ -15,6 +16,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'run': return runCommand(rest);
+    case 'plan': return planCommand(rest);
     case 'report': return reportCommand(rest);
     case 'replay': return replayCommand(rest);
     case 'sweep': return sweepCommand(rest);

@@ -42,6 +42,10 @@ export interface RunOptions {
   driver?: string;
   /** Where the driver's SDK is resolved from, absolute. */
   driverPath?: string;
+  /** How many runs share each target's rate limits: each paces at 1/n. @defaultValue the shard count, else 1 */
+  rateShare: number;
+  /** Whether a mutating run on a URL target rehearses first and refuses a plan past the budget. @defaultValue true */
+  plan: boolean;
 }
 
 const VENDORS = Object.keys(SPEC_FILES) as VendorId[];
@@ -61,6 +65,8 @@ export const RUN_OPTIONS = {
   'emulator-deviation': { type: 'string', multiple: true, default: [] as string[] },
   driver: { type: 'string' },
   'driver-path': { type: 'string' },
+  'rate-share': { type: 'string' },
+  'no-plan': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -80,7 +86,12 @@ Options:
   --vendor <vendor>          only the targets of this vendor (repeatable or comma-separated):
                              ${VENDORS.join(', ')}
   --shard <i>/<n>            run the i-th of n slices of the rule files (CI parallelism); join the
-                             slices' reports with snapconform report --merge
+                             slices' reports with snapconform report --merge. Shards against one account
+                             share its rate limits: each paces at 1/n of them
+  --rate-share <n>           pace at 1/n of each target's rate limits (default: the shard count, else 1;
+                             1 when the shards use different accounts)
+  --no-plan                  skip the plan a mutating run on a URL target makes first (snapconform plan):
+                             a run past the budget then stops midway instead of refusing to start
   --baseline <file>          known deviations (YAML): fails it lists become known, rules it lists
                              that pass become fixed; an expired entry fails the run
   --fail-on new|any|inferred new (default): exit 1 only for fails and errors the baseline does not
@@ -125,6 +136,8 @@ export function parseRunOptions(args: string[]): RunOptions | undefined {
   if (values.help) return undefined;
   if (values.seed !== undefined && !/^-?\d+$/.test(values.seed)) fail(`--seed must be an integer, got '${values.seed}'`);
   if (values.runs !== undefined && !(Number(values.runs) > 0)) fail(`--runs must be a positive number, got '${values.runs}'`);
+  const rateShare = values['rate-share'] === undefined ? undefined : Number(values['rate-share']);
+  if (rateShare !== undefined && !(Number.isInteger(rateShare) && rateShare >= 1 && rateShare <= 1000)) fail(`--rate-share must be a whole number of runs from 1 to 1000, got '${values['rate-share']}'`);
   try {
     new Deviations(values['emulator-deviation']);
   } catch (error) {
@@ -169,6 +182,8 @@ export function parseRunOptions(args: string[]): RunOptions | undefined {
     failOn: values['fail-on'] as FailOn,
     ...(values.driver !== undefined ? { driver: values.driver } : {}),
     ...(driverPath !== undefined ? { driverPath } : {}),
+    rateShare: rateShare ?? (values.shard !== undefined ? parseShard(values.shard).count : 1),
+    plan: !values['no-plan'],
   };
 }
 

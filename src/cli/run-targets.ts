@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { RUN_ENV } from '../conformance/run-env.ts';
 import { loadTargetFile, TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
 import { readYamlFile } from '../spec/yaml-source.ts';
 
@@ -25,7 +26,9 @@ export interface RunTargets {
  */
 export function prepareTargets(files: ReadonlyArray<string>): RunTargets {
   const owner = new Map<string, string>();
-  const entries = files.flatMap((file) => loadTargetFile(file).map((entry, i) => {
+  // A plan's rehearsal sends nothing to the endpoints: it needs no credentials.
+  const credentials = process.env[RUN_ENV.rehearsal] === '1' ? 'optional' : 'required';
+  const entries = files.flatMap((file) => loadTargetFile(file, process.env, { credentials }).map((entry, i) => {
     const other = owner.get(entry.name);
     if (other !== undefined) throw new TargetFileError(`${file}: targets[${i}].name: '${entry.name}' is a target of ${other} too; target names must be unique across --target files`);
     owner.set(entry.name, file);

@@ -76,6 +76,7 @@ function configureEnvironment(options: RunOptions, targets: RunTargets, runId: s
   set('runId', runId);
   set('driver', options.driver);
   set('driverPath', options.driverPath);
+  set('rateShare', options.rateShare > 1 ? String(options.rateShare) : undefined);
 }
 
 /** Whether progress goes to a person at a terminal rather than to a log. */
@@ -102,7 +103,7 @@ export function testTimeoutFor(entries: readonly TargetEntry[]): number {
  * Runs the suite with vitest's Node API and returns the exit code (see {@link EXIT}) with the report.
  * Bad input exits the process (2) before anything starts.
  */
-export async function executeRun(options: RunOptions): Promise<RunResult> {
+export async function executeRun(options: RunOptions, mode: { quiet?: boolean } = {}): Promise<RunResult> {
   const { targets, baseline } = readInputs(options);
   configureEnvironment(options, targets, newRunId());
   const { startVitest } = await import('vitest/node');
@@ -110,7 +111,7 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
   const { default: ProgressReporter } = await import('../../reporters/progress.ts');
   const { RunOutcomeReporter } = await import('../../reporters/run-outcome.ts');
   const live = liveTerminal();
-  const conformance = new ConformanceReporter({ reportDir: options.reportDir, version: VERSION, ...(baseline ? { baseline } : {}), ...(options.shard ? { shard: options.shard } : {}) });
+  const conformance = new ConformanceReporter({ reportDir: options.reportDir, version: VERSION, ...(baseline ? { baseline } : {}), ...(options.shard ? { shard: options.shard } : {}), ...(mode.quiet ? { quiet: true } : {}) });
   const outcome = new RunOutcomeReporter();
   const interrupts = new Interrupts();
   process.chdir(ROOT);
@@ -122,7 +123,9 @@ export async function executeRun(options: RunOptions): Promise<RunResult> {
       globalSetup: [join(ROOT, 'src/conformance/global-setup.ts')],
       // A terminal gets one live line (and the failures at the end) instead of vitest's file-by-file output;
       // a log keeps vitest's output, with a progress line now and then.
-      reporters: [...(live ? [] : ['default' as const]), new ProgressReporter({ mode: live ? 'live' : 'plain' }), conformance, outcome, interrupts.reporter()],
+      reporters: mode.quiet
+        ? [conformance, outcome, interrupts.reporter()]
+        : [...(live ? [] : ['default' as const]), new ProgressReporter({ mode: live ? 'live' : 'plain' }), conformance, outcome, interrupts.reporter()],
       // vitest shards by test file; every rule lives in one file, so the shards' reports merge into the
       // unsharded run's. A shard may get no file (more shards than files): it writes an empty report.
       ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),

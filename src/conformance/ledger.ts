@@ -17,6 +17,10 @@ export interface LedgerEntry {
   resourceId?: string;
   /** The name the create gave, if any (for a sweep that matches names). */
   name?: string;
+  /** The disks the create names (on `sending`): the plan reads creates per disk from a rehearsal's ledger. */
+  disks?: string[];
+  /** The rule whose test sent the create (on `sending`), where the test file holds one rule. */
+  rule?: string;
 }
 
 /** Where the ledgers live: `<report dir>/ledger/<run-id>.ndjson`. */

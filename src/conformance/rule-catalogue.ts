@@ -91,3 +91,10 @@ export function ruleSelected(ruleId: string, env: NodeJS.ProcessEnv = process.en
 export function everyRunRules(): RuleId[] {
   return (Object.keys(RULES) as RuleId[]).filter((id) => !('driverOnly' in RULES[id]));
 }
+
+/** The rule a test file holds, when it holds one (the creating rules each have a file), else the file's name. */
+export function ruleOfFile(path: string): string {
+  const file = path.replace(/\\/g, '/');
+  const held = (Object.entries(RULES) as Array<[RuleId, { file: string }]>).filter(([, r]) => file.endsWith(`/${r.file}`) || file === r.file);
+  return held.length === 1 ? held[0]![0] : (held[0]?.[1].file ?? file.split('/').slice(-2).join('/'));
+}

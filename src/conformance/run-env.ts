@@ -23,4 +23,12 @@ export const RUN_ENV = {
   driver: 'SNAPCONFORM_DRIVER',
   /** Where the driver's SDK is resolved from (`--driver-path`); unset: the current directory. */
   driverPath: 'SNAPCONFORM_DRIVER_PATH',
+  /**
+   * `1` in a plan's rehearsal (`snapconform plan`, src/plan/): every URL target is played by an embedded emulator
+   * seeded with its fixture disks, treated as the real endpoint would be; creates past the budget are counted,
+   * not refused, and nothing is cleaned up on the real endpoint.
+   */
+  rehearsal: 'SNAPCONFORM_REHEARSAL',
+  /** The number of shards sharing each target's rate budget (`--shard i/n`: n; each paces at 1/n of the limit). */
+  rateShare: 'SNAPCONFORM_RATE_SHARE',
 } as const;

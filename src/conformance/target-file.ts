@@ -25,11 +25,14 @@ export interface TargetEntry {
   readinessTimeoutSeconds?: number;
   /** The bound on the end-of-run cleanup (and `sweep`) of this target, in seconds. @defaultValue 600 */
   cleanupDeadlineSeconds?: number;
+  /** How long a snapshot is expected to take, for the plan's time estimate, in seconds. @defaultValue 60 on a real endpoint */
+  expectedCreationSeconds?: number;
 }
 
 /** The per-target bounds of an entry, as a {@link TargetInfo} holds them (ms), only those the file sets. */
-export function boundsOf(entry: TargetEntry): { readinessTimeoutMs?: number; cleanupDeadlineMs?: number } {
+export function boundsOf(entry: TargetEntry): { readinessTimeoutMs?: number; cleanupDeadlineMs?: number; expectedCreationMs?: number } {
   return {
+    ...(entry.expectedCreationSeconds !== undefined ? { expectedCreationMs: entry.expectedCreationSeconds * 1000 } : {}),
     ...(entry.readinessTimeoutSeconds !== undefined ? { readinessTimeoutMs: entry.readinessTimeoutSeconds * 1000 } : {}),
     ...(entry.cleanupDeadlineSeconds !== undefined ? { cleanupDeadlineMs: entry.cleanupDeadlineSeconds * 1000 } : {}),
   };
@@ -50,7 +53,7 @@ export const DEFAULT_MAX_SNAPSHOTS = 100;
  * here, so that a missing variable is reported before anything is sent.
  * @throws {@link TargetFileError}
  */
-export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env): TargetEntry[] {
+export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env, options: { credentials?: 'required' | 'optional' } = {}): TargetEntry[] {
   const bad = (key: string, reason: string): never => {
     throw new TargetFileError(`${file}: ${key}: ${reason}`);
   };
@@ -93,6 +96,7 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
         if (variable === undefined && key === 'token') return undefined;
         if (typeof variable !== 'string') return bad(`${at}.credentials`, `give ${key}FromEnv (an environment variable name)`);
         const value = env[variable];
+        if (!value && options.credentials === 'optional') return key === 'token' ? undefined : '';
         if (!value) return key === 'token' ? undefined : bad(`${at}.credentials.${key}FromEnv`, `environment variable ${variable} is not set`);
         return value;
       };
@@ -100,10 +104,11 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
       entry.credentials = { id: read('id')!, secret: read('secret')!, ...(token ? { token } : {}) };
     } else if (endpoint !== 'emulator') {
       const fromEnv = credentialsFromEnv(vendor as VendorId, env);
-      if (!fromEnv.credentials) {
+      // A plan sends nothing to the endpoint: it can be made before the credentials are at hand.
+      if (!fromEnv.credentials && options.credentials !== 'optional') {
         bad(`${at}.credentials`, `no credentials for a real endpoint: set ${fromEnv.missing.join(' and ')}, or name other variables with credentials.idFromEnv and secretFromEnv`);
       }
-      entry.credentials = fromEnv.credentials;
+      if (fromEnv.credentials) entry.credentials = fromEnv.credentials;
     }
     const readiness = t['readinessTimeoutSeconds'];
     if (readiness !== undefined) {
@@ -114,6 +119,11 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     if (cleanupDeadline !== undefined) {
       if (typeof cleanupDeadline !== 'number' || !Number.isFinite(cleanupDeadline) || cleanupDeadline <= 0 || cleanupDeadline > 86_400) bad(`${at}.cleanupDeadlineSeconds`, 'must be seconds from 1 to 86400 (default 600: how long the cleanup may wait for snapshots still being created)');
       entry.cleanupDeadlineSeconds = cleanupDeadline as number;
+    }
+    const expected = t['expectedCreationSeconds'];
+    if (expected !== undefined) {
+      if (typeof expected !== 'number' || !Number.isFinite(expected) || expected < 0 || expected > 86_400) bad(`${at}.expectedCreationSeconds`, 'must be seconds from 0 to 86400 (how long a snapshot is expected to take, for the plan)');
+      entry.expectedCreationSeconds = expected as number;
     }
     const rateLimit = t['rateLimit'];
     if (rateLimit !== undefined) {

@@ -28,6 +28,10 @@ export interface TargetInfo {
   readinessTimeoutMs?: number;
   /** The bound on the cleanup of this target (target file `cleanupDeadlineSeconds`). @defaultValue 10 minutes */
   cleanupDeadlineMs?: number;
+  /** How long a snapshot is expected to take here, for the plan's time estimate (target file `expectedCreationSeconds`). */
+  expectedCreationMs?: number;
+  /** True when an embedded emulator plays this URL target in a plan's rehearsal (`snapconform plan`). */
+  rehearsal?: boolean;
 }
 
 /**

@@ -42,6 +42,7 @@ function parse(request: ArrivedHttpRequest): Record<string, unknown> {
  * - `POST /_snapconform/config` `{creationMs?, deviations?: string[], limits?: boolean}`
  * - `GET  /_snapconform/config`
  * - `POST /_snapconform/faults` `{faults: [{kind, action?, probability?, count?, latencyMs?}]}` (`[]` clears)
+ * - `GET  /_snapconform/stats` `{peakSnapshots}`: the most snapshots held at once (a plan's rehearsal reads it)
  * - `GET  /_snapconform/requests[?after=<seq>]` the API requests answered after `seq` (request id, code,
  *   parameters, violation) and `lastSeq`, the newest entry's number
  */
@@ -98,6 +99,8 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
       return json(200, config());
     case 'GET config':
       return json(200, config());
+    case 'GET stats':
+      return json(200, { peakSnapshots: backend.peakSnapshots });
     case 'GET requests': {
       const after = Number(new URLSearchParams(request.query).get('after') ?? '0');
       return json(200, { lastSeq: hooks.requests.lastSeq, requests: hooks.requests.list(Number.isFinite(after) ? after : 0) });

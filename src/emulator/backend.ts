@@ -86,6 +86,16 @@ export class SnapshotBackend {
   reset(): void {
     this.regions.clear();
     this.tokens.clear();
+    this.peakSnapshots = 0;
+  }
+
+  /** The most snapshots the backend held at once (every account and region), since it started or was reset. */
+  peakSnapshots = 0;
+
+  private notePeak(): void {
+    let live = 0;
+    for (const state of this.regions.values()) live += state.snapshots.size;
+    if (live > this.peakSnapshots) this.peakSnapshots = live;
   }
 
   private region(scope: Scope): RegionState {
@@ -221,6 +231,7 @@ export class SnapshotBackend {
     const disk = this.admit(state, input.diskId, input.deadline);
     const snapshot = this.newSnapshot(disk, input);
     state.snapshots.set(snapshot.id, snapshot);
+    this.notePeak();
     if (tokenKey) this.tokens.set(tokenKey, { fingerprint: input.idempotency!.fingerprint, snapshotId: snapshot.id });
     return this.view(snapshot, this.clock.now());
   }
@@ -249,6 +260,7 @@ export class SnapshotBackend {
     disks.forEach((disk, index) => {
       const member = this.newSnapshot(disk, { name: this.rules.groupMemberName?.(name, index) ?? name, tags: input.tags }, group.id);
       state.snapshots.set(member.id, member);
+      this.notePeak();
       group.snapshotIds.push(member.id);
     });
     state.groups.set(group.id, group);
