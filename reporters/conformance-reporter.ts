@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { cleanUpRun, type CleanupResult } from '../src/conformance/cleanup.ts';
+import { possiblyCreated, readAllLedgers, type LedgerEntry } from '../src/conformance/ledger.ts';
+import type { TargetPlan } from '../src/plan/plan.ts';
 import { RUN_ENV } from '../src/conformance/run-env.ts';
 import { withBaseline, type Baseline } from '../src/report/baseline.ts';
 import { buildReport, isPartial } from './build-report.ts';
 import { gatherExchanges, readExchanges } from './exchanges.ts';
-import type { ConformanceReport, Outcome, ReportEntry } from './report-types.ts';
+import type { ConformanceReport, Outcome, PlanComparison, ReportEntry } from './report-types.ts';
 import { readRunMetadata } from './run-metadata.ts';
 import { summaryText, writeReportAtomically, writeReportFiles } from './write-report.ts';
 
@@ -26,6 +28,8 @@ export interface ConformanceReporterOptions {
   now?: () => Date;
   /** Writes the report without the closing line on stdout (a plan's rehearsal). */
   quiet?: boolean;
+  /** The plan the run was checked against (`snapconform plan`): the report sets it beside what the run did. */
+  plans?: TargetPlan[];
 }
 
 /**
@@ -77,6 +81,24 @@ export function entriesOf(testModules: ReadonlyArray<TestModule>): ReportEntry[]
  * written into a fresh folder that is then renamed into place, so a crash mid-write leaves the previous
  * report whole; a run that ended early is marked partial. A baseline, when given, is applied before writing.
  */
+/** Each planned target's plan beside what the run's ledger says it did. */
+function plannedAndActual(plans: TargetPlan[], ledger: LedgerEntry[]): PlanComparison[] {
+  return plans.map((p) => {
+    const own = ledger.filter((e) => e.target === p.target);
+    const sent = own.filter((e) => e.state === 'sending');
+    const byRule: Record<string, { planned: number; actual: number }> = {};
+    for (const [rule, n] of Object.entries(p.byRule)) byRule[rule] = { planned: n, actual: 0 };
+    for (const line of sent) {
+      const rule = line.rule ?? '(no rule)';
+      byRule[rule] = { planned: byRule[rule]?.planned ?? 0, actual: (byRule[rule]?.actual ?? 0) + 1 };
+    }
+    return {
+      target: p.target, budget: p.budget, peakLive: p.peakLive, lowerBoundMs: p.lowerBoundMs, limitedBy: p.limitedBy,
+      planned: { creates: p.creates, created: p.created }, actual: { creates: sent.length, created: possiblyCreated(own).length }, byRule,
+    };
+  });
+}
+
 export default class ConformanceReporter implements Reporter {
   private readonly reportDir: string;
   private readonly version: string;
@@ -115,6 +137,7 @@ export default class ConformanceReporter implements Reporter {
         readExchanges(exchangesFile, vendorOfTarget),
       ), baseline, now?.() ?? finished);
       if (cleanup) report.cleanup = cleanup;
+      if (this.options.plans) report.plan = plannedAndActual(this.options.plans, readAllLedgers(this.reportDir).filter((e) => e.runId === this.runId));
       writeReportFiles(dir, report);
       summary = summaryText(report);
       this.report = report;

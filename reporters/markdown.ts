@@ -105,6 +105,25 @@ function coverage(report: ConformanceReport): string[] {
   return lines;
 }
 
+/** The plan each URL target's run was checked against, beside what the run did there. */
+function planSection(report: ConformanceReport): string[] {
+  if (!report.plan || report.plan.length === 0) return [];
+  return [
+    '## Planned against actual',
+    '',
+    'Creates sent (resources possibly created, what `maxSnapshots` counts), as the plan rehearsed them and as the run did.',
+    '',
+    '| target | budget | planned | actual | peak live | lower bound |',
+    '|---|---|---|---|---|---|',
+    ...report.plan.map((p) => `| ${inCell(p.target)} | ${p.budget} | ${p.planned.creates} (${p.planned.created}) | ${p.actual.creates} (${p.actual.created}) | ${p.peakLive} | ${Math.round(p.lowerBoundMs / 1000)} s, ${inCell(p.limitedBy)} |`),
+    '',
+    ...report.plan.flatMap((p) => {
+      const differ = Object.entries(p.byRule).filter(([, n]) => n.planned !== n.actual);
+      return differ.length === 0 ? [] : [`**${inCell(p.target)}**: by rule, planned → actual where they differ: ${differ.map(([r, n]) => `\`${r}\` ${n.planned} → ${n.actual}`).join(', ')}`, ''];
+    }),
+  ];
+}
+
 /** What the end-of-run cleanup did per real target; what it left, each with its reason, and the command that finishes it. */
 function cleanupSection(report: ConformanceReport): string[] {
   if (!report.cleanup || report.cleanup.length === 0) return [];
@@ -144,6 +163,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     ...header(report),
     ...targetsTable(report),
     ...matrix(report),
+    ...planSection(report),
     ...cleanupSection(report),
     ...section('## Deviations and errors', of('fail', 'error'), finding),
     ...section('## Undocumented behaviour (the documents do not state these; not failing unless --fail-on inferred)', of('undocumented'), finding),

@@ -133,6 +133,23 @@ export interface ConformanceReport {
    * no real target. Anything left behind or unconfirmed makes the CLI exit 3.
    */
   cleanup?: TargetCleanup[];
+  /** The plan a mutating run on URL targets was checked against (`snapconform plan`), beside what it did. */
+  plan?: PlanComparison[];
+}
+
+/** One target's plan beside what the run did there (creates as the ledger counts them). */
+export interface PlanComparison {
+  target: string;
+  budget: number;
+  peakLive: number;
+  /** The shortest the run could take there, and what sets it (src/plan/plan.ts). */
+  lowerBoundMs: number;
+  limitedBy: string;
+  /** Creates sent, and resources possibly created (what the budget counts). */
+  planned: { creates: number; created: number };
+  actual: { creates: number; created: number };
+  /** Creates sent by rule. */
+  byRule: Record<string, { planned: number; actual: number }>;
 }
 
 /** A resource the cleanup did not delete, and why. */

@@ -1,5 +1,5 @@
 /**
- * `npm run realistic [-- --creation-ms 3000 --seed 7 --vendor v --rules patterns --deviation id --keep]`:
+ * `npm run realistic [-- --creation-ms 3000 --seed 7 --vendor v --rules patterns --deviation id --max-snapshots n]`:
  * the suite against the standalone emulators used as URL targets, as against a real account: snapshots take
  * seconds to create, the documented rate limits are on, there is no admin API in the suite's hands, and
  * mutations are allowed. Prints the report's summary, the findings, and what the services still hold
@@ -20,10 +20,12 @@ const { values } = parseArgs({
     rules: { type: 'string' },
     deviation: { type: 'string', multiple: true, default: [] },
     'report-dir': { type: 'string' },
+    'max-snapshots': { type: 'string', default: '300' },
   },
 });
 
-const fleet = await startFleet({ vendors: values.vendor, creationMs: Number(values['creation-ms']), deviations: values.deviation });
+// The budget covers the quota rule (66 snapshots of one disk) and the rest of the run; the plan says so first.
+const fleet = await startFleet({ vendors: values.vendor, creationMs: Number(values['creation-ms']), deviations: values.deviation, targetExtras: { maxSnapshots: Number(values['max-snapshots']) } });
 const reportDir = values['report-dir'] ?? join(fleet.dir, 'reports');
 const args = [BIN, 'run', '--target', fleet.targetFile, '--seed', values.seed, '--report-dir', reportDir, ...(values.rules ? ['--rules', values.rules] : [])];
 process.stdout.write(`realistic: snapconform ${args.slice(1).join(' ')}\n`);

@@ -9,6 +9,7 @@ import { SpecError } from '../spec/spec-error.ts';
 import { SPEC_FILES } from '../vendors/registry.ts';
 import type { ConformanceReport } from '../../reporters/report-types.ts';
 import type { RunOutcome } from '../../reporters/run-outcome.ts';
+import type { TargetPlan } from '../plan/plan.ts';
 import { EXIT, fail, newRunId, ROOT, VERSION, warn } from './cli-context.ts';
 import { Interrupts } from './interrupt.ts';
 import { parseRunOptions, RUN_HELP, ruleFilesOf, type RunOptions } from './run-options.ts';
@@ -27,7 +28,17 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return EXIT.conforms;
   }
-  return (await executeRun(options)).code;
+  // A run that will create on URL targets is planned first: one past its budget does not start (exit 3).
+  let plans: TargetPlan[] = [];
+  if (options.plan) {
+    const { rehearse, overBudget } = await import('./plan.ts');
+    plans = await rehearse(options);
+    for (const plan of plans) process.stdout.write(`snapconform: plan for ${plan.target}: ${plan.created} snapshots (budget ${plan.budget}), peak ${plan.peakLive} live, at least ${Math.round(plan.lowerBoundMs / 1000)} s (${plan.limitedBy})\n`);
+    const over = overBudget(plans);
+    for (const line of over) warn(`safety abort: ${line}`);
+    if (over.length > 0) return EXIT.safetyAbort;
+  }
+  return (await executeRun(options, { plans })).code;
 }
 
 /** Reads what the options name — baseline, target files, specs — before vitest starts: bad input is one line, exit 2. */
@@ -103,7 +114,7 @@ export function testTimeoutFor(entries: readonly TargetEntry[]): number {
  * Runs the suite with vitest's Node API and returns the exit code (see {@link EXIT}) with the report.
  * Bad input exits the process (2) before anything starts.
  */
-export async function executeRun(options: RunOptions, mode: { quiet?: boolean } = {}): Promise<RunResult> {
+export async function executeRun(options: RunOptions, mode: { quiet?: boolean; plans?: TargetPlan[] } = {}): Promise<RunResult> {
   const { targets, baseline } = readInputs(options);
   configureEnvironment(options, targets, newRunId());
   const { startVitest } = await import('vitest/node');
@@ -111,7 +122,7 @@ export async function executeRun(options: RunOptions, mode: { quiet?: boolean } 
   const { default: ProgressReporter } = await import('../../reporters/progress.ts');
   const { RunOutcomeReporter } = await import('../../reporters/run-outcome.ts');
   const live = liveTerminal();
-  const conformance = new ConformanceReporter({ reportDir: options.reportDir, version: VERSION, ...(baseline ? { baseline } : {}), ...(options.shard ? { shard: options.shard } : {}), ...(mode.quiet ? { quiet: true } : {}) });
+  const conformance = new ConformanceReporter({ reportDir: options.reportDir, version: VERSION, ...(baseline ? { baseline } : {}), ...(options.shard ? { shard: options.shard } : {}), ...(mode.quiet ? { quiet: true } : {}), ...(mode.plans?.length ? { plans: mode.plans } : {}) });
   const outcome = new RunOutcomeReporter();
   const interrupts = new Interrupts();
   process.chdir(ROOT);
