@@ -12,6 +12,7 @@ import { suiteOverhead } from './figures/suite-overhead.ts';
 import { fullRun } from './figures/full-run.ts';
 import { PACED_VENDOR, ratePacing } from './figures/rate-pacing.ts';
 import { shrinking } from './figures/shrinking.ts';
+import { urlRun } from './figures/url-run.ts';
 import { formatTable, type Figure } from './lib/figure.ts';
 import { ServerFleet } from './lib/fleet.ts';
 import { parseBenchArgs, sizing, USAGE, type BenchOptions } from './lib/options.ts';
@@ -65,6 +66,7 @@ export async function runBench(options: BenchOptions): Promise<{ figures: Figure
     return result.figures;
   });
   await section(5, 'shrinking', () => shrinking(options, conformingReport));
+  await section(6, 'mutating run on URL targets', () => urlRun(options));
   figures.sort((a, b) => a.section - b.section);
   const file = join(options.outDir, 'bench.json');
   const document = {

@@ -14,8 +14,8 @@ export interface FigureTarget {
 export interface Figure {
   /** Stable id, `<section>.<what>[.<vendor>]`, e.g. `throughput.tencent-cbs`. */
   id: string;
-  /** The issue's figure number (1 throughput … 5 shrinking). */
-  section: 1 | 2 | 3 | 4 | 5;
+  /** The issue's figure number (1 throughput … 5 shrinking, 6 a mutating run on URL targets). */
+  section: 1 | 2 | 3 | 4 | 5 | 6;
   title: string;
   measured: number;
   unit: string;
@@ -56,6 +56,7 @@ const SECTIONS: Record<Figure['section'], string> = {
   3: '3. Full run (`snapconform run`, default target)',
   4: '4. Rate-limit pacing (emulator enforcing Tencent 20 req/s per action)',
   5: '5. Shrinking (planted deviations)',
+  6: '6. Mutating run on URL targets (standalone emulators, creation in seconds, rate limits on) against its plan\'s lower bound',
 };
 
 const show = (value: number, unit = '') => (Number.isFinite(value) ? `${round(value, Math.abs(value) >= 100 ? 0 : 2)}${unit ? ` ${unit}` : ''}` : 'n/a');

@@ -44,7 +44,8 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--out <dir>] [--cpu-pro
   --quick        short windows (about 40 s in all): every figure, noisier
   --out <dir>    where bench.json goes (default reports/bench)
   --cpu-prof     write CPU profiles of the emulator processes to <dir>/profiles
-  --only <list>  run only these sections (1 throughput, 2 suite overhead, 3 full run, 4 pacing, 5 shrinking)
+  --only <list>  run only these sections (1 throughput, 2 suite overhead, 3 full run, 4 pacing, 5 shrinking,
+                 6 a mutating run on URL targets against its plan's lower bound)
   --vendor <ids> measure only these vendors in sections 1 and 2 (comma-separated)
 `;
 
@@ -61,7 +62,7 @@ export function parseBenchArgs(args: string[], log: (line: string) => void): Ben
       help: { type: 'boolean', default: false },
     },
   });
-  const only = new Set((values.only ?? '1,2,3,4,5').split(',').map(Number).filter((n) => n >= 1 && n <= 5));
+  const only = new Set((values.only ?? '1,2,3,4,5,6').split(',').map(Number).filter((n) => n >= 1 && n <= 6));
   return {
     quick: values.quick, outDir: resolve(values.out ?? DEFAULT_OUT_DIR), cpuProf: values['cpu-prof'], only, log, help: values.help,
     vendors: values.vendor === undefined ? undefined : new Set(values.vendor.split(',')),

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RULES, type RuleId } from '../conformance/rule-catalogue.ts';
 import { RUN_ENV } from '../conformance/run-env.ts';
 import { DEFAULT_READINESS_TIMEOUT_SECONDS } from '../conformance/target.ts';
 import { TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
@@ -117,7 +118,17 @@ export function testTimeoutFor(entries: readonly TargetEntry[]): number {
 export async function executeRun(options: RunOptions, mode: { quiet?: boolean; plans?: TargetPlan[] } = {}): Promise<RunResult> {
   const { targets, baseline } = readInputs(options);
   configureEnvironment(options, targets, newRunId());
-  const { startVitest } = await import('vitest/node');
+  const { startVitest, BaseSequencer } = await import('vitest/node');
+  // With a plan, the rule files that will create the most start first: on a real endpoint the longest chain of
+  // creations sets the run's length, and it should not start last.
+  const weights = fileWeights(mode.plans ?? []);
+  class LongestFirst extends BaseSequencer {
+    override async sort(files: Parameters<InstanceType<typeof BaseSequencer>['sort']>[0]) {
+      const sorted = await super.sort(files);
+      const weight = (moduleId: string) => Math.max(0, ...[...weights].filter(([file]) => moduleId.endsWith(file)).map(([, w]) => w));
+      return [...sorted].sort((a, b) => weight(b.moduleId) - weight(a.moduleId));
+    }
+  }
   const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
   const { default: ProgressReporter } = await import('../../reporters/progress.ts');
   const { RunOutcomeReporter } = await import('../../reporters/run-outcome.ts');
@@ -132,6 +143,10 @@ export async function executeRun(options: RunOptions, mode: { quiet?: boolean; p
       root: ROOT,
       include: ruleFilesOf(options.rules),
       globalSetup: [join(ROOT, 'src/conformance/global-setup.ts')],
+      ...(weights.size > 0 ? { sequence: { sequencer: LongestFirst } } : {}),
+      // Against URL targets a worker mostly waits (for snapshots to finish, for its pacing slot): more rule files
+      // at once than cores, all pacing through one shared schedule per target (src/conformance/shared-pacing.ts).
+      ...(!mode.quiet && targets.entries.some((e) => e.endpoint !== 'emulator') ? { maxWorkers: URL_WORKERS } : {}),
       // A terminal gets one live line (and the failures at the end) instead of vitest's file-by-file output;
       // a log keeps vitest's output, with a progress line now and then.
       reporters: mode.quiet
@@ -161,6 +176,21 @@ export async function executeRun(options: RunOptions, mode: { quiet?: boolean; p
   const { report } = conformance;
   if (!report) throw new Error('the run ended without writing a report');
   return { code: verdict(report, outcome.outcome, options, baseline), report };
+}
+
+/** Rule files at once in a run with URL targets (their workers wait on the network, not the CPU). */
+const URL_WORKERS = 4;
+
+/** How long each rule file is planned to create for (creates × expected creation time, the most of any target), by file. */
+function fileWeights(plans: readonly TargetPlan[]): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const plan of plans) {
+    for (const [rule, creates] of Object.entries(plan.byRule)) {
+      const file = rule in RULES ? RULES[rule as RuleId].file : rule;
+      weights.set(file, Math.max(weights.get(file) ?? 0, creates * plan.creationMs));
+    }
+  }
+  return weights;
 }
 
 /**

@@ -66,6 +66,28 @@ function stale(lock: string): boolean {
   }
 }
 
+/**
+ * Takes a lock directory (atomic `mkdir` across processes, the owner's pid inside), taking over one whose owner
+ * died; throws `timeout()` once `deadline` (epoch ms) has passed. Release it with `rmSync(lock, {recursive})`.
+ */
+export async function takeLock(lock: string, deadline: number, timeout: () => Error): Promise<void> {
+  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'owner'), String(process.pid));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (stale(lock)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw timeout();
+    await sleep(pause);
+  }
+}
+
 /** The leases of one run, in `dir` (made by the run's main process). */
 export class DiskLeases {
   constructor(readonly dir: string) {}
@@ -98,23 +120,8 @@ export class DiskLeases {
       for (const disk of ordered) {
         const diskDir = this.diskDir(target, disk);
         mkdirSync(diskDir, { recursive: true });
-        const lock = join(diskDir, 'lock');
-        for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
-          try {
-            mkdirSync(lock);
-            writeFileSync(join(lock, 'owner'), String(process.pid));
-            held.push(diskDir);
-            break;
-          } catch (error) {
-            if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-          }
-          if (stale(lock)) {
-            rmSync(lock, { recursive: true, force: true });
-            continue;
-          }
-          if (Date.now() > deadline) throw new LeaseTimeoutError(`${target}: waited ${Math.round(waitMs / 1000)} s for disk ${disk}, which another rule of this run held all that time`);
-          await sleep(pause);
-        }
+        await takeLock(join(diskDir, 'lock'), deadline, () => new LeaseTimeoutError(`${target}: waited ${Math.round(waitMs / 1000)} s for disk ${disk}, which another rule of this run held all that time`));
+        held.push(diskDir);
       }
     } catch (error) {
       releaseAll();

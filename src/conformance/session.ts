@@ -8,6 +8,7 @@ import type { CallResult } from '../transport/call-result.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
 import { ExchangeLog } from '../transport/exchange-log.ts';
 import { RateLimiter } from '../transport/rate-limiter.ts';
+import { SharedPacing } from './shared-pacing.ts';
 import { Redactor } from '../transport/redact.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import type { Params, VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
@@ -133,7 +134,11 @@ export function openSession(info: TargetInfo): TargetSession {
   const raw = 'client' in driven ? driven.client : adapter?.createClient(info, spec, transport);
   const leaseDir = inject('leaseDir');
   const client = adapter && raw && !unavailable
-    ? politeClient(info, spec, adapter, raw, { log, ...(ledger ? { ledger } : {}), ...(leaseDir ? { leases: new DiskLeases(leaseDir) } : {}) })
+    ? politeClient(info, spec, adapter, raw, {
+      log, ...(ledger ? { ledger } : {}),
+      // The run's workers share the disk leases and the pacing of each target's requests.
+      ...(leaseDir ? { leases: new DiskLeases(leaseDir), limiter: new RateLimiter({ shared: new SharedPacing(leaseDir) }) } : {}),
+    })
     : undefined;
   return {
     info, spec, adapter, client,

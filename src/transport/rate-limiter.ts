@@ -1,5 +1,10 @@
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
+  /**
+   * Reserves a slot shared with other processes (epoch ms; src/conformance/shared-pacing.ts): the limiter then
+   * paces by the wall clock across them instead of by its own record.
+   */
+  shared?: { reserve(key: string, intervalMs: number): Promise<number> };
   /** Time source, ms. @defaultValue performance.now */
   now?: () => number;
   /** How to wait. @defaultValue setTimeout */
@@ -17,10 +22,12 @@ export class RateLimiter {
   private readonly next = new Map<string, number>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly shared: RateLimiterOptions['shared'];
 
   constructor(options: RateLimiterOptions = {}) {
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? realSleep;
+    this.shared = options.shared;
   }
 
   /** Waits until a call under `key` may go out at `perSecond`; returns the ms waited. */
@@ -28,6 +35,12 @@ export class RateLimiter {
     if (!(perSecond > 0) || !Number.isFinite(perSecond)) return 0;
     // Rounded up to the microsecond: 1000/3 in floating point would put a fourth call at 999.9999 ms.
     const interval = Math.ceil(1_000_000 / perSecond) / 1000;
+    if (this.shared) {
+      const at = await this.shared.reserve(key, interval);
+      const wait = at - Date.now();
+      if (wait > 0) await this.sleep(wait);
+      return Math.max(0, wait);
+    }
     const now = this.now();
     const at = Math.max(now, this.next.get(key) ?? now);
     this.next.set(key, at + interval);
