@@ -143,6 +143,11 @@ export default class ConformanceReporter implements Reporter {
       this.report = report;
     });
     if (!this.options.quiet) process.stdout.write(`\nsnapconform: ${summary} — report in ${folder}/conformance.{json,md,html}, junit.xml, exchanges in exchanges.ndjson\n`);
+    // What takes days is left to a later job: say so where the run ends, not only in the report.
+    const kept = (cleanup ?? []).flatMap((c) => c.kept ?? []);
+    if (kept.length > 0 && !this.options.quiet) {
+      process.stdout.write(`snapconform: ${kept.length} snapshot(s) kept for their retention obligations (${kept.map((k) => k.id).join(', ')}): verify them after their deadlines with \`snapconform obligations check --target ${this.report?.run.targetFile ?? '<target file>'} --report-dir ${this.reportDir}\` (see the report's cleanup section)\n`);
+    }
   }
 
   /**

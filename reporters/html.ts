@@ -168,15 +168,16 @@ function coverageSection(report: ConformanceReport): string {
 function cleanupSection(report: ConformanceReport): string {
   if (!report.cleanup || report.cleanup.length === 0) return '';
   const count = (n: number) => `<td class="mono${n > 0 ? ' o-fail' : ''}">${n}</td>`;
-  const rows = report.cleanup.map((c) => `<tr><td>${escapeHtml(c.target)}</td><td class="mono">${c.deleted.length}</td><td class="mono">${c.gone.length}</td>${count(c.leftBehind.length)}${count(c.unconfirmed.length)}</tr>`);
+  const rows = report.cleanup.map((c) => `<tr><td>${escapeHtml(c.target)}</td><td class="mono">${c.deleted.length}</td><td class="mono">${c.gone.length}</td><td class="mono">${c.kept?.length ?? 0}</td>${count(c.leftBehind.length)}${count(c.unconfirmed.length)}</tr>`);
   const notes = report.cleanup.flatMap((c) => [
+    ...(c.kept ?? []).map((n) => ({ target: c.target, kind: 'kept', ...n })),
     ...c.leftBehind.map((n) => ({ target: c.target, kind: 'left behind', ...n })),
     ...c.unconfirmed.map((n) => ({ target: c.target, kind: 'unconfirmed', ...n })),
   ]).map((n) => `<li>${escapeHtml(n.target)} · ${n.kind} <code>${escapeHtml(n.id)}</code>: ${escapeHtml(n.reason)}</li>`);
   return `<section id="cleanup">
 <h2>Cleanup on real targets</h2>
-<p class="hint">What the run created, deleted when it ended: only what the ledger lists and a describe shows carrying the run's name prefix or tag. <code>snapconform sweep</code> deletes what is left once the service can tell.</p>
-<table><thead><tr><th>target</th><th>deleted</th><th>already gone</th><th>left behind</th><th>unconfirmed</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="hint">What the run created, deleted when it ended: only what the ledger lists and a describe shows carrying the run's name prefix or tag. <code>snapconform sweep</code> deletes what is left once the service can tell; a snapshot kept for a retention obligation is deleted by <code>snapconform obligations check</code> once it has checked it.</p>
+<table><thead><tr><th>target</th><th>deleted</th><th>already gone</th><th>kept for an obligation</th><th>left behind</th><th>unconfirmed</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 ${notes.length > 0 ? `<ul id="cleanup-left">${notes.join('')}</ul>` : ''}
 </section>`;
 }

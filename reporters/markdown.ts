@@ -132,12 +132,13 @@ function cleanupSection(report: ConformanceReport): string[] {
   return [
     '## Cleanup on real targets',
     '',
-    'What the run created, deleted when it ended: only what the ledger lists and a describe shows carrying the run\'s name prefix or tag.',
+    'What the run created, deleted when it ended: only what the ledger lists and a describe shows carrying the run\'s name prefix or tag. A snapshot under a retention obligation is kept for `snapconform obligations check`, which deletes it once it has checked it.',
     '',
-    '| target | deleted | already gone | left behind | unconfirmed |',
-    '|---|---|---|---|---|',
-    ...report.cleanup.map((c) => `| ${inCell(c.target)} | ${c.deleted.length} | ${c.gone.length} | ${c.leftBehind.length ? `⚠️ ${c.leftBehind.length}` : 0} | ${c.unconfirmed.length ? `⚠️ ${c.unconfirmed.length}` : 0} |`),
+    '| target | deleted | already gone | kept for an obligation | left behind | unconfirmed |',
+    '|---|---|---|---|---|---|',
+    ...report.cleanup.map((c) => `| ${inCell(c.target)} | ${c.deleted.length} | ${c.gone.length} | ${c.kept?.length ?? 0} | ${c.leftBehind.length ? `⚠️ ${c.leftBehind.length}` : 0} | ${c.unconfirmed.length ? `⚠️ ${c.unconfirmed.length}` : 0} |`),
     '',
+    ...report.cleanup.filter((c) => (c.kept?.length ?? 0) > 0).flatMap((c) => [`**${c.target}**, kept for the obligation check:`, '', ...notes('kept', c.kept ?? []), '']),
     ...left.flatMap((c) => [`**${c.target}** (\`snapconform sweep\` deletes what is the run's once the service can tell):`, '', ...notes('left behind', c.leftBehind), ...notes('unconfirmed', c.unconfirmed), '']),
   ];
 }

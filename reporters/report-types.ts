@@ -170,6 +170,8 @@ export interface TargetCleanup {
   leftBehind: CleanupNote[];
   /** Not deleted because the cleanup could not tell whether it is the run's (a describe failed, an unknown outcome). */
   unconfirmed: CleanupNote[];
+  /** Not deleted because an open retention obligation needs it: `snapconform obligations check` deletes it later. Absent when none. */
+  kept?: CleanupNote[];
 }
 
 /** The area of a rule: the first segment of its id (`request`, `envelope`, `auth`, `snapshot`, …). */

@@ -3,10 +3,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanUp, leftSomething, type CleanupResult } from '../conformance/cleanup.ts';
 import { readAllLedgers } from '../conformance/ledger.ts';
+import { keptForObligations, readObligations } from '../conformance/obligations.ts';
 import { boundsOf, loadTargetFile, TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
 import { ExchangeLog } from '../transport/exchange-log.ts';
 import { adapterFor } from '../vendors/registry.ts';
-import { DEFAULT_TARGET_FILE, EXIT, fail } from './cli-context.ts';
+import { DEFAULT_TARGET_FILE, EXIT, fail, warn } from './cli-context.ts';
 import { SWEEP_HELP } from './help.ts';
 
 /** One target's line of the sweep's output: what was deleted, and what is left with the reasons. */
@@ -15,6 +16,7 @@ export function sweepLine(result: CleanupResult): string {
   return [
     `${result.target}: deleted ${result.deleted.length}`,
     ...(result.gone.length ? [`already gone ${result.gone.length}`] : []),
+    ...(result.kept?.length ? [`kept for the obligation check ${result.kept.length}: ${result.kept.map((n) => n.id).join(', ')}`] : []),
     ...(result.leftBehind.length ? [`left behind ${result.leftBehind.length}: ${notes(result.leftBehind)}`] : []),
     ...(result.unconfirmed.length ? [`unconfirmed, left alone ${result.unconfirmed.length}: ${notes(result.unconfirmed)}`] : []),
   ].join(', ');
@@ -56,6 +58,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const reportDir = resolve(values['report-dir']);
   if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) fail(`--report-dir ${values['report-dir']}: no such directory (the ledgers are in <report dir>/ledger/)`);
   const ledger = readAllLedgers(reportDir);
+  // A snapshot an open retention obligation needs stays until `snapconform obligations check` has checked it.
+  const { open } = readObligations(reportDir, (message) => warn(message));
   const real = entries.filter((e) => e.endpoint !== 'emulator');
   const known = new Set(real.map((e) => e.name));
   const elsewhere = [...new Set(ledger.filter((e) => !known.has(e.target)).map((e) => e.target))];
@@ -68,7 +72,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
         process.stdout.write(`${entry.name}: skipped, snapconform cannot speak the ${entry.vendor} protocol\n`);
         continue;
       }
-      const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false, ...boundsOf(entry) }, ledger, { ...(deadlineSeconds !== undefined ? { deadlineMs: deadlineSeconds * 1000 } : {}), log });
+      const result = await cleanUp({ ...entry, credentials: entry.credentials!, emulator: false, ...boundsOf(entry) }, ledger, { ...(deadlineSeconds !== undefined ? { deadlineMs: deadlineSeconds * 1000 } : {}), log, keep: keptForObligations(open, entry.name) });
       process.stdout.write(`${sweepLine(result)}\n`);
       remains ||= leftSomething(result);
     }

@@ -6,7 +6,9 @@ import { HttpTransport } from '../transport/http-transport.ts';
 import { adapterFor } from '../vendors/registry.ts';
 import type { VendorSpec } from '../spec/vendor-spec.ts';
 import type { NeutralSnapshot, Params, VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
+import { clientAtEndpointClock } from './endpoint-clock.ts';
 import { ledgerFile, possiblyCreated, readLedger, type LedgerEntry, type PossiblyCreated } from './ledger.ts';
+import { keptForObligations, readObligations } from './obligations.ts';
 import { RUN_ENV } from './run-env.ts';
 import { carriesLabel, runLabel } from './run-label.ts';
 import { EXCHANGES_DIR, politeClient } from './session.ts';
@@ -21,8 +23,8 @@ export interface CleanupNote {
 }
 
 /**
- * What a cleanup did on one target. Everything the ledger lists ends in exactly one list; only `deleted` and
- * `gone` are settled, the rest is for a person (or a later `snapconform sweep`).
+ * What a cleanup did on one target. Everything the ledger lists ends in exactly one list; `deleted`, `gone`
+ * and `kept` (for a later obligation check) are settled, the rest is for a person (or a later `snapconform sweep`).
  */
 export interface CleanupResult {
   target: string;
@@ -41,6 +43,12 @@ export interface CleanupResult {
    * failed, the adapter cannot describe it, or a create's outcome is unknown and it cannot be looked up.
    */
   unconfirmed: CleanupNote[];
+  /**
+   * Not deleted because an open retention obligation still needs it (src/conformance/obligations.ts):
+   * `snapconform obligations check` deletes it once it has checked it. Settled for now, never left behind.
+   * Absent when nothing was kept.
+   */
+  kept?: CleanupNote[];
 }
 
 /** Options of {@link cleanUp}. */
@@ -49,6 +57,10 @@ export interface CleanupOptions {
   deadlineMs?: number;
   /** Where every request and answer of the cleanup is recorded (`exchanges.ndjson` of the run, or the sweep's file). */
   log?: ExchangeLog;
+  /** Resources to leave in place, by id, each with the reason the result lists it under (open obligations: {@link keptForObligations}). */
+  keep?: ReadonlyMap<string, string>;
+  /** The endpoint's clock minus ours, in ms, when known: requests are signed at the endpoint's time ({@link clientAtEndpointClock}). */
+  clockOffsetMs?: number;
 }
 
 /** The cleanup's bound on a real target: long enough for a snapshot in creation to finish, never unbounded. */
@@ -60,7 +72,7 @@ const BUSY = /Creating|Busy|Conflict|SNAPSHOT_STATUS/i;
 
 // The state words of a resource on its way out (Zenlayer DELETING, Tencent TORECYCLE in the specs' enums):
 // a delete that leads there has done its part.
-const DELETING = /delet|recycl/i;
+export const DELETING = /delet|recycl/i;
 
 /** The first wait before a busy snapshot is tried again, and the longest; waits double in between. */
 const FIRST_WAIT_MS = 2000;
@@ -290,19 +302,23 @@ class TargetCleanup {
 export async function cleanUp(target: TargetInfo, entries: LedgerEntry[], options: CleanupOptions = {}): Promise<CleanupResult> {
   const deadlineMs = options.deadlineMs ?? target.cleanupDeadlineMs ?? DEFAULT_CLEANUP_DEADLINE_MS;
   const adapter = adapterFor(target.vendor);
-  const mine = possiblyCreated(entries.filter((e) => e.target === target.name));
-  if (mine.length === 0) return { target: target.name, deleted: [], gone: [], leftBehind: [], unconfirmed: [] };
+  const listed = possiblyCreated(entries.filter((e) => e.target === target.name));
+  // What an open obligation still needs stays, listed as kept: the obligation check deletes it later.
+  const kept = listed.flatMap((c) => (c.resourceId && options.keep?.has(c.resourceId) ? [{ id: c.resourceId, reason: options.keep.get(c.resourceId)! }] : []));
+  const withKept = (result: CleanupResult): CleanupResult => (kept.length > 0 ? { ...result, kept } : result);
+  const mine = listed.filter((c) => !(c.resourceId && options.keep?.has(c.resourceId)));
+  if (mine.length === 0) return withKept({ target: target.name, deleted: [], gone: [], leftBehind: [], unconfirmed: [] });
   if (!adapter) {
-    return { target: target.name, deleted: [], gone: [], leftBehind: [], unconfirmed: mine.map((c) => ({ id: c.resourceId ?? c.name ?? c.key, reason: `snapconform cannot speak the ${target.vendor} protocol` })) };
+    return withKept({ target: target.name, deleted: [], gone: [], leftBehind: [], unconfirmed: mine.map((c) => ({ id: c.resourceId ?? c.name ?? c.key, reason: `snapconform cannot speak the ${target.vendor} protocol` })) });
   }
   const spec = loadSpec(adapter.specFile);
   const transport = new HttpTransport();
   // The cleanup is the run's (or the user's, through sweep) own request to delete what it made: allowed even
   // where rules may not create.
-  const client = politeClient({ ...target, allowMutations: true }, spec, adapter, adapter.createClient(target, spec, transport), { ...(options.log ? { log: options.log } : {}) });
+  const client = politeClient({ ...target, allowMutations: true }, spec, adapter, clientAtEndpointClock(adapter, target, spec, transport, options.clockOffsetMs ?? 0), { ...(options.log ? { log: options.log } : {}) });
   const cleanup = new TargetCleanup(target, spec, adapter, client, Date.now() + deadlineMs, deadlineMs);
   const groupCreate = spec.forCanonical('createSnapshotGroup')?.action;
-  const knownIds = new Set(mine.flatMap((c) => (c.resourceId ? [c.resourceId] : [])));
+  const knownIds = new Set(listed.flatMap((c) => (c.resourceId ? [c.resourceId] : [])));
   try {
     // Known ids first: a lookup by name then skips what they already account for.
     for (const created of mine) {
@@ -314,7 +330,7 @@ export async function cleanUp(target: TargetInfo, entries: LedgerEntry[], option
   } finally {
     await transport.close();
   }
-  return cleanup.result;
+  return withKept(cleanup.result);
 }
 
 /** Whether a cleanup left anything a person must look at: a resource left behind, or one it could not confirm. */
@@ -338,6 +354,8 @@ export async function cleanUpRun(reportDir: string, runId: string, env: NodeJS.P
     .filter((entry) => entry.endpoint !== 'emulator' && (vendors.length === 0 || vendors.includes(entry.vendor)) && adapterFor(entry.vendor));
   if (real.length === 0) return undefined;
   const ledger = readLedger(ledgerFile(reportDir, runId));
+  // The run's open obligations keep their snapshots: `snapconform obligations check` needs them later.
+  const open = readObligations(reportDir).open.filter((o) => o.runId === runId);
   const log = new ExchangeLog(join(reportDir, EXCHANGES_DIR, `cleanup-${process.pid}.ndjson`));
   try {
     const results: CleanupResult[] = [];
@@ -346,7 +364,7 @@ export async function cleanUpRun(reportDir: string, runId: string, env: NodeJS.P
         name: entry.name, vendor: entry.vendor, endpoint: entry.endpoint, region: entry.region, credentials: entry.credentials!,
         emulator: false, rateLimit: entry.rateLimit, allowMutations: allowAll || entry.allowMutations, runId, ...boundsOf(entry),
       };
-      results.push(await cleanUp(target, ledger, { ...options, log }));
+      results.push(await cleanUp(target, ledger, { ...options, log, keep: keptForObligations(open, entry.name) }));
     }
     return results;
   } finally {

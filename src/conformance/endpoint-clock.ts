@@ -1,4 +1,8 @@
+import type { VendorSpec } from '../spec/vendor-spec.ts';
 import type { CallResult } from '../transport/call-result.ts';
+import type { HttpTransport } from '../transport/http-transport.ts';
+import type { VendorAdapter, VendorClient } from '../vendors/vendor-adapter.ts';
+import type { TargetInfo } from './target.ts';
 
 /** One exchange as seen from the suite: when it left, when its answer arrived (local epoch ms), and the answer's `Date`. */
 export interface ClockSample {
@@ -59,4 +63,37 @@ export function sampleOf(result: CallResult, sentAt: number, receivedAt: number)
  */
 export function toleranceSeconds(clock: EndpointClock): number {
   return Math.max(2, Math.ceil((clock.uncertaintyMs + clock.maxRoundTripMs + 1000) / 1000));
+}
+
+/** How many read-only calls place an endpoint's clock before a rule or a check relies on it. */
+export const CLOCK_PROBES = 3;
+
+/**
+ * Places an endpoint's clock from `probes` calls of `send` (read-only calls: each answer's `Date`, refusals
+ * included, is a sample). Returns the clock and the answers, for the transcript.
+ */
+export async function probeEndpointClock(send: () => Promise<CallResult>, probes = CLOCK_PROBES): Promise<{ clock: EndpointClock; answers: CallResult[] }> {
+  const samples: ClockSample[] = [];
+  const answers: CallResult[] = [];
+  for (let i = 0; i < probes; i++) {
+    const sentAt = Date.now();
+    const answer = await send();
+    samples.push(sampleOf(answer, sentAt, Date.now()));
+    answers.push(answer);
+  }
+  return { clock: placeEndpointClock(samples), answers };
+}
+
+/**
+ * A vendor client that signs at the endpoint's time: `offsetMs` (endpoint minus local, from
+ * {@link placeEndpointClock}) is added to every request's timestamp, in whole seconds, through the adapter's
+ * raw client. A service refuses a signature outside its clock-skew window (minutes); a scheduled job on a
+ * runner whose clock has drifted, or an emulator whose clock was moved, still gets answers. Within a second
+ * of ours, or without a raw client, it is the adapter's usual client.
+ */
+export function clientAtEndpointClock(adapter: VendorAdapter, target: TargetInfo, spec: VendorSpec, transport: HttpTransport, offsetMs: number): VendorClient {
+  const seconds = Math.round(offsetMs / 1000);
+  if (seconds === 0 || !adapter.rawClient) return adapter.createClient(target, spec, transport);
+  const raw = adapter.rawClient(target, spec, transport);
+  return { call: (action, params) => raw.call(action, params, { timestampOffsetSeconds: seconds }) };
 }

@@ -38,9 +38,11 @@ beforeAll(async () => {
   recorder = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    actions.push(String(request.headers['x-tc-action'] ?? new URLSearchParams(request.url?.split('?')[1] ?? '').get('Action') ?? '?'));
+    // This request's own action: with the run's workers in parallel, the newest in `actions` may be another's.
+    const action = String(request.headers['x-tc-action'] ?? new URLSearchParams(request.url?.split('?')[1] ?? '').get('Action') ?? '?');
+    actions.push(action);
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([n]) => !['host', 'connection', 'content-length'].includes(n))) as Record<string, string>;
-    if (actions.at(-1) === 'DeleteSnapshots' && deletes === 'ignored') {
+    if (action === 'DeleteSnapshots' && deletes === 'ignored') {
       const answer = JSON.stringify({ Response: { RequestId: '6f8f4a1e-0000-4000-8000-000000000001' } });
       bodies.push({ action: 'DeleteSnapshots', body: Buffer.concat(chunks).toString('utf8'), answer });
       response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
@@ -48,10 +50,10 @@ beforeAll(async () => {
     }
     const forward = () => fetch(`${emulator.url}${request.url}`, { method: request.method, headers, body: request.method === 'POST' ? Buffer.concat(chunks) : undefined });
     // The signature's nonce is not checked for replays on Tencent, so the same signed request can be sent again.
-    if (actions.at(-1) === 'DeleteSnapshots' && deletes === 'twice') await (await forward()).arrayBuffer();
+    if (action === 'DeleteSnapshots' && deletes === 'twice') await (await forward()).arrayBuffer();
     const upstream = await forward();
     const answer = Buffer.from(await upstream.arrayBuffer());
-    bodies.push({ action: actions.at(-1)!, body: Buffer.concat(chunks).toString('utf8'), answer: answer.toString('utf8') });
+    bodies.push({ action, body: Buffer.concat(chunks).toString('utf8'), answer: answer.toString('utf8') });
     response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(answer);
   });
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
@@ -165,16 +167,25 @@ describe('safety on real accounts', () => {
       .map((b) => JSON.parse(b.body) as { SnapshotName?: unknown; SnapshotGroupName?: unknown; Tags?: Array<{ Key: string; Value: string }> })
       .filter((c) => ![c.SnapshotName, c.SnapshotGroupName].some((n) => typeof n === 'string' && n.startsWith(prefix)) && !c.Tags?.some((t) => t.Key === 'snapconform-run' && t.Value === runId));
     expect(unlabelled).toEqual([]);
-    // The run deleted what it created: the account is as it was.
-    expect(await snapshotsOnEmulator()).toBe(before);
-    expect(actions).toContain('DeleteSnapshots');
-    // The report records the cleanup: everything the ledger lists deleted by it or already gone.
+    // The run deleted what it created but the one snapshot its retention obligation needs (checked a day later
+    // by `snapconform obligations check`): the account is as it was, plus that one.
     const report = JSON.parse(readFileSync(join(reportDir, 'latest/conformance.json'), 'utf8')) as ConformanceReport;
     expect(report.cleanup).toHaveLength(1);
     const cleanup = report.cleanup![0]!;
+    expect(cleanup.kept).toMatchObject([{ id: expect.stringMatching(/^snap-/), reason: expect.stringContaining('snapconform obligations check') }]);
+    const obligations = readdirSync(join(reportDir, 'obligations')).flatMap((f) => readFileSync(join(reportDir, 'obligations', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { snapshotId: string }));
+    expect(obligations.map((o) => o.snapshotId)).toEqual([cleanup.kept![0]!.id]);
+    expect(await snapshotsOnEmulator()).toBe(before + 1);
+    expect(await described(cleanup.kept![0]!.id)).toBe(1);
+    expect(actions).toContain('DeleteSnapshots');
+    // The report records the cleanup: everything the ledger lists deleted by it, already gone, or kept.
     expect(cleanup).toMatchObject({ target: 'real', leftBehind: [], unconfirmed: [] });
-    expect(cleanup.deleted.length + cleanup.gone.length).toBe(possiblyCreated(entries).length);
+    expect(cleanup.deleted.length + cleanup.gone.length + 1).toBe(possiblyCreated(entries).length);
     expect(cleanup.deleted.length).toBeGreaterThan(0);
+    // It is labelled like everything else the run made: a sweep would find it (once the obligation is settled).
+    const kept = bodies.find((b) => b.action === 'CreateSnapshot' && b.answer.includes(cleanup.kept![0]!.id))!;
+    expect((JSON.parse(kept.body) as { SnapshotName: string }).SnapshotName.startsWith(prefix)).toBe(true);
+    await onEmulator('DeleteSnapshots', { SnapshotIds: [cleanup.kept![0]!.id] });
     // exchanges.ndjson has every request, the cleanup's included: each delete the account received is there.
     const exchanges = readExchangeFile(join(reportDir, 'latest/exchanges.ndjson'));
     const sent = (action: string) => exchanges.filter((e) => e.action === action).reduce((n, e) => n + e.attempts, 0);

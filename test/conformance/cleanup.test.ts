@@ -74,4 +74,17 @@ describe.each(VENDORS)('the cleanup against %s', (vendor) => {
     expect(await exists(known)).toBe(false);
     expect(await exists(lost)).toBe(false);
   }, 60_000);
+
+  it('keeps what an open retention obligation needs, listed as kept (never left behind), and deletes the rest', async () => {
+    const prefix = runLabel(RUN_ID).prefix;
+    const kept = await create(disks[0]!, `${prefix}kept`);
+    const other = await create(disks[1]!, `${prefix}other`);
+    const ledger = [line('k', 'created', { resourceId: kept }), line('o', 'created', { resourceId: other })];
+    const result = await cleanUp(target, ledger, { deadlineMs: 60_000, keep: new Map([[kept, 'for the obligation check']]) });
+    expect(result).toEqual({ target: 'real', deleted: [other], gone: [], leftBehind: [], unconfirmed: [], kept: [{ id: kept, reason: 'for the obligation check' }] });
+    expect(await exists(kept)).toBe(true);
+    expect(await exists(other)).toBe(false);
+    // Once nothing keeps it, it goes like anything else the ledger lists.
+    expect(await cleanUp(target, ledger, { deadlineMs: 60_000 })).toMatchObject({ deleted: [kept], gone: [other] });
+  }, 60_000);
 });
