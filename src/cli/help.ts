@@ -26,6 +26,7 @@ Usage:
   snapconform report --compare <a> <b>      new, fixed and unchanged findings of b against a
   snapconform replay <report> [<finding>]   run one finding of a report again: does it still fail?
   snapconform sweep [options]               delete what earlier runs created on real targets
+  snapconform obligations check [options]   verify retention deadlines earlier runs left to check (a later job)
   snapconform emulate [options]             serve the emulators standalone (for other projects' CI)
   snapconform check-specs                   validate specs/*.yaml
   snapconform --version | --help
@@ -86,7 +87,9 @@ creating run's name prefix or tag. When the service cannot be asked (a describe 
 never learnt and the name finds nothing certain, the resource is left alone and listed as unconfirmed.
 Every delete is confirmed by describing again: a delete answered with the documented not-found code counts
 as gone, one answered with success while the snapshot is still described as failed. A snapshot still being
-created is retried with growing waits, until the deadline. Embedded emulator targets are skipped.
+created is retried with growing waits, until the deadline. Embedded emulator targets are skipped. A
+snapshot an open retention obligation needs is kept (listed as kept) until snapconform obligations check
+has checked it.
 
 Every request and answer is written to <report dir>/sweep-<time>.exchanges.ndjson (named in the output).
 
@@ -97,6 +100,32 @@ Options:
 
 Exit codes: 0 nothing the ledgers list remains (deleted, or already gone), 3 something remains: left
 behind (the delete failed, or the service describes it without a run's label) or unconfirmed; 2 bad input.
+`;
+
+export const OBLIGATIONS_HELP = `Usage:
+  snapconform obligations check [--target <file>] [--report-dir <dir>]
+
+Retention takes days: on a real endpoint, snapshot.retention.auto-delete creates a snapshot with a deadline
+just past the documented minimum, checks that it is there, and records an obligation in
+<report dir>/obligations/<run-id>.ndjson (the run's cleanup keeps that snapshot). This command, run later
+(a scheduled CI job), checks every open obligation of the real targets of the target file, by the
+endpoint's clock (its Date headers; requests are signed at its time):
+  before the deadline        described: not yet due (pass so far)    gone: fail (deleted early)
+  once due (deadline plus    gone: pass                              described: fail (kept too long)
+  the documented lateness;
+  Alibaba RetentionDays counts whole days: a day)
+Between the deadline and the due time a snapshot may go or stay. A settled obligation (pass or fail) gets a
+settlement line appended, so a later check skips it; what is left of it is deleted the way sweep deletes
+(only what a ledger lists and a describe shows with its run's label, each delete confirmed). The check
+writes a conformance report (<report dir>/<id>/ and latest/: conformance.json, .md, .html, junit.xml,
+exchanges.ndjson; rule snapshot.retention.auto-delete) that report --compare and baselines read.
+
+Options:
+  --target <file>        target file (default: targets/emulators.yaml of the package)
+  --report-dir <dir>     where the runs wrote their obligations and ledgers (default: reports)
+
+Exit codes: 0 nothing failed (or nothing to check), 1 an obligation failed or could not be checked, 2 bad
+input, 3 a snapshot of a settled obligation could not be deleted or confirmed (run snapconform sweep).
 `;
 
 export const CHECK_SPECS_HELP = `Usage:

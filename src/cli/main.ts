@@ -3,6 +3,7 @@ import { checkSpecsCommand } from './check-specs.ts';
 import { EXIT, fail, ROOT, VERSION } from './cli-context.ts';
 import { emulate } from './emulate.ts';
 import { topHelp } from './help.ts';
+import { obligationsCommand } from './obligations.ts';
 import { planCommand } from './plan.ts';
 import { replayCommand } from './replay.ts';
 import { reportCommand } from './report.ts';
@@ -20,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
     case 'report': return reportCommand(rest);
     case 'replay': return replayCommand(rest);
     case 'sweep': return sweepCommand(rest);
+    case 'obligations': return obligationsCommand(rest);
     case 'check-specs': return checkSpecsCommand(rest);
     case 'emulate': return emulate(rest, { root: ROOT, version: VERSION, fail });
     case '--version': case '-v':
