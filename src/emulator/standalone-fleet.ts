@@ -31,6 +31,13 @@ export interface StandaloneFleet {
   targetFile: string;
   /** Stops the emulators (SIGTERM) and returns the snapshots each vendor still holds, by vendor. */
   stop(): Promise<Record<string, Array<{ id: string; name: string; diskId: string }>>>;
+  /** A vendor's emulator's now, epoch ms (its admin API, on the emulator's own port). */
+  now(vendor: string): Promise<number>;
+  /**
+   * Moves a vendor's emulator's clock ahead by `ms` (admin API `clock`): what a day of waiting does to a real
+   * service. Its `Date` headers follow, and it then refuses requests signed with the wall clock as stale.
+   */
+  advanceClock(vendor: string, ms: number): Promise<void>;
 }
 
 /** Options of {@link startFleet}. */
@@ -66,8 +73,21 @@ export async function startFleet(options: FleetOptions = {}): Promise<Standalone
   });
   const targetFile = join(dir, 'targets.yaml');
   writeFileSync(targetFile, stringify({ targets }));
+  const admin = async (vendor: string, route: string, body?: unknown) => {
+    const endpoint = vendors[vendor]?.endpoint;
+    if (!endpoint) throw new Error(`the fleet runs no ${vendor} emulator`);
+    const response = await fetch(`${endpoint}/_snapconform/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${vendor}: admin ${route} answered HTTP ${response.status}: ${await response.text()}`);
+    return await response.json() as Record<string, unknown>;
+  };
   return {
     dir, vendors, targetFile,
+    async now(vendor) {
+      return Date.parse(String((((await admin(vendor, 'config'))['clock']) as { now: string }).now));
+    },
+    async advanceClock(vendor, ms) {
+      await admin(vendor, 'clock', { advanceMs: ms });
+    },
     async stop() {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
