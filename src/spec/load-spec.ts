@@ -106,6 +106,17 @@ function checkSourceIds(source: YamlSource, doc: { [key: string]: Json }): void 
   });
 }
 
+/** A signature's answer formats are formats `x-envelope.formats` describes (`json` alone needs no entry). */
+function checkAnswerFormats(source: YamlSource, doc: { [key: string]: Json }): void {
+  const described = ((doc['x-envelope'] as { formats?: Array<{ id: string }> }).formats ?? []).map((f) => f.id);
+  const signatures = (doc['x-protocol'] as { signatures: Array<{ formats?: string[] }> }).signatures;
+  signatures.forEach((signature, i) => (signature.formats ?? []).forEach((id, j) => {
+    if (!described.includes(id) && !(id === 'json' && described.length === 0)) {
+      fail(source, toPointer(['x-protocol', 'signatures', i, 'formats', j]), `answer format '${id}' is not described in x-envelope.formats`);
+    }
+  }));
+}
+
 /** Rewrites `#/components/schemas/X` to an absolute id, so every component can be its own ajv schema. */
 function absolutizeRefs(value: Json, base: string): Json {
   if (Array.isArray(value)) return value.map((item) => absolutizeRefs(item, base));
@@ -191,6 +202,7 @@ function compileSpec(file: string, text: string, options: { ajv?: Ajv2020 }): Ve
   validateDocument(source);
   const doc = source.data as { [key: string]: Json };
   checkSourceIds(source, doc);
+  checkAnswerFormats(source, doc);
 
   const vendor = (doc['info'] as { [k: string]: Json })['x-vendor'] as string;
   const base = `snapconform://specs/${vendor}`;

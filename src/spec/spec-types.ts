@@ -49,7 +49,12 @@ export interface Protocol {
   action: WireSlot;
   version: WireSlot & { value: string };
   region?: WireSlot;
-  signatures: Array<{ name: string; default?: boolean; note?: string; source: SourceRefs }>;
+  /**
+   * The documented signatures. `id` is the short name a target file selects one by (`signatures: [rpc-v2]`);
+   * `formats` the answer formats (ids of {@link Envelope.formats}) a request signed so can ask for, the
+   * client's default first (JSON alone when not given).
+   */
+  signatures: Array<{ name: string; id?: string; formats?: string[]; default?: boolean; note?: string; source: SourceRefs }>;
   clockSkewSeconds?: { value: number; inferred?: boolean; source: SourceRefs };
   maxRequestBytes?: { value: number; inferred?: boolean; source: SourceRefs };
   commonParameters: Array<{ name: string; required: boolean; description?: string; source: SourceRefs }>;
@@ -62,6 +67,28 @@ export interface Envelope {
   requestIdPattern: string;
   requestIdInferred?: boolean;
   contentType?: string;
+  /** The answer formats the documents describe, when more than JSON (`contentType`). */
+  formats?: AnswerFormat[];
+  source: SourceRefs;
+}
+
+/**
+ * How one call travels: the documented signature that signs it and the answer format it asks for, by their
+ * ids (`x-protocol.signatures[].id`, or the name where a signature has no id; `x-envelope.formats[].id`, or
+ * `json`).
+ */
+export interface Wire {
+  signature: string;
+  format: string;
+}
+
+/** A documented answer format (`x-envelope.formats`): JSON, or Alibaba's XML. */
+export interface AnswerFormat {
+  /** The short name a target file selects it by (`formats: [xml]`). */
+  id: string;
+  /** The content type an answer in it carries. */
+  contentType: string;
+  note?: string;
   source: SourceRefs;
 }
 
