@@ -127,5 +127,7 @@ export const EXPECTED_FINDINGS: Record<DeviationId, ExpectedFindings> = {
   // Tencent's and Alibaba's request-id patterns are inferred from examples; Zenlayer's is stated.
   'request-id-malformed': { fails: { 'envelope.request-id': ALL, 'request.valid-accepted': ALL }, inferred: { 'envelope.request-id': TA, 'request.valid-accepted': TA } },
   'wrong-content-type': { fails: { 'envelope.content-type': ALL, 'request.valid-accepted': ALL } },
+  // Caught on the cases that ask for XML (the rpc-v2+xml wire of the envelope and valid-request rules).
+  'xml-answered-as-json': { fails: { 'envelope.content-type': A, 'request.valid-accepted': A }, notApplicable: 'only Alibaba documents an answer format other than JSON' },
   'describe-omits-field': { fails: { 'request.valid-accepted': ALL } },
 };

@@ -6,7 +6,7 @@
 
 /** Something wrong with a response's envelope or transport, as opposed to its content. */
 export interface ProtocolFinding {
-  kind: 'non-json-body' | 'no-envelope' | 'missing-request-id' | 'malformed-request-id' | 'error-status-mismatch' | 'wrong-content-type';
+  kind: 'non-json-body' | 'non-xml-body' | 'no-envelope' | 'missing-request-id' | 'malformed-request-id' | 'error-status-mismatch' | 'wrong-content-type';
   detail: string;
 }
 

@@ -7,15 +7,19 @@ import type { CallResult } from '../transport/call-result.ts';
 import type { HttpTransport } from '../transport/http-transport.ts';
 import type { ParamValue } from '../transport/flatten.ts';
 import type { VendorSpec } from '../spec/vendor-spec.ts';
-import type { CanonicalOperation, VendorId } from '../spec/spec-types.ts';
+import type { CanonicalOperation, VendorId, Wire } from '../spec/spec-types.ts';
 
 /** Structured request parameters, as a spec's request schema describes them. */
 export type Params = { [key: string]: ParamValue };
 
 /** Sends an action of one vendor's API and decodes the answer. */
 export interface VendorClient {
-  /** `options` are the suite's (src/conformance/client-layers/layer.ts); a vendor's own client ignores them. */
-  call(action: string, params: Params, options?: { inFlightExpected?: boolean }): Promise<CallResult>;
+  /**
+   * `options` are the suite's (src/conformance/client-layers/layer.ts); a vendor's own client reads only `wire`:
+   * the documented signature and answer format to use (one of {@link VendorAdapter.signatures}), the default
+   * when not given.
+   */
+  call(action: string, params: Params, options?: { inFlightExpected?: boolean; wire?: Wire }): Promise<CallResult>;
 }
 
 /**
@@ -35,6 +39,8 @@ export interface WireControl {
   version?: string;
   /** Sends this action name on the wire instead of the `action` called (one the service does not have). */
   action?: string;
+  /** Signs with this documented signature and asks for this answer format (as {@link VendorClient.call}'s `wire`). */
+  wire?: Wire;
 }
 
 /** The secret a {@link WireControl} `wrongSecret` call signs with: never a real key's. */
@@ -95,6 +101,12 @@ export interface VendorAdapter {
   /** The spec file, relative to the project root. */
   specFile: string;
   createClient(target: TargetInfo, spec: VendorSpec, transport: HttpTransport): VendorClient;
+  /**
+   * The documented signatures (ids of the spec's `x-protocol.signatures`) the clients can sign with, when more
+   * than the default: a call picks one, and an answer format its documents allow, with `wire`. Without it only
+   * the spec's default signature is sent.
+   */
+  signatures?: readonly string[];
   /** This vendor's embedded emulator, when snapconform has one (build it with {@link defineEmulator}). */
   emulator?: VendorEmulator;
   /** A request for `action` that the documents say is valid, with resource ids from the fixtures. */

@@ -11,6 +11,28 @@ function rewriteJson(answer: HttpAnswer, rewrite: (value: unknown) => unknown): 
   }
 }
 
+/**
+ * Rewrites the text elements of an XML answer (Alibaba's, when a request asks for XML) as {@link mapEntries}
+ * does the pairs of a JSON one: `change` gives an element's new text, or undefined to leave it out.
+ */
+function rewriteXml(answer: HttpAnswer, change: (name: string, text: string) => [string, string] | undefined): HttpAnswer {
+  if (!/xml/i.test(answer.headers['content-type'] ?? '')) return answer;
+  const body = answer.body.toString().replace(/<([A-Za-z_][\w.-]*)>([^<]*)<\/\1>/g, (_whole, name: string, text: string) => {
+    const changed = change(name, text);
+    return changed ? `<${changed[0]}>${changed[1]}</${changed[0]}>` : '';
+  });
+  return { ...answer, body };
+}
+
+/** Both: a JSON answer's pairs, an XML answer's text elements. */
+function rewriteAnswer(answer: HttpAnswer, change: (key: string, value: unknown) => [string, unknown] | undefined): HttpAnswer {
+  const json = rewriteJson(answer, (v) => mapEntries(v, change));
+  return json !== answer ? json : rewriteXml(answer, (name, text) => {
+    const changed = change(name, text);
+    return changed ? [changed[0], String(changed[1])] : undefined;
+  });
+}
+
 /** A copy of a JSON value with `change` applied to every key/value pair of every object, at any depth. */
 function mapEntries(value: unknown, change: (key: string, value: unknown) => [string, unknown] | undefined): unknown {
   if (Array.isArray(value)) return value.map((item) => mapEntries(item, change));
@@ -27,15 +49,16 @@ const CREATION_TIME = /^(CreateTime|CreationTime|createTime)$/;
 let counter = 0;
 
 /**
- * Bends an API answer (not an admin one) as the answer-wide deviations say: the request id removed or
- * malformed, the content type wrong, a required field left out of snapshot descriptions. `describesSnapshots`
+ * Bends an API answer (not an admin one) as the answer-wide deviations say — in JSON and in XML alike, so that
+ * an XML answer's checks are proved as a JSON one's: the request id removed or malformed, the content type
+ * wrong, a required field left out of snapshot descriptions. `describesSnapshots`
  * tells whether the answer is one of the vendor's DescribeSnapshots.
  */
 export function bendAnswer(answer: HttpAnswer, deviations: Deviations, describesSnapshots: boolean): HttpAnswer {
   let bent = answer;
-  if (deviations.has('request-id-missing')) bent = rewriteJson(bent, (v) => mapEntries(v, (k, x) => (isRequestId(k) ? undefined : [k, x])));
-  if (deviations.has('request-id-malformed')) bent = rewriteJson(bent, (v) => mapEntries(v, (k, x) => [k, isRequestId(k) ? `req-${(counter += 1)}` : x]));
-  if (deviations.has('describe-omits-field') && describesSnapshots) bent = rewriteJson(bent, (v) => mapEntries(v, (k, x) => (CREATION_TIME.test(k) ? undefined : [k, x])));
+  if (deviations.has('request-id-missing')) bent = rewriteAnswer(bent, (k, x) => (isRequestId(k) ? undefined : [k, x]));
+  if (deviations.has('request-id-malformed')) bent = rewriteAnswer(bent, (k, x) => [k, isRequestId(k) ? `req-${(counter += 1)}` : x]);
+  if (deviations.has('describe-omits-field') && describesSnapshots) bent = rewriteAnswer(bent, (k, x) => (CREATION_TIME.test(k) ? undefined : [k, x]));
   if (deviations.has('wrong-content-type') && bent.headers['content-type']) bent = { ...bent, headers: { ...bent.headers, 'content-type': 'text/plain; charset=utf-8' } };
   return bent;
 }

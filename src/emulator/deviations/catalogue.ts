@@ -33,6 +33,7 @@ export const DEVIATIONS = {
   'snapshot-id-malformed': 'created snapshots get ids that do not match the documented id pattern',
   // Answers (src/emulator/deviations/answer-bends.ts).
   'wrong-content-type': 'answers carry `text/plain` instead of the documented JSON content type',
+  'xml-answered-as-json': 'a request that asks for XML answers (a documented answer format) is answered in JSON',
   'request-id-malformed': 'request ids are not in the documented shape (a counter instead of a UUID)',
   'describe-omits-field': 'snapshot descriptions omit their creation time, a field the documented answer requires',
   // Auth and protocol (src/emulator/front-end.ts and the vendor front ends).

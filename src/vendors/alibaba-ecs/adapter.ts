@@ -4,7 +4,8 @@ import { jsString, SNIPPET_SNAPSHOT_NAME } from '../snippet.ts';
 import { randomBytes } from 'node:crypto';
 import { defineEmulator, WRONG_SECRET, type NeutralSnapshot, type VendorAdapter } from '../vendor-adapter.ts';
 import type { CallResult } from '../../transport/call-result.ts';
-import { AlibabaClient } from './client.ts';
+import type { Wire } from '../../spec/spec-types.ts';
+import { AlibabaClient, type AlibabaCallOptions } from './client.ts';
 import { AlibabaEmulator } from './emulator.ts';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +21,17 @@ function snapshotsOf(result: CallResult): NeutralSnapshot[] {
   }));
 }
 
-/** Alibaba Cloud ECS (API 2014-05-26): client (ACS3 by default, as the official SDK), canonical mapping, emulator. */
+/**
+ * How a call travels on a documented wire (the spec's signature and format ids): ACS3 asks for JSON (the
+ * documents name no way to ask it for XML), RPC V2 for JSON or XML through `Format` (reference §A1.1, §A1.3).
+ */
+function callOptionsFor(wire: Wire | undefined): AlibabaCallOptions {
+  if (wire === undefined || (wire.signature === 'acs3' && wire.format === 'json')) return {};
+  if (wire.signature === 'rpc-v2' && (wire.format === 'json' || wire.format === 'xml')) return { signature: 'v2', commonParams: { Format: wire.format.toUpperCase() } };
+  throw new Error(`the alibaba-ecs client cannot send ${wire.signature} asking for ${wire.format}`);
+}
+
+/** Alibaba Cloud ECS (API 2014-05-26): client (ACS3 by default, as the official SDK, or RPC V2), canonical mapping, emulator. */
 export const alibabaEcs: VendorAdapter = {
   vendor: 'alibaba-ecs',
   specFile: 'specs/alibaba-ecs.yaml',
@@ -30,10 +41,12 @@ export const alibabaEcs: VendorAdapter = {
       endpoint: target.endpoint, regionId: target.region, spec, transport,
       credentials: { accessKeyId: target.credentials.id, accessKeySecret: target.credentials.secret, securityToken: target.credentials.token },
     });
-    return { call: (action, params) => client.call(action, params) };
+    return { call: async (action, params, options) => client.call(action, params, callOptionsFor(options?.wire)) };
   },
 
-  // Wrong on purpose for the auth and protocol rules: ACS3 as the SDK signs it, with one thing changed.
+  signatures: ['acs3', 'rpc-v2'],
+
+  // Wrong on purpose for the auth and protocol rules: signed as the SDK signs (ACS3, or V2 on its wire), with one thing changed.
   rawClient(target, spec, transport) {
     const { id, secret, token } = target.credentials;
     const client = (accessKeyId: string) => new AlibabaClient({
@@ -49,11 +62,15 @@ export const alibabaEcs: VendorAdapter = {
         if (wire.repeatNonce && lastNonce === undefined) throw new Error('no previous call whose nonce could be replayed');
         const nonce = wire.repeatNonce ? lastNonce! : randomBytes(32).toString('hex');
         lastNonce = nonce;
+        const as = callOptionsFor(wire.wire);
+        // The version travels in x-acs-version under ACS3, in the Version parameter under V2 (§A1.1, §A1.3).
+        const version = wire.version === undefined ? {} : as.signature === 'v2' ? { commonParams: { ...as.commonParams, Version: wire.version } } : { headers: { 'x-acs-version': wire.version } };
         return (wire.unknownKey ? unknown : known).call(wire.action ?? action, params, {
+          ...as,
           nonce,
           signWithSecret: wire.wrongSecret ? WRONG_SECRET : undefined,
           timestamp: wire.timestampOffsetSeconds === undefined ? undefined : Math.floor(Date.now() / 1000) + wire.timestampOffsetSeconds,
-          headers: wire.version === undefined ? undefined : { 'x-acs-version': wire.version },
+          ...version,
         });
       },
     };

@@ -9,6 +9,8 @@ import { encodeParams } from './codec.ts';
 import { decodeAlibabaResponse } from './envelope.ts';
 import type { ParamPair } from './percent-encode.ts';
 import { buildRpcV2Request, rpcV2CommonParams, type V2Placement } from './rpc-v2.signer.ts';
+import type { XmlValue } from './xml.ts';
+import { shapeXml, type Components } from './xml-shape.ts';
 
 /** Alibaba Cloud AccessKey credentials (optionally STS). */
 export interface AlibabaCredentials {
@@ -38,7 +40,7 @@ export interface AlibabaClientOptions {
 
 /** How to send one call; the defaults are what @alicloud/ecs20140526 7.x does (§A4). */
 export interface AlibabaCallOptions {
-  /** @defaultValue 'v3' (ACS3-HMAC-SHA256); 'v2' is HMAC-SHA1 with `Format=JSON` */
+  /** @defaultValue 'v3' (ACS3-HMAC-SHA256); 'v2' is HMAC-SHA1 with `Format=JSON` (`commonParams: { Format: 'XML' }` asks for XML) */
   signature?: 'v3' | 'v2';
   /** @defaultValue 'POST' */
   method?: 'GET' | 'POST';
@@ -85,8 +87,9 @@ function applyOverrides(target: Record<string, string>, overrides: Record<string
 
 /**
  * An Alibaba Cloud ECS RPC client: signs as the official SDK does — V3 by default (POST, business parameters
- * in the query, empty body, `x-acs-*` headers, `accept: application/json`), or V2 on request — sends through
- * the shared transport and decodes the answer with {@link decodeAlibabaResponse}.
+ * in the query, empty body, `x-acs-*` headers, `accept: application/json`), or V2 on request, asking for JSON
+ * or XML — sends through the shared transport and decodes the answer with {@link decodeAlibabaResponse}
+ * (an XML success read as the documented JSON by its schema: {@link shapeXml}).
  * Source: ../shared/reference/alibaba-ecs-and-zenlayer-zec.md §A1.1, §A1.3, §A4.
  */
 export class AlibabaClient {
@@ -116,7 +119,16 @@ export class AlibabaClient {
     return decodeAlibabaResponse(action, response, {
       request: { method, url, headers, body },
       response: { status: response.status, headers: response.headers, body: response.body.toString('utf8') },
-    }, this.requestIdPattern, { expect: wire.expect });
+    }, this.requestIdPattern, { expect: wire.expect, shapeXml: this.shapeFor(action) });
+  }
+
+  /** How an XML success of `action` is read as the documented JSON: by its success schema (§A2), when the spec has the action. */
+  private shapeFor(action: string): ((value: XmlValue) => unknown) | undefined {
+    const { spec } = this.options;
+    const schema = spec.hasAction(action) ? spec.action(action).responses.get(200)?.schema : undefined;
+    if (!schema) return undefined;
+    const components = (spec.document.components?.schemas ?? {}) as Components;
+    return (value) => shapeXml(value, schema, components);
   }
 
   private v3(action: string, pairs: ParamPair[], call: AlibabaCallOptions, timestamp: number, nonce: string) {

@@ -79,7 +79,8 @@ function unverifiedVerdict(request: ArrivedHttpRequest, accessKeyId: string): Au
  * official SDK's default: business parameters in the query of a POST) or RPC V2 HMAC-SHA1 (GET query or POST
  * form), nonces remembered against replay — answering `{RequestId, ...}` and errors
  * `{RequestId, HostId, Code, Message, Recommend}` with their documented HTTP status, in JSON, or in XML when
- * a V2 request asks for it (`Format=XML`, or no Format: XML is the documented default, reference §A1.1).
+ * a V2 request asks for it (`Format=XML`, or no Format: XML is the documented default, reference §A1.1),
+ * refusals of its signature included.
  */
 export class AlibabaEmulator extends EmulatorFrontEnd {
   private readonly nonces = new MemoryNonceStore();
@@ -101,9 +102,28 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
     });
   }
 
-  // V3 carries the action in `x-acs-action`; V2 in the `Action` parameter (reference §A1.1, §A1.3).
+  // V3 carries the action in `x-acs-action`; V2 in the `Action` parameter (reference §A1.1, §A1.3). The first
+  // hook a request passes: its answer format is read here too, so that a fault answered before `serve`
+  // (throttling, an injected one) is written in it.
   protected override peekAction(request: ArrivedHttpRequest): string | undefined {
+    this.xml = this.asksForXml(request);
     return request.headers['x-acs-action'] ?? super.peekAction(request);
+  }
+
+  /**
+   * Whether a request's answers, errors included, are XML: a V2 request whose `Format` is XML, or that names
+   * none (XML is the documented default, reference §A1.1). ACS3 requests get JSON: their documents name no way
+   * to ask for XML. Read from the request as it arrived, before its signature is checked, so that a refusal
+   * of the signature is written in the format asked for too. Deviation `xml-answered-as-json`: never XML.
+   */
+  private asksForXml(request: ArrivedHttpRequest): boolean {
+    if (this.deviations.has('xml-answered-as-json')) return false;
+    if ((request.headers['authorization'] ?? '').trim().startsWith('ACS3-')) return false;
+    const { query, form } = arrivedParams(request);
+    const common = firstValues([...query, ...form].filter(([name]) => V2_COMMON_PARAMETERS.has(name)));
+    // A request that is no V2 request at all (no V2 parameter) keeps the JSON it always got.
+    if (Object.keys(common).length === 0) return false;
+    return (common['Format'] ?? 'XML').toUpperCase() === 'XML';
   }
 
   protected newRequestId(): string {
@@ -122,7 +142,7 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
   }
 
   protected serve(request: ArrivedHttpRequest, requestId: string): HttpAnswer {
-    this.xml = false;
+    this.xml = this.asksForXml(request);
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw fault('UnsupportedHTTPMethod', 403, 'This HTTP method is not supported.');
     // The deviations bend the check here: the window (clock-skew-not-enforced), the nonce store
@@ -135,7 +155,6 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
     });
     const unchecked = checked.ok ? undefined : this.keyDespiteSignature(checked.code === 'SignatureDoesNotMatch');
     const verdict = unchecked === undefined ? checked : unverifiedVerdict(request, unchecked);
-    if (verdict.ok) this.xml = verdict.scheme === 'HMAC-SHA1' && (verdict.format ?? 'XML').toUpperCase() === 'XML';
     if (!verdict.ok) throw fault(verdict.code, verdict.status, verdict.message);
     const { action, version } = verdict;
     if (!action) throw fault('MissingParameter', 400, 'The input parameter "Action" that is mandatory for processing this request is not supplied.');

@@ -1,6 +1,6 @@
 import { fieldText, type CallResult, type ProtocolFinding, type Transcript } from '../../transport/call-result.ts';
 import type { WireResponse } from '../../transport/http-transport.ts';
-import { parseXml } from './xml.ts';
+import { parseXml, type XmlValue } from './xml.ts';
 
 /**
  * Decoding of Alibaba RPC responses (../shared/reference/alibaba-ecs-and-zenlayer-zec.md §A2):
@@ -10,10 +10,15 @@ import { parseXml } from './xml.ts';
  * at `<{Action}Response>`.
  */
 
-/** What the request asked for: V3 sends `accept: application/json`, the client's V2 sends `Format=JSON`. */
+/** What the request asked for: V3 sends `accept: application/json`, the client's V2 sends `Format=JSON` or `Format=XML`. */
 export interface AlibabaDecodeOptions {
   /** @defaultValue 'json' */
   expect?: 'json' | 'xml';
+  /**
+   * Reads a successful XML answer (its root's value) as the documented JSON, for the schema checks (the
+   * client's is {@link shapeXml} with the action's success schema); as parsed when not given.
+   */
+  shapeXml?: (value: XmlValue) => unknown;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\b/i;
@@ -29,7 +34,9 @@ const SUCCESS_CODES = new Set(['200', 'OK', 'Success', 'success']);
  * Decodes a response into a {@link CallResult}, as decodeTencentResponse does for Tencent. Findings:
  * `wrong-content-type` when the content type is not the format asked for (so an XML error answering a JSON
  * request is decoded and flagged); `non-json-body` when the body is neither JSON nor XML, or is XML labelled
- * JSON; `no-envelope` when the body is not an object or an error lacks `HostId`/`Message`;
+ * JSON; `non-xml-body` when XML was asked for and the body is JSON; `no-envelope` when the body is not an
+ * object, an error lacks `HostId`/`Message`, or an XML answer's root is not `<Error>` (an error) or
+ * `<{Action}Response>` (a success);
  * `missing-request-id` / `malformed-request-id` (against x-envelope.requestIdPattern); and
  * `error-status-mismatch` for an error with a status outside 4xx/5xx or a success outside 2xx.
  * Never throws.
@@ -49,8 +56,10 @@ export function decodeAlibabaResponse(
   };
   const text = response.body.toString('utf8');
   let body: unknown;
+  let xmlRoot: string | undefined;
   try {
     body = JSON.parse(text);
+    if (expect === 'xml') findings.push({ kind: 'non-xml-body', detail: `XML was asked for and the body is JSON (${response.body.length} bytes, HTTP ${response.status})` });
   } catch {
     const xml = parseXml(text);
     if (!xml) {
@@ -59,6 +68,7 @@ export function decodeAlibabaResponse(
     }
     if (JSON_TYPE.test(contentType)) findings.push({ kind: 'non-json-body', detail: `content-type is '${contentType}' but the body is XML <${xml.root}>` });
     body = xml.value;
+    xmlRoot = xml.root;
   }
   result.body = body;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -77,12 +87,26 @@ export function decodeAlibabaResponse(
   const code = envelope['Code'];
   if (code !== undefined && code !== null && !SUCCESS_CODES.has(fieldText(code))) {
     result.error = { code: fieldText(code), message: fieldText(envelope['Message'] ?? '') };
+    if (xmlRoot !== undefined && xmlRoot !== 'Error') findings.push({ kind: 'no-envelope', detail: `the XML error is rooted at <${xmlRoot}>, not <Error>` });
     const missing = ['HostId', 'Message'].filter((field) => envelope[field] === undefined);
     if (missing.length > 0) findings.push({ kind: 'no-envelope', detail: `the error body has no ${missing.join(' or ')}` });
     if (status < 400 || status > 599) findings.push({ kind: 'error-status-mismatch', detail: `error ${result.error.code} came with HTTP ${status}; Alibaba answers errors with 4xx/5xx` });
     return result;
   }
   if (status < 200 || status > 299) findings.push({ kind: 'error-status-mismatch', detail: `success came with HTTP ${status}` });
+  if (xmlRoot !== undefined) {
+    if (xmlRoot !== `${action}Response`) findings.push({ kind: 'no-envelope', detail: `the XML answer is rooted at <${xmlRoot}>, not <${action}Response>` });
+    if (options.shapeXml) {
+      const shaped = options.shapeXml(envelope as XmlValue);
+      result.body = shaped;
+      if (shaped !== null && typeof shaped === 'object' && !Array.isArray(shaped)) {
+        const { RequestId: _shapedId, ...data } = shaped as Record<string, unknown>;
+        result.ok = true;
+        result.data = data;
+        return result;
+      }
+    }
+  }
   const { RequestId: _id, ...data } = envelope;
   result.ok = true;
   result.data = data;
