@@ -71,6 +71,7 @@ function findingText(entry: ReportEntry): string {
     ...(source ? [`Source: ${source}`] : []),
     `Observed: ${observedText(entry)}`,
     ...(entry.variantSeen ? [`Variant seen: ${entry.variantSeen}`] : []),
+    ...(entry.wire ? [`Wire: signed ${entry.wire.signature}, answers asked in ${entry.wire.format}`] : []),
     ...(entry.message ? [`Message: ${entry.message}`] : []),
     ...(entry.counterexample !== undefined ? [`Counterexample: ${jsonText(entry.counterexample)}`] : []),
     ...(seed ? [`Seed: ${seed}`] : []),

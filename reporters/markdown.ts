@@ -75,6 +75,7 @@ function finding(entry: ReportEntry): string[] {
     ...(source ? [`- **Source**: ${source}`] : []),
     `- **Observed**: ${observedText(entry)}`,
     ...(entry.variantSeen ? [`- **Variant seen**: ${entry.variantSeen}`] : []),
+    ...(entry.wire ? [`- **Wire**: signed ${entry.wire.signature}, answers asked in ${entry.wire.format}`] : []),
     ...(seed ? [`- **Seed**: ${seed}`] : []),
     ...(entry.replay ? [`- **Replay**: \`${entry.replay}\``] : []),
     '',

@@ -5,7 +5,7 @@ import { describeError, observe, record, skipBecause } from '../src/conformance/
 import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { RUN_ENV } from '../src/conformance/run-env.ts';
 import { describeEachTarget, EXCHANGES_DIR, politeClient, type TargetSession } from '../src/conformance/session.ts';
-import type { SourceRef, SourceRefs, VendorError } from '../src/spec/spec-types.ts';
+import type { SourceRef, SourceRefs, VendorError, Wire } from '../src/spec/spec-types.ts';
 import type { ActionSpec } from '../src/spec/vendor-spec.ts';
 import type { CallResult } from '../src/transport/call-result.ts';
 import { ExchangeLog } from '../src/transport/exchange-log.ts';
@@ -19,7 +19,8 @@ import { expectRefusedWith } from '../properties/support/checks.ts';
 // with a parameter the request schema does not define, is refused with the error the documents name for
 // that case, at its documented HTTP status. The calls are reads (the describe action), safe on any account.
 // The codes come from each adapter's `authErrors` (which codes of the spec answer which case); statuses and
-// sources from the spec.
+// sources from the spec. Every rule runs on each of the target's wires (each documented signature, asking
+// for each answer format it allows: session.wires).
 
 /** The one action every rule here sends: a read. */
 const ACTION = 'describeSnapshots';
@@ -107,11 +108,14 @@ describeEachTarget((target, session) => {
     return (fixtures && adapter?.validRequest(action.action, fixtures)) ?? (minimalValidRequest(action.resolvedRequestSchema, action.validateRequest) as Params | undefined);
   };
 
-  /** A raw client behind the same transport policy as every other call (pacing, redaction, the exchange log). */
-  const wireClient = (): Sender | undefined => {
+  /**
+   * A raw client behind the same transport policy as every other call (pacing, redaction, the exchange log),
+   * signing and asking as `on` says.
+   */
+  const wireClient = (on: Wire | undefined): Sender | undefined => {
     if (!adapter?.rawClient || session.unavailable || session.driver) return undefined;
     const raw: RawClient = adapter.rawClient(target, spec, transport);
-    return (wire) => (p) => politeClient(target, spec, adapter, { call: (a, q) => raw.call(a, q, wire) }, { limiter, ...(log ? { log } : {}) }).call(action!.action, p);
+    return (wire) => (p) => politeClient(target, spec, adapter, { call: (a, q) => raw.call(a, q, on ? { ...wire, wire: on } : wire) }, { limiter, ...(log ? { log } : {}) }).call(action!.action, p);
   };
 
   /** One rule's test: the record, the skips every rule shares, then `run`. */
@@ -126,19 +130,25 @@ describeEachTarget((target, session) => {
     skip?: () => string | undefined;
     /** Overrides the expectation derived from `role`. */
     expectation?: (expected: Expected | undefined) => { text: string; source?: SourceRefs; inferred?: boolean } | undefined;
-    run: (send: Sender | undefined, request: Params, expected: Expected | undefined, task: Task) => Promise<void>;
+    run: (send: Sender | undefined, request: Params, expected: Expected | undefined, task: Task, wire: Wire | undefined) => Promise<void>;
   }
 
   const declare = (def: RuleDef) => {
     if (!ruleSelected(def.ruleId)) return;
-    test(def.title, async (context) => {
+    for (const wire of session.wires) declareOn(def, wire);
+  };
+
+  const declareOn = (def: RuleDef, wire: Wire | undefined) => {
+    const on = session.onWire(action ? `${action.action}.${def.ruleId.split('.')[1]}` : def.ruleId, wire);
+    test(`${def.title}${on.title}`, async (context) => {
       const { task } = context;
       record(task, {
         ruleId: def.ruleId,
-        caseId: action ? `${action.action}.${def.ruleId.split('.')[1]}` : def.ruleId,
+        caseId: on.caseId,
         vendor: target.vendor,
         target: target.name,
         expectation: { text: def.what },
+        ...on.record,
       });
       const expected = action && def.role ? expectedFor(session, action, def.role, def.what) : undefined;
       record(task, { expectation: def.expectation?.(expected) ?? (expected ? { text: expected.text, source: expected.source, inferred: expected.inferred } : { text: def.what }) });
@@ -146,10 +156,10 @@ describeEachTarget((target, session) => {
       if (reason) skipBecause(context, reason);
       const request = params();
       if (!request) skipBecause(context, `no valid ${action!.action} request to start from`);
-      const send = wireClient();
+      const send = wireClient(wire);
       if (!send && def.role) skipBecause(context, session.driver ? `${NEEDS_RAW}: under --driver ${session.driver.id} the SDK builds and signs every request` : NEEDS_RAW);
       record(task, { counterexample: request });
-      await def.run(send, request!, expected, task);
+      await def.run(send, request!, expected, task, wire);
     });
   };
 
@@ -226,8 +236,8 @@ describeEachTarget((target, session) => {
       text: `a request with an unknown parameter (${UNKNOWN_PARAMETER}) is refused with ${describeError(unknownParameter)}${refusalUndocumented ? ` (not documented: ${refusalUndocumented})` : ''}`,
       source: unknownParameter.source, inferred: unknownParameter.inferred || refusalUndocumented !== undefined,
     },
-    async run(_send, request, _expected, task) {
-      const result = await session.client!.call(action!.action, { ...request, [UNKNOWN_PARAMETER]: 'x' });
+    async run(_send, request, _expected, task, wire) {
+      const result = await session.client!.call(action!.action, { ...request, [UNKNOWN_PARAMETER]: 'x' }, wire ? { wire } : {});
       observe(task, result);
       await expectRefusedWith(task, result, [unknownParameter!], 'a request with an unknown parameter', refusalUndocumented ? { refusalInferred: refusalUndocumented } : {});
     },

@@ -3,8 +3,9 @@ import { carriesStringsOnly, invalidCases, minimalValidRequest } from '../src/co
 import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget, type TargetSession } from '../src/conformance/session.ts';
+import { isDefaultWire } from '../src/conformance/wires.ts';
 import type { TargetInfo } from '../src/conformance/target.ts';
-import type { VendorError } from '../src/spec/spec-types.ts';
+import type { VendorError, Wire } from '../src/spec/spec-types.ts';
 import type { ActionSpec } from '../src/spec/vendor-spec.ts';
 import type { CallResult } from '../src/transport/call-result.ts';
 import type { Params } from '../src/vendors/vendor-adapter.ts';
@@ -12,12 +13,18 @@ import type { Params } from '../src/vendors/vendor-adapter.ts';
 // The envelope every answer travels in, checked on a small fixed set of calls — a valid describe, a valid
 // create on a fixture disk, an invalid request and a create on a disk that does not exist — whatever their
 // outcome: the request id is present and well-formed, an error's code is one the documents list for the
-// action, the HTTP status is the documented one, and the body is the documented JSON envelope.
+// action, the HTTP status is the documented one, and the body is the documented envelope, in the answer
+// format the request asked for. The calls are made on each of the target's wires (each documented signature,
+// asking for each answer format it allows: session.wires).
 
 /** One of the calls the envelope rules look at. */
 interface EnvelopeCall {
-  /** `DescribeSnapshots.valid`, `CreateSnapshot.unknown-disk`, … */
+  /** `DescribeSnapshots.valid`, `CreateSnapshot.unknown-disk`, … (`…@rpc-v2+xml` off the default wire) */
   caseId: string;
+  /** The signature and answer format it is sent with. */
+  wire: Wire | undefined;
+  /** What the test title adds for the wire. */
+  onWire: { title: string; record: { wire?: Wire } };
   action: ActionSpec;
   /** What the call is, for test titles. */
   title: string;
@@ -33,7 +40,7 @@ type Task = Parameters<typeof record>[0];
 // Keywords whose breaking no deviation of the emulator bends (not `enum`, not unknown parameters), in order of preference.
 const INVALID_KEYWORDS = ['type', 'maximum', 'minimum', 'maxLength', 'minLength', 'required'];
 
-const ENVELOPE_FINDINGS = new Set(['wrong-content-type', 'non-json-body', 'no-envelope']);
+const ENVELOPE_FINDINGS = new Set(['wrong-content-type', 'non-json-body', 'non-xml-body', 'no-envelope']);
 
 function validParams(session: TargetSession, action: ActionSpec): Params | undefined {
   const fixtures = session.info.fixtures;
@@ -41,15 +48,21 @@ function validParams(session: TargetSession, action: ActionSpec): Params | undef
     ?? (minimalValidRequest(action.resolvedRequestSchema, action.validateRequest) as Params | undefined);
 }
 
-function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall[] {
+function envelopeCalls(target: TargetInfo, session: TargetSession, wire: Wire | undefined): EnvelopeCall[] {
   const { spec, adapter } = session;
   const calls: EnvelopeCall[] = [];
+  // Each call's case id and title tell its wire; the creates of each wire go to their own disk and name.
+  const onWire = (caseId: string) => {
+    const on = session.onWire(caseId, wire);
+    return { caseId: on.caseId, wire, onWire: { title: on.title, record: on.record } };
+  };
+  const suffix = isDefaultWire(wire, spec) ? '' : `-${wire!.signature}-${wire!.format}`;
   const describeAction = spec.forCanonical('describeSnapshots');
   const createAction = spec.forCanonical('createSnapshot');
   const create = adapter?.canonical.createSnapshot;
   if (describeAction) {
     calls.push({
-      caseId: `${describeAction.action}.valid`, action: describeAction, title: `a valid ${describeAction.action}`,
+      ...onWire(`${describeAction.action}.valid`), action: describeAction, title: `a valid ${describeAction.action}`,
       prepare: async () => {
         const params = validParams(session, describeAction);
         return params ? { params } : { skip: `no valid ${describeAction.action} request to send` };
@@ -66,7 +79,7 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
     const expected = invalid && spec.errorForKeyword(describeAction.action, invalid.path.split('.'), invalid.keyword);
     calls.push({
       ...(expected ? { expected } : {}),
-      caseId: `${describeAction.action}.invalid${invalid ? `-${invalid.keyword}` : ''}`, action: describeAction,
+      ...onWire(`${describeAction.action}.invalid${invalid ? `-${invalid.keyword}` : ''}`), action: describeAction,
       title: invalid ? `a ${describeAction.action} whose ${invalid.path} breaks \`${invalid.keyword}\`` : `an invalid ${describeAction.action}`,
       prepare: async () => (invalid ? { params: invalid.request as Params } : { skip: `no constraint of ${describeAction.action} to break` }),
     });
@@ -74,26 +87,26 @@ function envelopeCalls(target: TargetInfo, session: TargetSession): EnvelopeCall
   if (createAction) {
     const notCreating = () => session.readOnly ?? (!create ? 'the adapter binds no createSnapshot' : undefined);
     calls.push({
-      caseId: `${createAction.action}.valid`, action: createAction, title: `a valid ${createAction.action} on a fixture disk`,
+      ...onWire(`${createAction.action}.valid`), action: createAction, title: `a valid ${createAction.action} on a fixture disk`,
       prepare: async () => {
         const reason = notCreating();
         if (reason || !create) return { skip: reason ?? 'not applicable' };
-        const disk = await session.disk('envelope');
+        const disk = await session.disk(`envelope${suffix}`);
         if (!disk) return { skip: 'no disk fixture' };
-        return { params: create.params({ diskId: disk, name: session.name('envelope') }) };
+        return { params: create.params({ diskId: disk, name: session.name(`envelope${suffix}`) }) };
       },
     });
     const mustExist = spec.contract['disk-must-exist']?.error;
     calls.push({
       ...(mustExist ? { expected: mustExist } : {}),
-      caseId: `${createAction.action}.unknown-disk`, action: createAction, title: `a ${createAction.action} on a disk that does not exist`,
+      ...onWire(`${createAction.action}.unknown-disk`), action: createAction, title: `a ${createAction.action} on a disk that does not exist`,
       prepare: async () => {
         const reason = notCreating();
         if (reason || !create) return { skip: reason ?? 'not applicable' };
         // A disk id of the vendor's shape that no fixture and no fresh disk has.
         const disk = adapter?.emulator?.diskId('nosuchdisk0');
         if (!disk) return { skip: 'no disk id of this vendor\'s shape to name' };
-        return { params: create.params({ diskId: disk, name: session.name('envelope-unknown-disk') }) };
+        return { params: create.params({ diskId: disk, name: session.name(`envelope-unknown-disk${suffix}`) }) };
       },
     });
   }
@@ -155,7 +168,10 @@ const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSessi
   },
   {
     id: 'envelope.content-type',
-    text: (_call, { spec }) => `the answer is ${spec.envelope.contentType ?? 'application/json'}, labelled so, in the documented envelope`,
+    text: (call, { spec }) => {
+      const format = spec.envelope.formats?.find((f) => f.id === call.wire?.format);
+      return `the answer is ${format?.contentType ?? spec.envelope.contentType ?? 'application/json'}, labelled so, in the documented envelope${format ? ` (the ${format.id} answer format the request asked for)` : ''}`;
+    },
     check: (result) => {
       expect(result.findings.filter((f) => ENVELOPE_FINDINGS.has(f.kind)).map((f) => `${f.kind}: ${f.detail}`), 'envelope findings').toEqual([]);
     },
@@ -173,15 +189,15 @@ describeEachTarget((target, session) => {
         if (session.driver) return { skip: `needs the wire: under --driver ${session.driver.id} the SDK reads the envelope (headers, raw body) and hands over only its result` };
         const prepared = await call.prepare();
         if ('skip' in prepared) return prepared;
-        return { params: prepared.params, result: await session.client.call(call.action.action, prepared.params) };
+        return { params: prepared.params, result: await session.client.call(call.action.action, prepared.params, call.wire ? { wire: call.wire } : {}) };
       })();
       sent.set(call.caseId, pending);
     }
     return pending;
   };
-  for (const call of envelopeCalls(target, session)) {
+  for (const call of session.wires.flatMap((wire) => envelopeCalls(target, session, wire))) {
     for (const rule of RULES.filter((r) => ruleSelected(r.id))) {
-      test(`${rule.id}: ${call.title}`, async (context) => {
+      test(`${rule.id}: ${call.title}${call.onWire.title}`, async (context) => {
         const { task } = context;
         record(task, {
           ruleId: rule.id,
@@ -189,6 +205,7 @@ describeEachTarget((target, session) => {
           vendor: target.vendor,
           target: target.name,
           expectation: { text: rule.text(call, session), source: session.spec.envelope.source, inferred: rule.id === 'envelope.request-id' ? session.spec.envelope.requestIdInferred : undefined },
+          ...call.onWire.record,
         });
         const outcome = await send(call);
         if ('skip' in outcome) skipBecause(context, outcome.skip);

@@ -3,6 +3,7 @@ import { carriesStringsOnly, invalidCases, minimalValidRequest, unknownParameter
 import { describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { describeEachTarget, MUTATING, specOf } from '../src/conformance/session.ts';
+import { spreadWire } from '../src/conformance/wires.ts';
 import { citeSource, variantLabel, type VendorSpec } from '../src/spec/vendor-spec.ts';
 import { adapterFor } from '../src/vendors/registry.ts';
 import { expectRefusedWith } from '../properties/support/checks.ts';
@@ -23,6 +24,8 @@ function refusalUndocumented(spec: VendorSpec, c: InvalidCase, contentType: stri
 
 // Generated from each spec: for every action, every request that breaks exactly one constraint keyword of
 // one parameter must be refused with the error the documents name for it, with the documented HTTP status.
+// The cases are spread over the target's wires (session.wires: each documented signature and answer format),
+// one wire each by its index among all the target's cases, so that choosing wires never multiplies them.
 describeEachTarget((target, session) => {
   const spec = specOf(target.vendor);
   const adapter = adapterFor(target.vendor);
@@ -35,14 +38,18 @@ describeEachTarget((target, session) => {
     const cases = valid
       ? invalidCases(action.resolvedRequestSchema, valid as never, action.validateRequest, { stringsOnly: carriesStringsOnly(action.contentType) })
       : [];
+    const first = total;
     total += cases.length;
     if (cases.length === 0) continue;
     describe(action.action, () => {
-      for (const c of cases) {
+      for (const [i, c] of cases.entries()) {
         if (!ruleSelected(`request.invalid-${c.keyword}`)) continue;
+        // By the index among every case (selected or not): a --rules selection keeps each case's wire.
+        const wire = spreadWire(session.wires, first + i);
+        const on = session.onWire(`${action.action}.${c.path}`, wire);
         const expected = spec.errorForKeyword(action.action, c.path.split('.'), c.keyword);
         const refusalInferred = refusalUndocumented(spec, c, action.contentType);
-        const title = `should refuse ${c.description} with ${expected ? describeError(expected) : 'an error'}`;
+        const title = `should refuse ${c.description} with ${expected ? describeError(expected) : 'an error'}${on.title}`;
         test(title, async (context) => {
           const { task } = context;
           const refusal = `refuses a request whose ${c.path} breaks \`${c.keyword}\` with ${expected ? describeError(expected) : 'an error'}`;
@@ -58,6 +65,8 @@ describeEachTarget((target, session) => {
               inferred: Boolean(expected?.inferred || refusalInferred),
             },
             counterexample: c.request,
+            // The case id stays the case's own: each case runs on one wire, which the record names.
+            ...on.record,
           });
           if (session.unavailable || !session.client) skipBecause(context, session.unavailable ?? 'no client');
           // A refused create is still a create request: a read-only target never receives one.
@@ -67,7 +76,7 @@ describeEachTarget((target, session) => {
           // Should the service accept the invalid create after all, what it made must be findable and deletable.
           const unlabelled = mutating ? session.unlabelled(action.action, c.request) : undefined;
           if (unlabelled) skipBecause(context, unlabelled);
-          const result = await session.client!.call(action.action, c.request);
+          const result = await session.client!.call(action.action, c.request, wire ? { wire } : {});
           observe(task, result);
           // Another page allows the value (x-variants): accepting it follows that page, refusing it the schema's.
           if (c.validUnder.length > 0) {

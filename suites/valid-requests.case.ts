@@ -5,21 +5,25 @@ import { adapterFor } from '../src/vendors/registry.ts';
 import { withRunName } from '../src/conformance/client-layers/run-label-layer.ts';
 
 // A request the documents call valid is accepted, and the answer matches the documented success schema
-// inside a well-formed envelope (request id present and well-formed, JSON, documented status).
+// inside a well-formed envelope (request id present and well-formed, the answer format asked for, documented
+// status), on each of the target's wires (each documented signature and answer format: session.wires).
 const OPERATIONS = ['createSnapshot', 'createSnapshotGroup', 'describeSnapshots', 'describeSnapshotGroups', 'describeDisks'];
 
 describeEachTarget((target, session) => {
   const spec = specOf(target.vendor);
   const adapter = adapterFor(target.vendor);
-  for (const action of spec.actions.filter((a) => OPERATIONS.includes(a.canonical))) {
-    test(`should accept a valid ${action.action} and answer with the documented schema`, async (context) => {
+  const cases = spec.actions.filter((a) => OPERATIONS.includes(a.canonical)).flatMap((action) => session.wires.map((wire) => ({ action, wire })));
+  for (const { action, wire } of cases) {
+    const on = session.onWire(action.action, wire);
+    test(`should accept a valid ${action.action} and answer with the documented schema${on.title}`, async (context) => {
       const { task } = context;
       record(task, {
         ruleId: 'request.valid-accepted',
-        caseId: action.action,
+        caseId: on.caseId,
         vendor: target.vendor,
         target: target.name,
         expectation: { text: `${action.action} accepts a valid request; the answer matches the success schema and the envelope rules`, source: action.source },
+        ...on.record,
       });
       const valid = target.fixtures && adapter?.validRequest(action.action, target.fixtures);
       if (session.unavailable || !session.client || !valid) skipBecause(context, session.unavailable ?? 'no fixture for a valid request');
@@ -30,7 +34,7 @@ describeEachTarget((target, session) => {
       const unsendable = session.driver?.cannotSend(action.action, params!);
       if (unsendable) skipBecause(context, unsendable);
       record(task, { counterexample: params });
-      const result = await session.client!.call(action.action, params!);
+      const result = await session.client!.call(action.action, params!, wire ? { wire } : {});
       observe(task, result);
       // The request-id shape is inferred where the documents give only examples (x-envelope.requestIdInferred).
       const shapeInferred = spec.envelope.requestIdInferred === true;

@@ -145,6 +145,7 @@
     if (refs) add('source', refs);
     add('observed', observed(entry));
     if (entry.variantSeen) add('variant seen', entry.variantSeen);
+    if (entry.wire) add('wire', `signed ${entry.wire.signature}, answers asked in ${entry.wire.format}`);
     if (entry.message) add('message', el('pre', {}, entry.message));
     if (entry.skipReason) add('skip reason', entry.skipReason);
     if (entry.counterexample !== undefined) add('counterexample', el('pre', {}, json(entry.counterexample)));

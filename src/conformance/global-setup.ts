@@ -42,7 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const adapter = adapterFor(entry.vendor);
     const base = {
       name: entry.name, vendor: entry.vendor, region: entry.region, fixtures: entry.fixtures, rateLimit: entry.rateLimit,
-      allowMutations: allowAll || entry.allowMutations, maxSnapshots: entry.maxSnapshots, runId,
+      allowMutations: allowAll || entry.allowMutations, maxSnapshots: entry.maxSnapshots, runId, wires: entry.wires,
       ...boundsOf(entry),
     };
     if (!adapter) {

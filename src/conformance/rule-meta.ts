@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { TestContext } from 'vitest';
-import type { SourceRefs, VendorError } from '../spec/spec-types.ts';
+import type { SourceRefs, VendorError, Wire } from '../spec/spec-types.ts';
 import type { CallResult, Transcript } from '../transport/call-result.ts';
 import { RUN_ENV } from './run-env.ts';
 
@@ -33,6 +33,8 @@ export interface RuleRecord {
   undocumented?: string;
   /** Which of the documented variants the service showed, when the documents allow several (e.g. a default name). */
   variantSeen?: string;
+  /** The documented signature and answer format the case's requests used, where the vendor documents several. */
+  wire?: Wire;
 }
 
 declare module 'vitest' {

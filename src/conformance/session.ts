@@ -1,6 +1,7 @@
 import { afterAll, describe, inject } from 'vitest';
 import { loadSpec } from '../spec/load-spec.ts';
 import type { VendorSpec } from '../spec/vendor-spec.ts';
+import type { Wire } from '../spec/spec-types.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { callWithPolicy } from '../transport/call-policy.ts';
@@ -27,6 +28,7 @@ import { ledgerBudget } from './client-layers/ledger-budget.ts';
 import { idempotencyToken } from './client-layers/idempotency-token.ts';
 import { exchangeRecord } from './client-layers/exchange-record.ts';
 import { transportPolicy } from './client-layers/transport-policy.ts';
+import { documentedWires, selectWires, wireCaseId, wireName } from './wires.ts';
 
 /** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
 export interface TargetSession {
@@ -57,6 +59,17 @@ export interface TargetSession {
   disk(purpose: string): Promise<string | undefined>;
   /** Why a create cannot carry the run's label on this target (so must not be sent), or undefined. */
   unlabelled(action: string, params: Params): string | undefined;
+  /**
+   * The wires the protocol and request rules send on (src/conformance/wires.ts): the target file's
+   * `signatures` × `formats`, else every pair the documents allow and the client sends, the default first.
+   * One `undefined` under a driver: the SDK signs and asks as it does.
+   */
+  wires: Array<Wire | undefined>;
+  /**
+   * A case sent on `wire`: its id (`<case>@rpc-v2+xml` off the default wire), what its title adds, and what
+   * the report records (the wire, where the vendor has several to tell apart).
+   */
+  onWire(caseId: string, wire: Wire | undefined): { caseId: string; title: string; record: { wire?: Wire } };
   close(): Promise<void>;
 }
 
@@ -116,7 +129,7 @@ export function politeClient(info: TargetInfo, spec: VendorSpec, adapter: Vendor
     exchangeRecord(info, options.log),
     transportPolicy(info, spec, adapter, raw, options.limiter ?? new RateLimiter()),
   ];
-  return { call: compose(layers, (action, params) => raw.call(action, params)) };
+  return { call: compose(layers, (action, params, options) => raw.call(action, params, options?.wire ? { wire: options.wire } : undefined)) };
 }
 
 /** Opens a session on a target; call in `beforeAll`, close in `afterAll`. */
@@ -140,10 +153,17 @@ export function openSession(info: TargetInfo): TargetSession {
       ...(leaseDir ? { leases: new DiskLeases(leaseDir), limiter: new RateLimiter({ shared: new SharedPacing(leaseDir) }) } : {}),
     })
     : undefined;
+  const documented = documentedWires(spec, adapter?.signatures);
+  const wires = 'client' in driven ? [undefined] : selectWires(documented, info.wires ?? {});
   return {
     info, spec, adapter, client,
     unavailable,
     label,
+    wires,
+    onWire: (caseId, wire) => {
+      const id = wireCaseId(caseId, wire, spec);
+      return { caseId: id, title: id === caseId ? '' : ` [${wireName(wire!)}]`, record: wire && documented.length > 1 ? { wire } : {} };
+    },
     driver: 'client' in driven ? { id: driven.id, version: driven.version, cannotSend: (action, params, about) => driven.client.cannotSend(action, params, about) } : undefined,
     name: (suffix) => `${label.prefix}${suffix}`,
     unlabelled(action, params) {

@@ -2,6 +2,9 @@ import { readYamlFile } from '../spec/yaml-source.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import { credentialsFromEnv, type Credentials } from './credentials.ts';
 import { DEFAULT_READINESS_TIMEOUT_SECONDS, DISK_ROLES, type Fixtures } from './target.ts';
+import { loadSpec } from '../spec/load-spec.ts';
+import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
+import { documentedWires, wireChoiceProblem, type WireChoice } from './wires.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
 export interface TargetEntry {
@@ -27,6 +30,11 @@ export interface TargetEntry {
   cleanupDeadlineSeconds?: number;
   /** How long a snapshot is expected to take, for the plan's time estimate, in seconds. @defaultValue 60 on a real endpoint */
   expectedCreationSeconds?: number;
+  /**
+   * The documented signatures and answer formats the protocol and request rules use (`signatures`, `formats`;
+   * src/conformance/wires.ts). @defaultValue every pair the documents allow
+   */
+  wires?: WireChoice;
 }
 
 /** The per-target bounds of an entry, as a {@link TargetInfo} holds them (ms), only those the file sets. */
@@ -144,6 +152,20 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
       }
       entry.fixtures = fixtures as unknown as Fixtures;
     }
+    const wires = wireChoiceOf(t, entry.vendor, at, bad);
+    if (wires) entry.wires = wires;
     return entry;
   });
+}
+
+/**
+ * A target's `signatures` and `formats`, checked against what its vendor's spec documents (and its client
+ * sends): undefined when it names neither. Only then is the spec read.
+ */
+function wireChoiceOf(t: Record<string, unknown>, vendor: VendorId, at: string, bad: (key: string, reason: string) => never): WireChoice | undefined {
+  const choice = Object.fromEntries((['signatures', 'formats'] as const).filter((key) => t[key] !== undefined).map((key) => [key, t[key]])) as WireChoice;
+  if (Object.keys(choice).length === 0) return undefined;
+  const spec = loadSpec(SPEC_FILES[vendor]);
+  const problem = wireChoiceProblem(documentedWires(spec, adapterFor(vendor)?.signatures), choice, vendor);
+  return problem ? bad(`${at}.${problem.key}`, problem.reason) : choice;
 }

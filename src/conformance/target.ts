@@ -32,6 +32,8 @@ export interface TargetInfo {
   expectedCreationMs?: number;
   /** True when an embedded emulator plays this URL target in a plan's rehearsal (`snapconform plan`). */
   rehearsal?: boolean;
+  /** The target file's `signatures` and `formats` (src/conformance/wires.ts); every documented pair when not given. */
+  wires?: { signatures?: string[]; formats?: string[] };
 }
 
 /**

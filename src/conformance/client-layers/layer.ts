@@ -1,4 +1,5 @@
 import type { CallResult } from '../../transport/call-result.ts';
+import type { Wire } from '../../spec/spec-types.ts';
 import type { Params } from '../../vendors/vendor-adapter.ts';
 
 /** What a rule may ask of one call beyond the action and its parameters. */
@@ -8,6 +9,8 @@ export interface CallOptions {
    * rule): the create does not wait for the disk, and a refusal for a snapshot in flight is what it tests.
    */
   inFlightExpected?: boolean;
+  /** The documented signature and answer format the call uses (src/conformance/wires.ts); the vendor's default when not given. */
+  wire?: Wire;
 }
 
 /** One call through the client: the shape every layer takes and gives. */
