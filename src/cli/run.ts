@@ -32,6 +32,8 @@ export async function runCommand(args: string[]): Promise<number> {
   // A run that will create on URL targets is planned first: one past its budget does not start (exit 3).
   let plans: TargetPlan[] = [];
   if (options.plan) {
+    // Bad input is one line and exit 2 before anything is rehearsed.
+    readInputs(options).targets.dispose();
     const { rehearse, overBudget } = await import('./plan.ts');
     plans = await rehearse(options);
     for (const plan of plans) process.stdout.write(`snapconform: plan for ${plan.target}: ${plan.created} snapshots (budget ${plan.budget}), peak ${plan.peakLive} live, at least ${Math.round(plan.lowerBoundMs / 1000)} s (${plan.limitedBy})\n`);

@@ -363,10 +363,15 @@ describe('safety on real accounts', () => {
     expect((await cli('sweep', '--target', join(tmpdir(), 'snapconform-no-such-file.yaml'))).code).toBe(2);
   }, 60_000);
 
-  it('refuses creates beyond the budget without sending them', async () => {
+  it('refuses a run whose plan exceeds the budget before sending anything, and, without the plan, creates beyond the budget', async () => {
     actions.length = 0;
+    const planned = await run('--target', target('    maxSnapshots: 3\n'), '--report-dir', mkdtempSync(join(tmpdir(), 'snapconform-safety-report-')), '--allow-mutations');
+    expect(planned.code).toBe(3);
+    expect(planned.stderr).toMatch(/safety abort: real: the run would create \d+ snapshots .* its budget is maxSnapshots: 3/);
+    expect(actions).toEqual([]);
+    // --no-plan: the run starts, and the ledger's budget stops the creates past it.
     const reportDir = mkdtempSync(join(tmpdir(), 'snapconform-safety-report-'));
-    await run('--target', target('    maxSnapshots: 3\n'), '--report-dir', reportDir, '--allow-mutations');
+    await run('--target', target('    maxSnapshots: 3\n'), '--report-dir', reportDir, '--allow-mutations', '--no-plan');
     const ledgers = readdirSync(join(reportDir, 'ledger'));
     const entries = readFileSync(join(reportDir, 'ledger', ledgers[0]!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LedgerEntry);
     const made = new Set(entries.filter((e) => e.state !== 'refused').map((e) => e.key));
