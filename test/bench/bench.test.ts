@@ -10,7 +10,9 @@ import { PLANTED } from '../../bench/lib/planted.ts';
 import { vendorsUnderTest } from '../../bench/lib/workload.ts';
 
 // End to end, `npm run bench -- --quick`: every figure of the issue is measured, printed with its ratio and
-// target, and written to bench.json. Nothing here asserts a speed: these machines are shared and noisy, and
+// target, and written to bench.json. Figure 6 (a mutating run on URL targets, 66 creations of 2 s on one disk:
+// three minutes) is left to `npm run bench`; its parts run in npm test elsewhere (test/cli/plan.test.ts, the
+// plan's lower bound; test/realistic/, runs on URL targets with the report's plan). Nothing here asserts a speed: these machines are shared and noisy, and
 // whether a target is met is what the benchmark reports, not what the test suite decides.
 const out = mkdtempSync(join(tmpdir(), 'snapconform-bench-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -44,7 +46,7 @@ describe('npm run bench -- --quick', () => {
   let run: { status: number | null; stdout: string; stderr: string };
   // About 45 s on an idle two-core machine; more when the machine is shared.
   beforeAll(async () => {
-    run = await bench(['--quick', '--out', out]);
+    run = await bench(['--quick', '--only', '1,2,3,4,5', '--out', out]);
   }, 300_000);
   const document = () => JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as { quick: boolean; machine: Record<string, unknown>; figures: Figure[] };
 

@@ -123,8 +123,11 @@ describe('safety aborts exit 3', () => {
     return file;
   }
 
-  it('when a create would go past the budget', async () => {
-    const { code, stderr } = await snapconform(['run', '--target', realTarget(emulator.url, 0), '--rules', 'snapshot.create.roundtrip', '--allow-mutations', '--report-dir', tmp('budget')], { env });
+  it('when the plan of a run exceeds the budget (before anything is sent), or, without the plan, a create would go past it', async () => {
+    const planned = await snapconform(['run', '--target', realTarget(emulator.url, 0), '--rules', 'snapshot.create.roundtrip', '--allow-mutations', '--report-dir', tmp('plan')], { env });
+    expect(planned.code, planned.stderr).toBe(3);
+    expect(planned.stderr).toMatch(/^snapconform: safety abort: real: the run would create \d+ snapshots \(snapshot\.create\.roundtrip \d+\), its budget is maxSnapshots: 0; raise it/m);
+    const { code, stderr } = await snapconform(['run', '--target', realTarget(emulator.url, 0), '--rules', 'snapshot.create.roundtrip', '--allow-mutations', '--no-plan', '--report-dir', tmp('budget')], { env });
     expect(code, stderr).toBe(3);
     expect(stderr).toMatch(/^snapconform: safety abort: .*BudgetExceededError: real: the run has created 0 resources, its budget \(maxSnapshots: 0\)$/m);
   }, 150_000);
