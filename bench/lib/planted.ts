@@ -57,10 +57,10 @@ export const PLANTED: PlantedDeviation[] = [
     title: 'quota off by one',
     deviation: 'quota-off-by-one',
     catches: (r) => r.ruleId === 'snapshot.create.quota',
-    // The quota rule records the step that deviated with the count already held: that create is count + 1.
+    // The quota rule records the step that deviated with the snapshots already on the disk: that create is onDisk + 1.
     size: (c) => {
-      const created = field(c, 'created');
-      return typeof created === 'number' ? created + 1 : undefined;
+      const onDisk = field(c, 'onDisk');
+      return typeof onDisk === 'number' ? onDisk + 1 : undefined;
     },
     minimal: (s) => {
       const quota = s.spec.contract['snapshot-quota-per-disk'];

@@ -54,9 +54,18 @@ const alibabaSdk = () => new Ecs.default(new OpenApi.$OpenApiUtil.Config({
 describe('documented rate limits', () => {
   it('refuses the 21st Tencent call of one action within a second with RequestLimitExceeded, and can be switched off', async () => {
     const burst = async () => Promise.all(Array.from({ length: 30 }, () => tencentClient().call('DescribeSnapshots', {})));
-    // Wait for the start of a second, so the burst falls in one window.
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
-    const results = await burst();
+    const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+    // The burst must fall in one of the emulator's one-second windows: it starts at the start of a second, and
+    // on a busy machine, where it may spill into the next, it is tried again (each window holds at most 20).
+    let results: Awaited<ReturnType<typeof burst>> = [];
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      await nextSecond();
+      const started = Date.now();
+      results = await burst();
+      const windows = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
+      expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(20 * windows);
+      if (windows === 1) break;
+    }
     const throttled = results.filter((r) => r.error?.code === 'RequestLimitExceeded');
     expect(results.filter((r) => r.ok)).toHaveLength(20);
     expect(throttled).toHaveLength(10);
@@ -64,9 +73,11 @@ describe('documented rate limits', () => {
     expect(throttled[0]!.httpStatus).toBe(200);
 
     await admin(tencent, 'config', { limits: false });
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+    await nextSecond();
     expect((await burst()).every((r) => r.ok)).toBe(true);
     await admin(tencent, 'config', { limits: true });
+    // The next tests start in a window of their own.
+    await nextSecond();
   });
 
   it('refuses a Tencent GET over 32 KB with RequestSizeLimitExceeded', async () => {
