@@ -94,7 +94,7 @@ describe('planted deviations', () => {
   const planted = (key: string) => PLANTED.find((p) => p.key === key)!;
 
   it('read the size of the counterexamples the rules record', () => {
-    expect(planted('quota').size({ step: 'create 65', diskId: 'disk-1', created: 64 }, tencent!)).toBe(65);
+    expect(planted('quota').size({ step: 'snapshot 65, one past the quota of 64', diskId: 'disk-1', held: 0, onDisk: 64 }, tencent!)).toBe(65);
     expect(planted('retention-23h59').size({ aheadSeconds: 86_341, accepted: false }, tencent!)).toBe(86_341);
     expect(planted('name-too-long').size({ DiskId: 'd-1', SnapshotName: 'a'.repeat(129) }, alibaba!)).toBe(129);
     expect(planted('quota').size({ step: 'unknown shape' }, tencent!)).toBeUndefined();
