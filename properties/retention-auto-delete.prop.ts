@@ -57,6 +57,14 @@ describeEachTarget((target, session) => {
       expect(result.ok, `${describeAction} refused: ${result.error?.code} ${result.error?.message}`).toBe(true);
       return describeOne.snapshot(result);
     };
+    /** The rule's one create: on `disk`, retained until `deadline` (the adapter carries it in the vendor's parameter). */
+    const createWithDeadline = (disk: string, deadline: Date) =>
+      step(task, 'create with a deadline just past the minimum retention', { diskId: disk, deadline: deadline.toISOString(), parameter: rule.parameter }, async () => {
+        const created = await client.call(action.action, create.params({ diskId: disk, deadline, name: session.name('auto-delete') }));
+        observe(task, created);
+        expectAccepted(created, `a create with ${rule.parameter} ${deadline.toISOString()}`);
+        return create.snapshotId(created)!;
+      });
 
     if (!target.emulator) {
       const reportDir = process.env[RUN_ENV.reportDir];
@@ -71,12 +79,7 @@ describeEachTarget((target, session) => {
       const now = Date.now() + clock.offsetMs;
       const deadline = new Date(Math.ceil((now + (minimum ? minimum.minSeconds * SECOND : 0) + margin) / SECOND) * SECOND);
       const inputs = { diskId: disk, deadline: deadline.toISOString(), parameter: rule.parameter };
-      const id = await step(task, 'create with a deadline just past the minimum retention', inputs, async () => {
-        const created = await client.call(action.action, create.params({ diskId: disk, deadline, name: session.name('auto-delete') }));
-        observe(task, created);
-        expectAccepted(created, `a create with ${rule.parameter} ${deadline.toISOString()}`);
-        return create.snapshotId(created)!;
-      });
+      const id = await createWithDeadline(disk, deadline);
       await step(task, 'describe at once, well before the deadline', { ...inputs, snapshotId: id }, async () => {
         expect(await describe(id), `snapshot ${id} was not described right after its create (deadline ${deadline.toISOString()})`).toBeDefined();
       });
@@ -105,12 +108,7 @@ describeEachTarget((target, session) => {
       const deadline = new Date(Math.ceil((now + (minimum ? minimum.minSeconds * SECOND : 0) + MARGIN) / SECOND) * SECOND);
       // The canonical deadline; the adapter carries it in the vendor's parameter (a time, or whole days).
       const inputs = { diskId: disk, deadline: deadline.toISOString(), parameter: rule.parameter };
-      const id = await step(task, 'create with a deadline just past the minimum retention', inputs, async () => {
-        const created = await client.call(action.action, create.params({ diskId: disk, deadline, name: session.name('auto-delete') }));
-        observe(task, created);
-        expectAccepted(created, `a create with ${rule.parameter} ${deadline.toISOString()}`);
-        return create.snapshotId(created)!;
-      });
+      const id = await createWithDeadline(disk, deadline);
       const before = deadline.getTime() - MARGIN / 2 - now;
       await visitLater(target, before);
       await step(task, `describe after the clock passed ${Math.round(before / SECOND)} s, before the deadline`, { ...inputs, snapshotId: id, clockAdvancedMs: before }, async () => {
