@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport } from '../../reporters/build-report.ts';
 import { readExchanges } from '../../reporters/exchanges.ts';
@@ -12,13 +12,14 @@ import { readAllLedgers, type LedgerEntry } from '../conformance/ledger.ts';
 import { appendLine, dueAt, judgeObligation, readObligations, type Presence, type RecordedObligation, type Verdict } from '../conformance/obligations.ts';
 import { RUN_ENV } from '../conformance/run-env.ts';
 import { politeClient } from '../conformance/session.ts';
-import { boundsOf, loadTargetFile, TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
+import { boundsOf, type TargetEntry } from '../conformance/target-file.ts';
 import type { TargetInfo } from '../conformance/target.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import type { CallResult } from '../transport/call-result.ts';
 import { ExchangeLog } from '../transport/exchange-log.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
 import { adapterFor } from '../vendors/registry.ts';
+import { reportDirOrFail, targetsOrFail } from './command-inputs.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail, newRunId, VERSION, warn } from './cli-context.ts';
 import { OBLIGATIONS_HELP } from './help.ts';
 
@@ -173,15 +174,8 @@ export async function obligationsCommand(args: string[]): Promise<number> {
     return EXIT.conforms;
   }
   if (positionals.length !== 1 || positionals[0] !== 'check') return fail(`${positionals.length === 0 ? 'no subcommand' : `unknown subcommand '${positionals.join(' ')}'`}: use snapconform obligations check --target <file> (see snapconform obligations --help)`);
-  let entries: TargetEntry[];
-  try {
-    entries = loadTargetFile(resolve(values.target));
-  } catch (error) {
-    if (error instanceof TargetFileError) fail(error.message);
-    throw error;
-  }
-  const reportDir = resolve(values['report-dir']);
-  if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) fail(`--report-dir ${values['report-dir']}: no such directory (the obligations are in <report dir>/obligations/, the ledgers in <report dir>/ledger/)`);
+  const entries = targetsOrFail(values.target);
+  const reportDir = reportDirOrFail(values['report-dir'], 'the obligations are in <report dir>/obligations/, the ledgers in <report dir>/ledger/');
   const { open } = readObligations(reportDir, (message) => warn(message));
   const real = new Map(entries.filter((e) => e.endpoint !== 'emulator').map((e) => [e.name, e]));
   const mine = open.filter((o) => real.get(o.target)?.vendor === o.vendor);

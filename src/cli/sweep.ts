@@ -1,12 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanUp, leftSomething, type CleanupResult } from '../conformance/cleanup.ts';
 import { readAllLedgers } from '../conformance/ledger.ts';
 import { keptForObligations, readObligations } from '../conformance/obligations.ts';
-import { boundsOf, loadTargetFile, TargetFileError, type TargetEntry } from '../conformance/target-file.ts';
+import { boundsOf } from '../conformance/target-file.ts';
 import { ExchangeLog } from '../transport/exchange-log.ts';
 import { adapterFor } from '../vendors/registry.ts';
+import { reportDirOrFail, targetsOrFail } from './command-inputs.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail, warn } from './cli-context.ts';
 import { SWEEP_HELP } from './help.ts';
 
@@ -47,16 +47,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
   // --deadline, else each target's cleanupDeadlineSeconds, else the default (src/conformance/cleanup.ts).
   const deadlineSeconds = values.deadline === undefined ? undefined : Number(values.deadline);
   if (deadlineSeconds !== undefined && (!Number.isFinite(deadlineSeconds) || deadlineSeconds <= 0)) fail(`--deadline: '${values.deadline}' is not a number of seconds above 0 (see snapconform sweep --help)`);
-  let entries: TargetEntry[];
-  try {
-    entries = loadTargetFile(resolve(values.target));
-  } catch (error) {
-    if (error instanceof TargetFileError) fail(error.message);
-    throw error;
-  }
+  const entries = targetsOrFail(values.target);
   // The report directory is the user's (relative to where they run the command), as for `run`.
-  const reportDir = resolve(values['report-dir']);
-  if (!existsSync(reportDir) || !statSync(reportDir).isDirectory()) fail(`--report-dir ${values['report-dir']}: no such directory (the ledgers are in <report dir>/ledger/)`);
+  const reportDir = reportDirOrFail(values['report-dir'], 'the ledgers are in <report dir>/ledger/');
   const ledger = readAllLedgers(reportDir);
   // A snapshot an open retention obligation needs stays until `snapconform obligations check` has checked it.
   const { open } = readObligations(reportDir, (message) => warn(message));
