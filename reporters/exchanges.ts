@@ -24,17 +24,21 @@ export function gatherExchanges(reportDir: string, into: string): boolean {
  * parse (a worker killed mid-write) is left out rather than failing the report.
  */
 export function readExchanges(file: string, vendorOfTarget: ReadonlyMap<string, string>): CoverageExchange[] {
+  return readExchangeRecords(file).flatMap((record) => {
+    const vendor = vendorOfTarget.get(record.target);
+    return vendor && record.request && record.response ? [{ vendor, action: record.action, request: record.request, response: record.response }] : [];
+  });
+}
+
+/** The records of a gathered exchanges file; a line that does not parse (a torn last line) is left out. */
+export function readExchangeRecords(file: string): ExchangeRecord[] {
   if (!existsSync(file)) return [];
-  const out: CoverageExchange[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
+  return readFileSync(file, 'utf8').split('\n').flatMap((line) => {
+    if (line.trim() === '') return [];
     try {
-      const record = JSON.parse(line) as ExchangeRecord;
-      const vendor = vendorOfTarget.get(record.target);
-      if (vendor && record.request && record.response) out.push({ vendor, action: record.action, request: record.request, response: record.response });
+      return [JSON.parse(line) as ExchangeRecord];
     } catch {
-      // a torn last line
+      return [];
     }
-  }
-  return out;
+  });
 }

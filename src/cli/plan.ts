@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readExchangeRecords } from '../../reporters/exchanges.ts';
 import { rehearsalStatsFile } from '../conformance/global-setup.ts';
 import { readAllLedgers } from '../conformance/ledger.ts';
 import { RUN_ENV } from '../conformance/run-env.ts';
@@ -45,21 +46,13 @@ export async function rehearse(options: RunOptions): Promise<TargetPlan[]> {
   const saved = { rehearsal: process.env[RUN_ENV.rehearsal], cwd: process.cwd() };
   process.env[RUN_ENV.rehearsal] = '1';
   try {
-    const { entries } = prepareTargets(options.targets);
-    const planned = plannedTargets(entries, options);
+    const targets = prepareTargets(options.targets);
+    targets.dispose();
+    const planned = plannedTargets(targets.entries, options);
     if (planned.length === 0) return [];
     await executeRun({ ...options, reportDir: dir, deviations: [], failOn: 'new', plan: false, ...{ baseline: undefined } }, { quiet: true });
     const ledger = readAllLedgers(dir);
-    const exchangesFile = join(dir, 'latest', 'exchanges.ndjson');
-    const exchanges = existsSync(exchangesFile)
-      ? readFileSync(exchangesFile, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-        try {
-          return [JSON.parse(line) as { target: string; action: string }];
-        } catch {
-          return [];
-        }
-      })
-      : [];
+    const exchanges = readExchangeRecords(join(dir, 'latest', 'exchanges.ndjson'));
     const statsFile = rehearsalStatsFile(dir);
     const stats = existsSync(statsFile) ? JSON.parse(readFileSync(statsFile, 'utf8')) as Record<string, { peakSnapshots: number }> : {};
     return planned.map((entry) => {
