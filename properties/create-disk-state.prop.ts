@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { decidedBy, describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { DISK_ROLES, type Fixtures } from '../src/conformance/target.ts';
 import type { Contract, DiskStateVariant, SourceRefs, VendorError } from '../src/spec/spec-types.ts';
@@ -172,6 +172,7 @@ describeEachTarget((target, session) => {
           const result = await client.call(action, create.params({ diskId, name: session.name('disk-state') }));
           observe(task, result);
           outcomes.push(`${role} ${result.ok ? 'accepted' : `refused with ${result.error?.code}`}`);
+          decidedBy(task, undefined, { [role]: result.ok ? 'accepted' : `${result.error?.code ?? 'refused'} (HTTP ${result.httpStatus})` });
           const id = result.ok ? create.snapshotId(result) : undefined;
           try {
             if (errors.length === 0) {
@@ -203,6 +204,7 @@ describeEachTarget((target, session) => {
         });
       }
     });
-    record(task, { observed: `as documented: ${outcomes.join(', ')}; judged ${notes.join('; ')}` });
+    // Each role's answer is in valuesSeen; the last disk's answer alone would not stand for the rule.
+    record(task, { observed: `as documented: ${outcomes.join(', ')}; judged ${notes.join('; ')}`, answer: undefined });
   }, timeoutFor(target));
 });

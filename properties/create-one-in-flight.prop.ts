@@ -1,5 +1,5 @@
 import { test } from 'vitest';
-import { describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { decidedBy, describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { expectAccepted, expectRefusedWith, step } from './support/checks.ts';
 import { admin, createAlone, exclusively } from './support/emulator.ts';
@@ -69,6 +69,7 @@ describeEachTarget((target, session) => {
         expectAccepted(await createOne(session.name('in-flight-3')), 'a create once the first snapshot of the disk is done');
       });
       record(task, { observed: `second create refused with ${second.error?.code} (HTTP ${second.httpStatus}); accepted once the first was done` });
+      decidedBy(task, second);
       return;
     }
 
@@ -89,6 +90,7 @@ describeEachTarget((target, session) => {
           expectAccepted(await createOne(session.name('in-flight-3')), 'a create once the first snapshot of the disk is done');
         });
         record(task, { observed: `second create refused with ${second.error?.code} (HTTP ${second.httpStatus}); accepted once the first was done` });
+        decidedBy(task, second);
       } finally {
         // Whatever failed, no snapshot stays "creating" for the rules that come after this one.
         if (!advanced) await admin(target, 'clock', { advanceMs: CREATION_MS + 1000 });

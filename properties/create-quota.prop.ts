@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { decidedBy, describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { citeSource, contractValues, variantLabel } from '../src/spec/vendor-spec.ts';
 import type { CallResult } from '../src/transport/call-result.ts';
@@ -120,6 +120,7 @@ describeEachTarget((target, session) => {
         const first = created[0];
         if (!first) {
           record(task, { observed: `disk held ${held} snapshots; ${refusal}; accepting again after a delete not tested (the run created none on it to delete)` });
+          decidedBy(task, over, { quota: String(quota) });
           return;
         }
         await step(task, 'delete one snapshot of the full disk', { diskId: disk, snapshotId: first }, async () => {
@@ -134,6 +135,8 @@ describeEachTarget((target, session) => {
           expectAccepted(result, `a create on a disk holding ${quota - 1} snapshots`);
         });
         record(task, { observed: `${held > 0 ? `disk held ${held}; ` : ''}snapshots up to ${quota} accepted, ${refusal}, accepted again after a delete` });
+        // The refusal one past the quota is what tells vendors apart, not the create after the delete.
+        decidedBy(task, over, { quota: String(quota) });
       } finally {
         await cleanUp(session, target, created);
       }

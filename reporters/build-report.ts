@@ -1,5 +1,6 @@
 import { specCoverage, type CoverageExchange } from './coverage.ts';
 import { replayCommand } from './replay.ts';
+import { ruleSummaries } from './rule-summaries.ts';
 import type { RunMetadata } from './run-metadata.ts';
 import { areaOf, OUTCOMES, SCHEMA_VERSION, type ConformanceReport, type Outcome, type ReportEntry, type Timings } from './report-types.ts';
 
@@ -82,5 +83,6 @@ export function buildReport(entries: ReadonlyArray<ReportEntry>, run: RunInfo, m
     timings: timingsOf(results),
     coverage: metadata.specs.map(({ spec }) => specCoverage(spec, results, exchangeList)),
     results,
+    rules: ruleSummaries(results),
   };
 }

@@ -1,4 +1,5 @@
 import type { RuleRecord } from '../src/conformance/rule-meta.ts';
+import type { RuleSummary } from './rule-summaries.ts';
 
 /**
  * The shape of `conformance.json` (schema version 2), described for machines by `conformance.schema.json`
@@ -128,6 +129,8 @@ export interface ConformanceReport {
   timings: Timings;
   coverage: VendorCoverage[];
   results: ReportEntry[];
+  /** The catalogue's one-line summary of each rule the results name (`reporters/rule-summaries.ts`); absent in reports written before it was added. */
+  rules?: Record<string, RuleSummary>;
   /**
    * What the end-of-run cleanup did on each real target (src/conformance/cleanup.ts); absent when the run had
    * no real target. Anything left behind or unconfirmed makes the CLI exit 3.

@@ -1,5 +1,5 @@
 import { expect, type TestContext } from 'vitest';
-import { describeError, inferredCheck, record } from '../../src/conformance/rule-meta.ts';
+import { decidedBy, describeError, inferredCheck, record } from '../../src/conformance/rule-meta.ts';
 import type { TargetSession } from '../../src/conformance/session.ts';
 import { readinessTimeoutMs, type TargetInfo } from '../../src/conformance/target.ts';
 import { waitUntilDone } from '../../src/conformance/client-layers/in-flight.ts';
@@ -67,6 +67,7 @@ export async function expectDefaultName(task: Test, name: string | undefined, ru
   const check = () => expect(names.map((n) => n.value), 'the default name').toContain(name);
   if (rule.inferred) await inferredCheck(task, `the default name is inferred: ${rule.note ?? citeSource(rule.source)}`, check);
   else check();
+  decidedBy(task, undefined, { 'default name': JSON.stringify(name ?? null) });
   const seen = names.find((n) => n.value === name)!;
   if (names.length > 1) record(task, { variantSeen: variantLabel(`default name '${seen.value}'`, seen) });
 }

@@ -35,6 +35,20 @@ export interface RuleRecord {
   variantSeen?: string;
   /** The documented signature and answer format the case's requests used, where the vendor documents several. */
   wire?: Wire;
+  /**
+   * The answer that decided the case, in fields a side-by-side comparison of targets reads
+   * (`src/report/vendor-comparison.ts`): {@link observe} records each call's and the last wins; a rule of
+   * several calls names the decisive one with {@link decidedBy} (the quota's refusal, not the create after it).
+   */
+  answer?: ObservedAnswer;
+  /** Values the service showed where the documents leave a choice or a number (the default name, the quota reached), by what they are. */
+  valuesSeen?: Record<string, string>;
+}
+
+/** An answer's HTTP status and, for a refusal, its error code (absent: accepted, or no readable error). */
+export interface ObservedAnswer {
+  httpStatus: number;
+  code?: string;
 }
 
 declare module 'vitest' {
@@ -85,7 +99,22 @@ export async function inferredCheck<T>(task: Test, why: string, body: () => T | 
 /** Records what a call returned: the observed outcome in one line, and the transcript. */
 export function observe(task: Test, result: CallResult): void {
   const outcome = result.ok ? 'success' : result.error ? `${result.error.code}` : 'unreadable response';
-  record(task, { observed: `HTTP ${result.httpStatus}, ${outcome}`, transcript: result.transcript });
+  record(task, { observed: `HTTP ${result.httpStatus}, ${outcome}`, transcript: result.transcript, answer: answerOf(result) });
+}
+
+function answerOf(result: CallResult): ObservedAnswer {
+  return { httpStatus: result.httpStatus, ...(!result.ok && result.error ? { code: result.error.code } : {}) };
+}
+
+/**
+ * Names the answer that decided a rule of several calls (the create refused one past the quota), and values
+ * it saw, so a comparison of targets shows that answer rather than the last call's.
+ */
+export function decidedBy(task: Test, result: CallResult | undefined, valuesSeen: Record<string, string> = {}): void {
+  record(task, {
+    ...(result ? { answer: answerOf(result) } : {}),
+    ...(Object.keys(valuesSeen).length > 0 ? { valuesSeen: { ...task.meta.conformance?.valuesSeen, ...valuesSeen } } : {}),
+  });
 }
 
 /** "InvalidParameterValue (HTTP 200)" with the inferred mark when the documents do not name it. */

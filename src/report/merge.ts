@@ -1,4 +1,5 @@
 import { byRuleTargetCase, isPartial, summaryOf, timingsOf } from '../../reporters/build-report.ts';
+import { ruleSummaries } from '../../reporters/rule-summaries.ts';
 import type { ConformanceReport, CoverageDimension, ReportEntry, ReportSpec, ReportTarget, VendorCoverage } from '../../reporters/report-types.ts';
 
 /** Reports that cannot be merged into one: one line naming the report and the conflict. */
@@ -128,6 +129,7 @@ export function mergeReports(inputs: ReadonlyArray<MergeInput>, id: string): Con
     timings: timingsOf(results),
     coverage: mergeCoverage(inputs),
     results,
+    rules: ruleSummaries(results),
     // Each input cleaned up after its own run: every target's cleanup is kept.
     ...(inputs.some((i) => i.report.cleanup) ? { cleanup: inputs.flatMap((i) => i.report.cleanup ?? []) } : {}),
   };
