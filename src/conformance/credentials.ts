@@ -28,3 +28,18 @@ export function credentialsFromEnv(vendor: VendorId, env: NodeJS.ProcessEnv): { 
   const token = names.token ? env[names.token] : undefined;
   return { credentials: { id, secret, ...(token ? { token } : {}) }, missing };
 }
+
+/**
+ * Why a credential value cannot be sent, or undefined: a line break or other control character (a key pasted
+ * with its newline), or a character outside ASCII (a look-alike letter). Such a key can only fail every
+ * request — or be refused by the HTTP client before sending — so the run would end in errors instead of
+ * naming it. The reason never quotes the value.
+ */
+export function credentialProblem(value: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\r\n]/.test(value)) return 'contains a line break; set it to the key alone, on one line';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(value)) return 'contains a control character; set it to the key alone';
+  if (/[^\x00-\x7f]/.test(value)) return 'contains a character outside ASCII; copy the key again from the console';
+  return undefined;
+}

@@ -1,9 +1,10 @@
 import { readYamlFile } from '../spec/yaml-source.ts';
 import type { VendorId } from '../spec/spec-types.ts';
-import { credentialsFromEnv, type Credentials } from './credentials.ts';
+import { CREDENTIAL_ENV, credentialProblem, credentialsFromEnv, type Credentials } from './credentials.ts';
 import { DEFAULT_READINESS_TIMEOUT_SECONDS, DISK_ROLES, type Fixtures } from './target.ts';
 import { loadSpec } from '../spec/load-spec.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
+import { unknownKeyIn } from './unknown-keys.ts';
 import { documentedWires, wireChoiceProblem, type WireChoice } from './wires.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
@@ -53,6 +54,18 @@ export class TargetFileError extends Error {
 
 const VENDORS: VendorId[] = ['tencent-cbs', 'alibaba-ecs', 'zenlayer-zec'];
 
+/** Every key a target entry may have: any other is refused (a typo must not run with a default). */
+const TARGET_KEYS = [
+  'name', 'vendor', 'endpoint', 'region', 'credentials', 'fixtures', 'rateLimit', 'allowMutations', 'maxSnapshots',
+  'readinessTimeoutSeconds', 'cleanupDeadlineSeconds', 'expectedCreationSeconds', 'signatures', 'formats',
+] as const;
+
+/** The keys of `credentials`: each of id, secret and token given directly or as the variable that holds it. */
+const CREDENTIAL_KEYS = ['id', 'secret', 'token', 'idFromEnv', 'secretFromEnv', 'tokenFromEnv'] as const;
+
+/** The keys of `fixtures`: the disk roles of {@link Fixtures}. */
+const FIXTURE_KEYS = ['sameInstanceDisks', ...DISK_ROLES] as const;
+
 /** The snapshot budget of a real target that states none. */
 export const DEFAULT_MAX_SNAPSHOTS = 100;
 
@@ -68,6 +81,12 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
   const read = readYamlFile(file, 'pass an existing target file with --target');
   if ('problem' in read) return bad('(file)', read.problem);
   const { data } = read;
+  /** Refuses a key the reader does not know, in one line naming it, where it is, and the nearest known key. */
+  const onlyKnownKeys = (mapping: Record<string, unknown>, known: ReadonlyArray<string>, where: string): void => {
+    const unknown = unknownKeyIn(mapping, known);
+    if (unknown) throw new TargetFileError(`${file}: unknown key \`${unknown.key}\` ${where} — ${unknown.fix}`);
+  };
+  if (data !== null && typeof data === 'object' && !Array.isArray(data)) onlyKnownKeys(data as Record<string, unknown>, ['targets'], 'at the top level');
   const targets = (data as { targets?: unknown } | null)?.targets;
   if (!Array.isArray(targets) || targets.length === 0) bad('targets', 'must be a non-empty list of targets');
   const names = new Set<string>();
@@ -76,6 +95,8 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     if (raw === null || typeof raw !== 'object') bad(at, 'must be a mapping');
     const t = raw as Record<string, unknown>;
     const name = t['name'];
+    const inTarget = typeof name === 'string' ? `in target \`${name}\`` : `in ${at}`;
+    onlyKnownKeys(t, TARGET_KEYS, inTarget);
     if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(name)) bad(`${at}.name`, 'must be a name of letters, digits, dots, dashes');
     if (names.has(name as string)) bad(`${at}.name`, `'${String(name)}' is used twice`);
     names.add(name as string);
@@ -95,18 +116,25 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
       name: name as string, vendor: vendor as VendorId, endpoint: endpoint as string, region: region as string,
       allowMutations: allowMutations as boolean, maxSnapshots: maxSnapshots as number,
     };
+    /** A credential as read, refused (by where it came from, never its value) when no request could carry it. */
+    const usable = (value: string, from: string): string => {
+      const problem = credentialProblem(value);
+      return problem ? bad(`${at}.credentials`, `${from} ${problem}`) : value;
+    };
     const credentials = t['credentials'] as Record<string, unknown> | undefined;
     if (credentials !== undefined) {
+      if (credentials === null || typeof credentials !== 'object' || Array.isArray(credentials)) bad(`${at}.credentials`, 'must be a mapping such as { idFromEnv: …, secretFromEnv: … }');
+      onlyKnownKeys(credentials, CREDENTIAL_KEYS, `${inTarget} (credentials)`);
       const read = (key: 'id' | 'secret' | 'token'): string | undefined => {
         const direct = credentials[key];
-        if (typeof direct === 'string' && direct !== '') return direct;
+        if (typeof direct === 'string' && direct !== '') return usable(direct, `credentials.${key}`);
         const variable = credentials[`${key}FromEnv`];
         if (variable === undefined && key === 'token') return undefined;
         if (typeof variable !== 'string') return bad(`${at}.credentials`, `give ${key}FromEnv (an environment variable name)`);
         const value = env[variable];
         if (!value && options.credentials === 'optional') return key === 'token' ? undefined : '';
         if (!value) return key === 'token' ? undefined : bad(`${at}.credentials.${key}FromEnv`, `environment variable ${variable} is not set`);
-        return value;
+        return usable(value, `environment variable ${variable}`);
       };
       const token = read('token');
       entry.credentials = { id: read('id')!, secret: read('secret')!, ...(token ? { token } : {}) };
@@ -116,7 +144,14 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
       if (!fromEnv.credentials && options.credentials !== 'optional') {
         bad(`${at}.credentials`, `no credentials for a real endpoint: set ${fromEnv.missing.join(' and ')}, or name other variables with credentials.idFromEnv and secretFromEnv`);
       }
-      if (fromEnv.credentials) entry.credentials = fromEnv.credentials;
+      if (fromEnv.credentials) {
+        const names = CREDENTIAL_ENV[vendor as VendorId];
+        for (const key of ['id', 'secret', 'token'] as const) {
+          const value = fromEnv.credentials[key];
+          if (value !== undefined) usable(value, `environment variable ${names[key]}`);
+        }
+        entry.credentials = fromEnv.credentials;
+      }
     }
     const readiness = t['readinessTimeoutSeconds'];
     if (readiness !== undefined) {
@@ -136,18 +171,21 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     const rateLimit = t['rateLimit'];
     if (rateLimit !== undefined) {
       const valid = (n: unknown) => typeof n === 'number' && n > 0 && Number.isFinite(n);
-      const ok = valid(rateLimit) || (rateLimit !== null && typeof rateLimit === 'object' && Object.values(rateLimit).every(valid));
+      const perAction = rateLimit !== null && typeof rateLimit === 'object' && !Array.isArray(rateLimit);
+      const ok = valid(rateLimit) || (perAction && Object.values(rateLimit).every(valid));
       if (!ok) bad(`${at}.rateLimit`, 'must be requests per second (a positive number) or a map of action to requests per second');
+      // A mistyped action would be paced at the documented rate only, the lower limit silently unused.
+      if (perAction) onlyKnownKeys(rateLimit as Record<string, unknown>, loadSpec(SPEC_FILES[entry.vendor]).actions.map((a) => a.action), `${inTarget} (rateLimit: actions of ${entry.vendor})`);
       entry.rateLimit = rateLimit as TargetEntry['rateLimit'];
     }
     const fixtures = t['fixtures'] as Record<string, unknown> | undefined;
     if (fixtures !== undefined) {
       if (fixtures === null || typeof fixtures !== 'object' || Array.isArray(fixtures)) bad(`${at}.fixtures`, 'must map fixture roles to disk ids');
+      onlyKnownKeys(fixtures, FIXTURE_KEYS, `${inTarget} (fixtures: disk roles)`);
       const disks = fixtures['sameInstanceDisks'];
       if (!Array.isArray(disks) || !disks.every((d) => typeof d === 'string')) bad(`${at}.fixtures.sameInstanceDisks`, 'must be a list of disk ids');
       for (const [role, diskId] of Object.entries(fixtures)) {
         if (role === 'sameInstanceDisks') continue;
-        if (!(DISK_ROLES as readonly string[]).includes(role)) bad(`${at}.fixtures.${role}`, `unknown fixture role; known: sameInstanceDisks, ${DISK_ROLES.join(', ')}`);
         if (typeof diskId !== 'string' || diskId === '') bad(`${at}.fixtures.${role}`, 'must be a disk id');
       }
       entry.fixtures = fixtures as unknown as Fixtures;
