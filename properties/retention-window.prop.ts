@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { placeEndpointClock, sampleOf, toleranceSeconds, type ClockSample } from '../src/conformance/endpoint-clock.ts';
-import { checkProperty, describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { checkProperty, decidedBy, describeError, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import type { CallResult } from '../src/transport/call-result.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { cleanUp, expectRefusedWith } from './support/checks.ts';
 
@@ -59,6 +60,8 @@ describeEachTarget((target, session) => {
     const examples: Array<[Case]> = [[{ aheadSeconds: min - band, accepted: false }], [{ aheadSeconds: min + band, accepted: true }]];
 
     const cleanups: string[] = [];
+    // What a deadline too soon got: the comparison of targets shows it, not the last (accepted) create.
+    let refusal: CallResult | undefined;
     await checkProperty(task, fc.asyncProperty(
       fc.oneof(
         fc.record({ aheadSeconds: fc.integer({ min: 1, max: min - band }), accepted: fc.constant(false) }),
@@ -87,10 +90,12 @@ describeEachTarget((target, session) => {
           expect(result.ok, `a deadline ${aheadSeconds} s ahead (minimum ${min} s) was refused with ${result.error?.code}`).toBe(true);
         } else {
           await expectRefusedWith(task, result, [rule.error], `a deadline ${aheadSeconds} s ahead (minimum ${min} s)`);
+          refusal = result;
         }
       },
     ).afterEach(async () => {
       await cleanUp(session, target, cleanups.splice(0), { emulatorToo: true });
     }), 25, examples);
+    decidedBy(task, refusal, { 'minimum retention': `${min / HOUR} h` });
   });
 });
