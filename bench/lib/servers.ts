@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { VendorId } from '../../src/spec/spec-types.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 /** What bench/server.ts is asked to serve. */
 export type ServerRequest =
@@ -51,7 +52,7 @@ export function startServer(request: ServerRequest, options: StartServerOptions 
 
 /** Sends one admin API request (`/_snapconform/<path>`) to an emulator. */
 export async function admin(url: string, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${url}/_snapconform/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const response = await fetch(`${url}/_snapconform/${path}`, adminPost(body));
   if (!response.ok) throw new Error(`admin ${path}: HTTP ${response.status} ${await response.text()}`);
   return response.json();
 }

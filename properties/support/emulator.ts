@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TargetInfo } from '../../src/conformance/target.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 /**
  * Helpers for rules that arrange an embedded emulator through its admin API (`/_snapconform/`) — raise the
@@ -15,7 +16,7 @@ import type { TargetInfo } from '../../src/conformance/target.ts';
 /** Calls the admin API of an emulator target; throws (an `error` outcome, not a deviation) when it refuses. */
 export async function admin(target: TargetInfo, route: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!target.emulator) throw new Error(`${target.name}: the admin API exists only on an embedded emulator`);
-  const response = await fetch(`${target.endpoint}/_snapconform/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+  const response = await fetch(`${target.endpoint}/_snapconform/${route}`, body === undefined ? {} : adminPost(body));
   const text = await response.text();
   if (!response.ok) throw new Error(`${target.name}: admin ${route} answered HTTP ${response.status}: ${text}`);
   return JSON.parse(text) as Record<string, unknown>;

@@ -11,6 +11,7 @@ import { RUN_ENV } from './run-env.ts';
 import { boundsOf, loadTargetFile } from './target-file.ts';
 import { DISK_ROLES, type Fixtures, type TargetInfo } from './target.ts';
 import type { SeedInput } from '../emulator/backend.ts';
+import { adminPost } from '../emulator/admin-client.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -64,11 +65,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // A rehearsal plays a URL target: its own fixture disks (ids and roles) in the standard world's shapes.
     const plays = entry.endpoint !== 'emulator';
     const { seed, roles } = plays ? rehearsalWorld(standard, entry.fixtures) : standard;
-    const seeded = await fetch(`${server.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: entry.region, ...seed }) });
+    const seeded = await fetch(`${server.url}/_snapconform/seed`, adminPost({ region: entry.region, ...seed }));
     if (!seeded.ok) throw new Error(`seeding the ${entry.vendor} emulator failed: HTTP ${seeded.status}`);
     // Fast local runs: the suite does not pace emulator targets, so their rate limits are switched off
     // (a rule about rate limits switches them on for itself).
-    await fetch(`${server.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ limits: false }) });
+    await fetch(`${server.url}/_snapconform/config`, adminPost({ limits: false }));
     const credentials = { id: principal.id, secret: principal.secret };
     if (plays) {
       rehearsed.push({ name: entry.name, url: server.url });

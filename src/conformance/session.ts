@@ -29,6 +29,7 @@ import { idempotencyToken } from './client-layers/idempotency-token.ts';
 import { exchangeRecord } from './client-layers/exchange-record.ts';
 import { transportPolicy } from './client-layers/transport-policy.ts';
 import { documentedWires, selectWires, wireCaseId, wireName } from './wires.ts';
+import { adminPost } from '../emulator/admin-client.ts';
 
 /** One target as a test file uses it: its spec, and a client when the suite can talk to it. */
 export interface TargetSession {
@@ -189,10 +190,7 @@ export function openSession(info: TargetInfo): TargetSession {
       const id = emulator.diskId(`${process.pid}${++diskCounter}`);
       const { seed } = emulator.fixtures(info.region);
       const model = seed.disks?.find((d) => d.id === instanceDisk);
-      const response = await fetch(`${info.endpoint}/_snapconform/seed`, {
-        method: 'POST',
-        body: JSON.stringify({ region: info.region, disks: [{ ...model, id }] }),
-      });
+      const response = await fetch(`${info.endpoint}/_snapconform/seed`, adminPost({ region: info.region, disks: [{ ...model, id }] }));
       if (!response.ok) throw new Error(`seeding a fresh disk failed: HTTP ${response.status}`);
       return id;
     },

@@ -1,6 +1,8 @@
 import type { SnapshotBackend, SeedInput } from './backend.ts';
 import { Deviations } from './deviations/catalogue.ts';
-import { parseFaultRules, type FaultPlan } from './faults.ts';
+import { adminBodyRefusal } from './admin-requests.ts';
+import { adminGateRefusal } from './admin-origin.ts';
+import type { FaultPlan, FaultRule } from './faults.ts';
 import { json, type ArrivedHttpRequest, type HttpAnswer } from './http-server.ts';
 import type { RequestLog } from './request-log.ts';
 
@@ -34,7 +36,10 @@ function parse(request: ArrivedHttpRequest): Record<string, unknown> {
 
 /**
  * The admin API, the same on every emulator: how the suite arranges fixtures (seed, reset), controls time
- * (clock), makes creation observable (creationMs) and switches deviations. Loopback only; no signature.
+ * (clock), makes creation observable (creationMs) and switches deviations. Loopback only; no signature, so
+ * requests from another origin and POST bodies that are not JSON are refused (src/emulator/admin-origin.ts),
+ * and every field of a body is checked against its schema (src/emulator/admin-requests.ts) before anything
+ * changes: a refusal is a 4xx with the reason, and leaves the emulator as it was.
  *
  * - `POST /_snapconform/reset`
  * - `POST /_snapconform/seed` `{account?, region, instances?, disks?}`
@@ -48,11 +53,17 @@ function parse(request: ArrivedHttpRequest): Record<string, unknown> {
  */
 export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): HttpAnswer {
   const route = `${request.method} ${request.path.slice(ADMIN_PREFIX.length)}`;
+  const refused = adminGateRefusal(request);
+  if (refused) return json(refused.status, { error: `admin: ${refused.reason}` });
   let body: Record<string, unknown>;
   try {
     body = parse(request);
   } catch (error) {
     return json(400, { error: `admin: ${(error as Error).message}` });
+  }
+  if (request.method.toUpperCase() === 'POST') {
+    const invalid = adminBodyRefusal(request.path.slice(ADMIN_PREFIX.length), body);
+    if (invalid) return json(400, { error: `admin: ${invalid}` });
   }
   const { backend } = hooks;
   const config = () => ({
@@ -74,28 +85,22 @@ export function handleAdmin(request: ArrivedHttpRequest, hooks: AdminHooks): Htt
       return json(200, { seeded: backend.describeDisks({ account, region }).length });
     }
     case 'POST clock': {
-      if (body['real'] === true) backend.clock.useRealTime();
-      if (body['freeze'] === true) backend.clock.freeze();
-      else if (typeof body['freeze'] === 'string') backend.clock.freeze(Date.parse(body['freeze']));
-      if (typeof body['advanceMs'] === 'number') backend.clock.advance(body['advanceMs']);
+      const freeze = body['freeze'];
+      const changed = backend.clock.change({
+        real: body['real'] === true,
+        freeze: typeof freeze === 'string' ? Date.parse(freeze) : freeze === true ? true : undefined,
+        advanceMs: body['advanceMs'] as number | undefined,
+      });
+      if (!changed) return json(400, { error: 'admin: clock: the clock would leave the years 1970 to 9999; it is unchanged' });
       return json(200, backend.clock.describe());
     }
-    case 'POST faults': {
-      const rules = parseFaultRules(body['faults']);
-      if (typeof rules === 'string') return json(400, { error: `admin: ${rules}` });
-      hooks.faults.set(rules);
+    case 'POST faults':
+      hooks.faults.set(body['faults'] as FaultRule[]);
       return json(200, config());
-    }
     case 'POST config':
       if (typeof body['creationMs'] === 'number') backend.creationMs = body['creationMs'];
       if (typeof body['limits'] === 'boolean') hooks.setLimits(body['limits']);
-      if (Array.isArray(body['deviations'])) {
-        try {
-          hooks.setDeviations(new Deviations(body['deviations'] as string[]));
-        } catch (error) {
-          return json(400, { error: `admin: ${(error as Error).message}` });
-        }
-      }
+      if (Array.isArray(body['deviations'])) hooks.setDeviations(new Deviations(body['deviations'] as string[]));
       return json(200, config());
     case 'GET config':
       return json(200, config());

@@ -14,26 +14,6 @@ export interface FaultRule {
   latencyMs?: number;
 }
 
-const KINDS: FaultKind[] = ['latency', 'throttle', 'error5xx', 'drop', 'malformed'];
-
-/** Checks admin input; returns the rules or a one-line reason. */
-export function parseFaultRules(value: unknown): FaultRule[] | string {
-  if (!Array.isArray(value)) return 'faults must be a list of {kind, action?, probability?, count?, latencyMs?}';
-  for (const [i, rule] of value.entries()) {
-    const r = rule as Record<string, unknown> | null;
-    if (r === null || typeof r !== 'object') return `faults[${i}] must be an object`;
-    if (!KINDS.includes(r['kind'] as FaultKind)) return `faults[${i}].kind must be one of ${KINDS.join(', ')}`;
-    if (r['action'] !== undefined && typeof r['action'] !== 'string') return `faults[${i}].action must be an action name`;
-    const p = r['probability'];
-    if (p !== undefined && !(typeof p === 'number' && p >= 0 && p <= 1)) return `faults[${i}].probability must be between 0 and 1`;
-    for (const key of ['count', 'latencyMs']) {
-      const n = r[key];
-      if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 0)) return `faults[${i}].${key} must be a whole number`;
-    }
-  }
-  return value as FaultRule[];
-}
-
 /**
  * The faults an emulator is injecting, for clients that must survive a flaky service: latency, throttling,
  * server errors, dropped connections, malformed bodies — by action and probability, optionally for the next N

@@ -11,6 +11,8 @@ export interface ArrivedHttpRequest {
   /** Header values by lower-case name (repeated headers joined with `, `). */
   headers: Record<string, string | undefined>;
   body: Buffer;
+  /** The port the request arrived on (the server's own), where known: the admin API's same-origin check needs it. */
+  localPort?: number;
 }
 
 /** What a front end answers. */
@@ -122,6 +124,7 @@ export async function listen(handler: RequestHandler, options: ListenOptions = {
         query: q === -1 ? '' : url.slice(q + 1),
         headers,
         body,
+        localPort: message.socket.localPort,
       });
       if (answer.drop) {
         message.socket.destroy();

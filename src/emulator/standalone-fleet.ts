@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { adminPost } from './admin-client.ts';
 
 /** The CLI as a user runs it. */
 export const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
@@ -76,7 +77,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Standalone
   const admin = async (vendor: string, route: string, body?: unknown) => {
     const endpoint = vendors[vendor]?.endpoint;
     if (!endpoint) throw new Error(`the fleet runs no ${vendor} emulator`);
-    const response = await fetch(`${endpoint}/_snapconform/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+    const response = await fetch(`${endpoint}/_snapconform/${route}`, body === undefined ? {} : adminPost(body));
     if (!response.ok) throw new Error(`${vendor}: admin ${route} answered HTTP ${response.status}: ${await response.text()}`);
     return await response.json() as Record<string, unknown>;
   };

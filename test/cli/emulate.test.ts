@@ -13,6 +13,7 @@ import { loadSpec } from '../../src/spec/load-spec.ts';
 import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { SPEC_FILES } from '../../src/vendors/registry.ts';
 import { ZenlayerClient } from '../../src/vendors/zenlayer-zec/client.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 // `snapconform emulate` as another project's CI would use it: a child process, the JSON document it prints,
 // the official SDKs configured from that document only, and a signal to stop it.
@@ -257,7 +258,7 @@ describe('snapconform emulate --deviation', () => {
     const config = async (vendor: string) => (await (await fetch(`${doc.vendors[vendor]!.endpoint}/_snapconform/config`)).json()) as { deviations: string[] };
     expect((await config('tencent-cbs')).deviations.sort()).toEqual(['quota-one-early', 'request-id-missing']);
     expect((await config('zenlayer-zec')).deviations).toEqual(['request-id-missing']);
-    await fetch(`${doc.vendors['zenlayer-zec']!.endpoint}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ deviations: ['tags-dropped'] }) });
+    await fetch(`${doc.vendors['zenlayer-zec']!.endpoint}/_snapconform/config`, adminPost({ deviations: ['tags-dropped'] }));
     expect((await config('zenlayer-zec')).deviations).toEqual(['tags-dropped']);
     await stop(emulator);
   }, 60_000);

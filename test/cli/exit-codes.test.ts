@@ -11,6 +11,7 @@ import { loadSpec } from '../../src/spec/load-spec.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import { sampleReport } from '../reporters/support/sample-report.ts';
 import { BIN, latestReport, snapconform } from './support/cli.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `snapconform-${name}-`));
 
@@ -92,8 +93,8 @@ describe('safety aborts exit 3', () => {
 
   beforeAll(async () => {
     emulator = await tencentCbs.emulator!.start(loadSpec('specs/tencent-cbs.yaml'), principal, new Deviations());
-    await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...tencentCbs.emulator!.fixtures('ap-guangzhou').seed }) });
-    await fetch(`${emulator.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ limits: false }) });
+    await fetch(`${emulator.url}/_snapconform/seed`, adminPost({ region: 'ap-guangzhou', ...tencentCbs.emulator!.fixtures('ap-guangzhou').seed }));
+    await fetch(`${emulator.url}/_snapconform/config`, adminPost({ limits: false }));
     // A "real account" that refuses every delete: the run's cleanup cannot remove what it created.
     proxy = createServer(async (request, response) => {
       const chunks: Buffer[] = [];

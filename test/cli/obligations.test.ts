@@ -12,6 +12,7 @@ import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import { TencentClient } from '../../src/vendors/tencent-cbs/client.ts';
 import { latestReport, snapconform } from './support/cli.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 const HOUR = 3_600_000;
 const REGION = 'ap-guangzhou';
@@ -23,7 +24,7 @@ let emulator: RunningServer;
 let targetFile: string;
 
 /** The emulator's admin API (on its own port). */
-const admin = async (route: string, body?: unknown) => (await fetch(`${emulator.url}/_snapconform/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+const admin = async (route: string, body?: unknown) => (await fetch(`${emulator.url}/_snapconform/${route}`, body === undefined ? {} : adminPost(body))).json() as Promise<Record<string, unknown>>;
 const emulatorNow = async () => Date.parse(String((await admin('config') as { clock: { now: string } }).clock.now));
 /** A call signed at the emulator's clock, which the tests move. */
 const call = async (action: string, params: Record<string, unknown>) => {

@@ -12,6 +12,7 @@ import { loadSpec } from '../../src/spec/load-spec.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
 import { errorsOf, reportValidator } from '../reporters/support/report-schema.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
 const principal = { id: 'AKIDSAFETYSAFETYSAFETYSAFETYSAFETY00', secret: 'safety-secret', account: 'safety' };
@@ -32,8 +33,8 @@ let deletes: 'forward' | 'ignored' | 'twice' = 'forward';
 
 beforeAll(async () => {
   emulator = await tencentCbs.emulator!.start(loadSpec('specs/tencent-cbs.yaml'), principal, new Deviations());
-  await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...tencentCbs.emulator!.fixtures('ap-guangzhou').seed }) });
-  await fetch(`${emulator.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ limits: false }) });
+  await fetch(`${emulator.url}/_snapconform/seed`, adminPost({ region: 'ap-guangzhou', ...tencentCbs.emulator!.fixtures('ap-guangzhou').seed }));
+  await fetch(`${emulator.url}/_snapconform/config`, adminPost({ limits: false }));
   // A recording proxy: what a real account would receive, action by action.
   recorder = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -120,7 +121,7 @@ function ledgerDir(lines: string[]): string {
   return dir;
 }
 /** Switches the emulator's injected faults (`[]` clears them). */
-const faults = (list: unknown[]) => fetch(`${emulator.url}/_snapconform/faults`, { method: 'POST', body: JSON.stringify({ faults: list }) });
+const faults = (list: unknown[]) => fetch(`${emulator.url}/_snapconform/faults`, adminPost({ faults: list }));
 /** The records of an exchanges file. */
 const readExchangeFile = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { action: string; attempts: number; request: { body: string } });
 
@@ -296,7 +297,7 @@ describe('safety on real accounts', () => {
   }, 60_000);
 
   it('retries a snapshot still being created with bounded waits, and stops at the deadline', async () => {
-    await fetch(`${emulator.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ creationMs: 20_000 }) });
+    await fetch(`${emulator.url}/_snapconform/config`, adminPost({ creationMs: 20_000 }));
     try {
       const id = await createLabelled();
       const reportDir = ledgerDir([createdLine('a', id)]);
@@ -312,14 +313,14 @@ describe('safety on real accounts', () => {
       let ended = false;
       const patientRun = cli('sweep', '--target', target(), '--report-dir', reportDir).finally(() => { ended = true; });
       while (!ended && !actions.includes('DeleteSnapshots')) await new Promise((resolve) => setTimeout(resolve, 50));
-      await fetch(`${emulator.url}/_snapconform/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 20_000 }) });
+      await fetch(`${emulator.url}/_snapconform/clock`, adminPost({ advanceMs: 20_000 }));
       const patient = await patientRun;
       expect(patient.stdout).toContain('real: deleted 1');
       expect(patient.code).toBe(0);
       expect(actions.filter((a) => a === 'DeleteSnapshots').length).toBeGreaterThan(1);
       expect(await described(id)).toBe(0);
     } finally {
-      await fetch(`${emulator.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ creationMs: 0 }) });
+      await fetch(`${emulator.url}/_snapconform/config`, adminPost({ creationMs: 0 }));
     }
   }, 90_000);
 

@@ -9,6 +9,7 @@ import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const spec = loadSpec('specs/tencent-cbs.yaml');
   emulator = await tencentCbs.emulator!.start(spec, { id: SECRET_ID, secret: SECRET_KEY, account: 'leak' }, new Deviations());
   const { seed, roles } = tencentCbs.emulator!.fixtures('ap-guangzhou');
-  await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...seed }) });
+  await fetch(`${emulator.url}/_snapconform/seed`, adminPost({ region: 'ap-guangzhou', ...seed }));
   const dir = mkdtempSync(join(tmpdir(), 'snapconform-leak-'));
   targetFile = join(dir, 'target.yaml');
   // Seen from the CLI this is a real endpoint: credentials come from the vendor's usual variables.

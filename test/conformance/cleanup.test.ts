@@ -9,6 +9,7 @@ import { loadSpec } from '../../src/spec/load-spec.ts';
 import type { VendorId } from '../../src/spec/spec-types.ts';
 import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { adapterFor, SPEC_FILES } from '../../src/vendors/registry.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 const VENDORS = Object.keys(SPEC_FILES) as VendorId[];
 const REGION: Record<VendorId, string> = { 'tencent-cbs': 'ap-guangzhou', 'alibaba-ecs': 'cn-hangzhou', 'zenlayer-zec': 'asia-east-1' };
@@ -41,8 +42,8 @@ describe.each(VENDORS)('the cleanup against %s', (vendor) => {
   beforeAll(async () => {
     server = await adapter.emulator!.start(spec, principal, new Deviations());
     const { seed, roles } = adapter.emulator!.fixtures(REGION[vendor]);
-    await fetch(`${server.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: REGION[vendor], ...seed }) });
-    await fetch(`${server.url}/_snapconform/config`, { method: 'POST', body: JSON.stringify({ limits: false, creationMs: 3000 }) });
+    await fetch(`${server.url}/_snapconform/seed`, adminPost({ region: REGION[vendor], ...seed }));
+    await fetch(`${server.url}/_snapconform/config`, adminPost({ limits: false, creationMs: 3000 }));
     target = { name: 'real', vendor, endpoint: server.url, region: REGION[vendor], credentials: { id: principal.id, secret: principal.secret }, emulator: false, runId: RUN_ID };
     disks = roles.sameInstanceDisks;
   });

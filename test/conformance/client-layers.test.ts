@@ -16,6 +16,7 @@ import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import { zenlayerZec } from '../../src/vendors/zenlayer-zec/adapter.ts';
 import type { VendorClient } from '../../src/vendors/vendor-adapter.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 // The suite's client against a Tencent emulator used as a URL target (not an embedded one: `emulator: false`),
 // with snapshots that take a while to create, as on a real account.
@@ -30,7 +31,7 @@ function target(overrides: Partial<TargetInfo> = {}): TargetInfo {
   return { name: 'layers', vendor: 'tencent-cbs', endpoint: emulator.url, region: 'ap-guangzhou', credentials: { id: principal.id, secret: principal.secret }, emulator: false, allowMutations: true, runId, ...overrides };
 }
 const client = (info: TargetInfo = target()) => politeClient(info, spec, tencentCbs, tencentCbs.createClient(info, spec, transport), { leases: new DiskLeases(leaseDir) });
-const admin = (route: string, body: unknown) => fetch(`${emulator.url}/_snapconform/${route}`, { method: 'POST', body: JSON.stringify(body) });
+const admin = (route: string, body: unknown) => fetch(`${emulator.url}/_snapconform/${route}`, adminPost(body));
 
 beforeAll(async () => {
   leaseDir = mkdtempSync(join(tmpdir(), 'snapconform-layers-'));

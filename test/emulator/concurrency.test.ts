@@ -10,6 +10,7 @@ import { alibabaEcs } from '../../src/vendors/alibaba-ecs/adapter.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import type { Params, VendorAdapter, VendorClient } from '../../src/vendors/vendor-adapter.ts';
 import { zenlayerZec } from '../../src/vendors/zenlayer-zec/adapter.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 // Parallel CreateSnapshot requests on one disk, against each embedded emulator: never more than the quota
 // (x-contract snapshot-quota-per-disk), and never two snapshots in flight on a disk where the spec has the
@@ -66,7 +67,7 @@ const principal = { id: 'AKIDCONCURRENCYTEST00000000000000000', secret: 'concurr
 const transport = new HttpTransport({ connections: 100, timeoutMs: 30_000 });
 
 async function admin(vendor: Vendor, route: string, body: unknown): Promise<void> {
-  const response = await fetch(`${vendor.server!.url}/_snapconform/${route}`, { method: 'POST', body: JSON.stringify(body) });
+  const response = await fetch(`${vendor.server!.url}/_snapconform/${route}`, adminPost(body));
   expect(response.status, `${route}: ${await response.text()}`).toBe(200);
 }
 

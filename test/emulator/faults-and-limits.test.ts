@@ -9,6 +9,7 @@ import { HttpTransport, TransportError } from '../../src/transport/http-transpor
 import { alibabaEcs } from '../../src/vendors/alibaba-ecs/adapter.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import { TencentClient } from '../../src/vendors/tencent-cbs/client.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 const require = createRequire(import.meta.url);
 const { cbs } = require('tencentcloud-sdk-nodejs/tencentcloud/services/cbs') as { cbs: typeof CbsModule };
@@ -22,7 +23,7 @@ let tencent: RunningServer;
 let alibaba: RunningServer;
 
 const admin = (server: RunningServer, path: string, body: unknown) =>
-  fetch(`${server.url}/_snapconform/${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, unknown>>);
+  fetch(`${server.url}/_snapconform/${path}`, adminPost(body)).then((r) => r.json() as Promise<Record<string, unknown>>);
 
 beforeAll(async () => {
   tencent = await tencentCbs.emulator!.start(tencentSpec, principal, new Deviations());
@@ -119,9 +120,9 @@ describe('injected faults', () => {
   });
 
   it('refuses malformed fault rules in one line', async () => {
-    const response = await fetch(`${tencent.url}/_snapconform/faults`, { method: 'POST', body: JSON.stringify({ faults: [{ kind: 'explode' }] }) });
+    const response = await fetch(`${tencent.url}/_snapconform/faults`, adminPost({ faults: [{ kind: 'explode' }] }));
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toBe('admin: faults[0].kind must be one of latency, throttle, error5xx, drop, malformed');
+    expect(((await response.json()) as { error: string }).error).toBe('admin: faults: faults[0].kind must be one of latency, throttle, error5xx, drop, malformed');
   });
 });
 

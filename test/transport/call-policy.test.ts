@@ -12,6 +12,7 @@ import type { CallResult } from '../../src/transport/call-result.ts';
 import { HttpTransport, TransportError, type TransportFailure } from '../../src/transport/http-transport.ts';
 import { RateLimiter } from '../../src/transport/rate-limiter.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 const spec = loadSpec('specs/tencent-cbs.yaml');
 const principal = { id: 'AKIDPOLICYTEST0000000000000000000000', secret: 'policy-test-secret', account: 'acct' };
@@ -37,7 +38,7 @@ const client = (endpoint: string, via = transport) => politeClient(target(endpoi
 beforeAll(async () => {
   emulator = await tencentCbs.emulator!.start(spec, principal, new Deviations());
   const { seed } = tencentCbs.emulator!.fixtures('ap-guangzhou');
-  await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...seed }) });
+  await fetch(`${emulator.url}/_snapconform/seed`, adminPost({ region: 'ap-guangzhou', ...seed }));
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { loadSpec } from '../../src/spec/load-spec.ts';
 import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { adapterFor, SPEC_FILES } from '../../src/vendors/registry.ts';
 import type { Params, RawClient } from '../../src/vendors/vendor-adapter.ts';
+import { adminPost } from '../../src/emulator/admin-client.ts';
 
 // Each adapter's rawClient sends exactly the departure asked for, and the emulator answers it with the code
 // the adapter's authErrors names; with the matching deviation, the emulator lets it through instead.
@@ -23,7 +24,7 @@ async function start(vendor: (typeof VENDORS)[number], deviations: string[] = []
   const server = await adapter.emulator!.start(spec, principal, new Deviations(deviations));
   servers.push(server);
   const { seed, roles } = adapter.emulator!.fixtures('ap-guangzhou');
-  await fetch(`${server.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...seed }) });
+  await fetch(`${server.url}/_snapconform/seed`, adminPost({ region: 'ap-guangzhou', ...seed }));
   const target = { name: vendor, vendor, endpoint: server.url, region: 'ap-guangzhou', credentials: { id: principal.id, secret: principal.secret }, emulator: true };
   const action = spec.forCanonical('describeSnapshots')!.action;
   return { raw: adapter.rawClient!(target, spec, transport), params: adapter.validRequest(action, roles)!, action };

@@ -4,6 +4,7 @@ import { Deviations } from '../../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../../src/emulator/http-server.ts';
 import { loadSpec } from '../../../src/spec/load-spec.ts';
 import { alibabaEcs } from '../../../src/vendors/alibaba-ecs/adapter.ts';
+import { adminPost } from '../../../src/emulator/admin-client.ts';
 
 // The official SDK (@alicloud/ecs20140526, V3 by default, V2 on request), unchanged, against the Alibaba
 // emulator: served, documented errors surface with their code and status, and ClientToken is idempotent.
@@ -17,7 +18,7 @@ let emulator: RunningServer;
 beforeAll(async () => {
   emulator = await alibabaEcs.emulator!.start(loadSpec('specs/alibaba-ecs.yaml'), principal, new Deviations());
   const { seed } = alibabaEcs.emulator!.fixtures('cn-hangzhou');
-  await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'cn-hangzhou', ...seed }) });
+  await fetch(`${emulator.url}/_snapconform/seed`, adminPost({ region: 'cn-hangzhou', ...seed }));
 });
 
 afterAll(() => emulator.close());

@@ -6,6 +6,7 @@ import { Deviations } from '../../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../../src/emulator/http-server.ts';
 import { loadSpec } from '../../../src/spec/load-spec.ts';
 import { tencentCbs } from '../../../src/vendors/tencent-cbs/adapter.ts';
+import { adminPost } from '../../../src/emulator/admin-client.ts';
 
 // The official Node SDK, unchanged, against the Tencent emulator: every signing version and method it
 // offers is served, and documented errors surface through its exception with their code and request id.
@@ -17,7 +18,7 @@ let emulator: RunningServer;
 beforeAll(async () => {
   emulator = await tencentCbs.emulator!.start(loadSpec('specs/tencent-cbs.yaml'), principal, new Deviations());
   const { seed } = tencentCbs.emulator!.fixtures('ap-guangzhou');
-  await fetch(`${emulator.url}/_snapconform/seed`, { method: 'POST', body: JSON.stringify({ region: 'ap-guangzhou', ...seed }) });
+  await fetch(`${emulator.url}/_snapconform/seed`, adminPost({ region: 'ap-guangzhou', ...seed }));
 });
 
 afterAll(() => emulator.close());
