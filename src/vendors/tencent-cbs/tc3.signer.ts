@@ -28,7 +28,17 @@ export interface Tc3Input {
    * the current doc also signs `x-tc-action` and both are accepted by the service.
    */
   signedHeaders?: string[];
+  /**
+   * Leave the body out of the signature, as the official SDKs' `unsignedPayload` profile option does: the
+   * hashed payload is `sha256("UNSIGNED-PAYLOAD")` and the request must carry `X-TC-Content-SHA256:
+   * UNSIGNED-PAYLOAD` (tencentcloud-sdk-go `common/client.go`; ../shared/reference/tencent-cbs.md §1.1).
+   * @defaultValue false
+   */
+  unsignedPayload?: boolean;
 }
+
+/** The `X-TC-Content-SHA256` value that says the body is not signed, and what is hashed in its place. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 /** A TC3 signature with its intermediate strings (for transcripts and for verifier diagnostics). */
 export interface Tc3Signature {
@@ -73,7 +83,7 @@ export function signTc3(input: Tc3Input): Tc3Signature {
     })
     .join('');
   const canonicalRequest = [
-    input.method, '/', input.query, canonicalHeaders, signedHeaders.join(';'), sha256Hex(input.body),
+    input.method, '/', input.query, canonicalHeaders, signedHeaders.join(';'), sha256Hex(input.unsignedPayload ? UNSIGNED_PAYLOAD : input.body),
   ].join('\n');
   const date = tc3Date(input.timestamp);
   const credentialScope = `${date}/${input.service}/tc3_request`;

@@ -1,5 +1,5 @@
 import { signaturesEqual } from '../../transport/digest.ts';
-import { signTc3, tc3Date, TC3_ALGORITHM } from './tc3.signer.ts';
+import { signTc3, tc3Date, TC3_ALGORITHM, UNSIGNED_PAYLOAD } from './tc3.signer.ts';
 
 /** A request as it arrived, for signature verification. */
 export interface ArrivedRequest {
@@ -35,7 +35,9 @@ const AUTHORIZATION = /^(\S+) Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/
  * Verifies a TC3-HMAC-SHA256 request as the service does, honouring whatever `SignedHeaders` lists
  * (`content-type;host` from the SDKs, `content-type;host;x-tc-action` from the current doc), signing the
  * Host without its port (the SDKs sign the hostname only; ../shared/reference/tencent-cbs.md §4.2) and
- * taking the service from the credential scope (an SDK pointed at 127.0.0.1 signs `…/127/tc3_request`).
+ * taking the service from the credential scope (an SDK pointed at 127.0.0.1 signs `…/127/tc3_request`), and
+ * leaving the body out where `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` says the client did (the SDKs'
+ * unsigned-payload option: the hashed payload is sha256("UNSIGNED-PAYLOAD"), reference §1.1).
  * Error codes: CBS common error codes, https://www.tencentcloud.com/document/api/362/32171.
  */
 export function verifyTc3(request: ArrivedRequest, options: Tc3VerifyOptions): Tc3Verdict {
@@ -84,6 +86,7 @@ export function verifyTc3(request: ArrivedRequest, options: Tc3VerifyOptions): T
     secretId,
     secretKey,
     signedHeaders,
+    unsignedPayload: request.headers['x-tc-content-sha256']?.trim() === UNSIGNED_PAYLOAD,
   });
   return signaturesEqual(expected.signature, signature) ? { ok: true, secretId } : failure;
 }

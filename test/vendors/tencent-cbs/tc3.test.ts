@@ -116,6 +116,24 @@ describe('TC3 verifier', () => {
     expect(verifyTc3({ ...signed, headers: withoutToken }, options(1_800_000_000))).toMatchObject({ code: 'AuthFailure.SignatureFailure' });
   });
 
+  it('accepts X-TC-Content-SHA256: UNSIGNED-PAYLOAD requests, whose hashed payload is sha256("UNSIGNED-PAYLOAD")', () => {
+    // The official SDKs' unsignedPayload option (tencentcloud-sdk-go common/client.go; reference §1.1): signed
+    // here as the SDK does, by hashing the literal string in place of the body — not through our signer's option.
+    const headers = { 'content-type': 'application/json', 'x-tc-content-sha256': 'UNSIGNED-PAYLOAD' };
+    const asTheSdkSigns = arrive({ method: 'POST', query: '', body: 'UNSIGNED-PAYLOAD', timestamp: 1_800_000_000, service: 'cbs', headers });
+    for (const body of ['{"DiskId":"disk-1"}', '', '{}']) {
+      expect(verifyTc3({ ...asTheSdkSigns, body: Buffer.from(body) }, options(1_800_000_000)), body).toEqual({ ok: true, secretId: SECRET_ID });
+    }
+    // Our signer's option signs the same way.
+    const ours = arrive({ method: 'POST', query: '', body: '{"DiskId":"disk-1"}', timestamp: 1_800_000_000, service: 'cbs', headers, unsignedPayload: true });
+    expect(ours.headers['authorization']).toBe(asTheSdkSigns.headers['authorization']);
+    // Without the header the body is signed as usual: the same signature no longer fits.
+    const { 'x-tc-content-sha256': _dropped, ...plain } = asTheSdkSigns.headers;
+    expect(verifyTc3({ ...asTheSdkSigns, headers: plain, body: Buffer.from('{}') }, options(1_800_000_000))).toMatchObject({ code: 'AuthFailure.SignatureFailure' });
+    // The rest of the request stays protected.
+    expect(verifyTc3({ ...asTheSdkSigns, headers: { ...asTheSdkSigns.headers, 'content-type': 'text/plain' } }, options(1_800_000_000))).toMatchObject({ code: 'AuthFailure.SignatureFailure' });
+  });
+
   it('refuses clock skew beyond five minutes and unknown keys', () => {
     const request = arrive({ method: 'POST', query: '', body: '{}', timestamp: 1_800_000_000, service: 'cbs', headers: { 'content-type': 'application/json' } });
     expect(verifyTc3(request, options(1_800_000_000 + 300)).ok).toBe(true);
