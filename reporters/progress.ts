@@ -1,6 +1,7 @@
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification, Vitest } from 'vitest/node';
 import { RULES, ruleSelected } from '../src/conformance/rule-catalogue.ts';
+import { entryFor, isExpired, type Baseline } from '../src/report/baseline.ts';
 import { outcomeOf } from './conformance-reporter.ts';
 import { runOutcomeOf } from './run-outcome.ts';
 
@@ -13,11 +14,14 @@ export interface ProgressStream {
 /** Options of {@link ProgressReporter}. */
 export interface ProgressOptions {
   /**
-   * `live`: one status line redrawn in place, then a summary with the failures (a terminal; the CLI uses it
-   * instead of vitest's default reporter). `plain`: a line at every tenth of the rule files and at least
-   * every `heartbeatMs`, for CI logs and pipes (the CLI keeps vitest's default reporter beside it).
+   * `live`: one status line redrawn in place, then the findings (a terminal). `plain`, for CI logs and pipes:
+   * a line at every tenth of the rule files and at least every `heartbeatMs`, and one line per finding as it
+   * happens. Either way the counts of the run end in the report's own summary line (the conformance reporter's),
+   * so this reporter prints none of its own at the end: there is one set of totals, the report's.
    */
   mode: 'live' | 'plain';
+  /** The run's baseline: a finding it excuses is counted and listed as `known`, as the report will. */
+  baseline?: Baseline;
   /** @defaultValue process.stdout */
   out?: ProgressStream;
   /** Plain mode: the longest silence between two lines. @defaultValue 30 000 ms */
@@ -30,14 +34,22 @@ export interface ProgressOptions {
 
 const CLEAR_LINE = '\r\x1b[2K';
 
+/** The longest message a finding's line carries: a CI log gets one concise line per finding, the report the rest. */
+const MESSAGE_WIDTH = 160;
+
+/** How a finding is marked in the lists: fail, error, undocumented, known. */
+const MARKS = { fail: '✗', error: '!', undocumented: '?', known: '~' } as const;
+type Finding = keyof typeof MARKS;
+
 /** The rules of the run (`--rules`) that live in a test file (matched by the end of its path). */
 function rulesIn(moduleId: string): string[] {
   return Object.entries(RULES).filter(([id, rule]) => moduleId.endsWith(`/${rule.file}`) && ruleSelected(id)).map(([id]) => id);
 }
 
 /**
- * Progress of a conformance run: rules done of the total (a rule is done when its file is), cases done,
- * deviations, errors and undocumented cases so far, and the rule last heard of.
+ * Progress of a conformance run: rules done of the total (a rule is done when its file is), cases done, the
+ * findings so far counted as the report counts them (fail, error, undocumented, known), and the rule last
+ * heard of.
  */
 export default class ProgressReporter implements Reporter {
   private readonly mode: 'live' | 'plain';
@@ -50,17 +62,16 @@ export default class ProgressReporter implements Reporter {
   private filesTotal = 0;
   private filesDone = 0;
   private cases = 0;
-  private failed = 0;
-  private errored = 0;
-  private undocumented = 0;
+  private readonly counts: Record<Finding, number> = { fail: 0, error: 0, undocumented: 0, known: 0 };
+  private readonly baseline: Baseline | undefined;
   private current = '';
   private started = 0;
   private lastWrite = 0;
   private lastTenth = 0;
+  private lastStatus = '';
   private timer: NodeJS.Timeout | undefined;
-  private readonly failures: string[] = [];
-  /** Kept apart from the failures and listed after them: they do not fail the run by default. */
-  private readonly undocumentedCases: string[] = [];
+  /** Each finding's line, by outcome: listed worst first at the end of a live run. */
+  private readonly findings: Record<Finding, string[]> = { fail: [], error: [], undocumented: [], known: [] };
   private vitest: Vitest | undefined;
 
   constructor(options: ProgressOptions) {
@@ -69,6 +80,7 @@ export default class ProgressReporter implements Reporter {
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
     this.redrawMs = options.redrawMs ?? 100;
     this.now = options.now ?? Date.now;
+    this.baseline = options.baseline;
   }
 
   onInit(vitest: Vitest): void {
@@ -101,15 +113,17 @@ export default class ProgressReporter implements Reporter {
     this.current = `${meta.ruleId} on ${meta.target}`;
     if (state === 'failed') {
       const { outcome, message } = outcomeOf(testCase);
-      const line = `${meta.ruleId} on ${meta.target} (${meta.caseId}): ${(message ?? '').split('\n')[0]}`;
-      if (outcome === 'undocumented') {
-        this.undocumented += 1;
-        this.undocumentedCases.push(`? ${line} (undocumented: ${meta.undocumented ?? 'no reason given'})`);
-      } else {
-        if (outcome === 'fail') this.failed += 1;
-        else this.errored += 1;
-        this.failures.push(`${outcome === 'fail' ? '✗' : '!'} ${line}`);
-      }
+      // The report applies the baseline to fails and undocumented cases, never to errors.
+      const entry = outcome === 'error' ? undefined : entryFor(this.baseline, meta, new Date(this.now()));
+      // A failed test is a fail, an error or an undocumented case (outcomeOf); the baseline may make it known.
+      const finding = entry && !isExpired(entry, new Date(this.now())) ? 'known' : outcome as Exclude<Finding, 'known'>;
+      const firstLine = (message ?? '').split('\n')[0]!;
+      const text = firstLine.length > MESSAGE_WIDTH ? `${firstLine.slice(0, MESSAGE_WIDTH - 1)}…` : firstLine;
+      const why = finding === 'undocumented' ? ` (undocumented: ${meta.undocumented ?? 'no reason given'})` : finding === 'known' ? ` (known: ${entry!.reason})` : '';
+      const line = `${meta.ruleId} on ${meta.target} (${meta.caseId}): ${text}${why}`;
+      this.counts[finding] += 1;
+      this.findings[finding].push(`${MARKS[finding]} ${line}`);
+      if (this.mode === 'plain') this.line(`snapconform: ${finding} ${line}`);
     }
     if (this.mode === 'live') this.redraw(false);
   }
@@ -124,9 +138,11 @@ export default class ProgressReporter implements Reporter {
       return;
     }
     const tenth = this.filesTotal === 0 ? 10 : Math.floor((10 * this.filesDone) / this.filesTotal);
-    if (tenth > this.lastTenth) {
+    // A file without a selected rule (a tenth of its own in a narrow run) would repeat the line before.
+    if (tenth > this.lastTenth && this.status() !== this.lastStatus) {
       this.lastTenth = tenth;
-      this.line(this.status());
+      this.lastStatus = this.status();
+      this.line(this.lastStatus);
     }
   }
 
@@ -138,13 +154,15 @@ export default class ProgressReporter implements Reporter {
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: string): void {
     clearInterval(this.timer);
+    // A log already has each finding's line; the totals follow in the report's summary line.
     if (this.mode === 'plain') return;
     this.out.write(CLEAR_LINE);
     const seconds = ((this.now() - this.started) / 1000).toFixed(1);
     const outside = runOutcomeOf(testModules, unhandledErrors).outside;
-    const listed = [...this.failures, ...this.undocumentedCases];
+    // Worst first; undocumented and known cases do not fail the run by default.
+    const listed = [...this.findings.fail, ...this.findings.error, ...this.findings.undocumented, ...this.findings.known];
     const lines = [
-      `snapconform: ${reason === 'interrupted' ? 'interrupted after ' : ''}${this.rulesDone}/${this.rulesTotal} rules, ${this.cases} cases in ${seconds} s: ${this.failed} deviations, ${this.errored} errors${this.undocumentedText()}`,
+      `snapconform: ${reason === 'interrupted' ? 'interrupted after ' : ''}${this.rulesDone}/${this.rulesTotal} rules, ${this.cases} cases in ${seconds} s`,
       ...listed.slice(0, 20).map((f) => `  ${f}`),
       ...(listed.length > 20 ? [`  … and ${listed.length - 20} more in the report`] : []),
       ...outside.map((e) => `  error outside the tests: ${e}`),
@@ -155,12 +173,10 @@ export default class ProgressReporter implements Reporter {
   /** The state in one line. */
   status(): string {
     const share = this.rulesTotal === 0 ? 100 : Math.round((100 * this.rulesDone) / this.rulesTotal);
-    return `snapconform: rules ${this.rulesDone}/${this.rulesTotal} (${share} %), ${this.cases} cases, ${this.failed} deviations, ${this.errored} errors${this.undocumentedText()}${this.current ? ` — last: ${this.current}` : ''}`;
-  }
-
-  /** Named only when there are some: most runs have none, and they are not deviations. */
-  private undocumentedText(): string {
-    return this.undocumented > 0 ? `, ${this.undocumented} undocumented` : '';
+    // Undocumented and known cases are named only when there are some: most runs have none, and they do not fail it.
+    const { fail, error, undocumented, known } = this.counts;
+    const optional = `${undocumented > 0 ? `, ${undocumented} undocumented` : ''}${known > 0 ? `, ${known} known` : ''}`;
+    return `snapconform: rules ${this.rulesDone}/${this.rulesTotal} (${share} %), ${this.cases} cases, ${fail} fail, ${error} error${optional}${this.current ? ` — last: ${this.current}` : ''}`;
   }
 
   private line(text: string): void {

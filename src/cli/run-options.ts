@@ -46,6 +46,8 @@ export interface RunOptions {
   rateShare: number;
   /** Whether a mutating run on a URL target rehearses first and refuses a plan past the budget. @defaultValue true */
   plan: boolean;
+  /** Whether vitest's own output (file by file, failures with code frames) is printed beside snapconform's. */
+  verbose: boolean;
 }
 
 const VENDORS = Object.keys(SPEC_FILES) as VendorId[];
@@ -67,6 +69,7 @@ export const RUN_OPTIONS = {
   'driver-path': { type: 'string' },
   'rate-share': { type: 'string' },
   'no-plan': { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -107,9 +110,15 @@ Options:
   --emulator-deviation <id>  make the embedded emulators misbehave on purpose (repeatable):
                              ${Object.keys(DEVIATIONS).join(', ')}
 
-Progress: one live line on a terminal; in CI (CI set, or output not a terminal) a line at every tenth of
-the rule files and at least every 30 s, beside vitest's own output. Ctrl-C (SIGINT) or SIGTERM stops the
-run after the tests in flight and writes a report marked partial; a second one stops at once.
+  --verbose                  print vitest's own output too (file by file, each failure with its stack and
+                             code frame), for debugging a rule
+
+Output: snapconform's own lines. On a terminal one live progress line, then the findings; in CI (CI set,
+or output not a terminal) a line at every tenth of the rule files and at least every 30 s, and one line
+per finding as it happens. Either way the run ends with the report's totals (pass, fail, skip, error,
+undocumented, known). Colour only on a terminal (NO_COLOR removes it, FORCE_COLOR forces it). Ctrl-C
+(SIGINT) or SIGTERM stops the run after the tests in flight and writes a report marked partial; a second
+one stops at once.
 
 ${EXIT_CODES_HELP}`;
 
@@ -184,6 +193,7 @@ export function parseRunOptions(args: string[]): RunOptions | undefined {
     ...(driverPath !== undefined ? { driverPath } : {}),
     rateShare: rateShare ?? (values.shard !== undefined ? parseShard(values.shard).count : 1),
     plan: !values['no-plan'],
+    verbose: values.verbose,
   };
 }
 

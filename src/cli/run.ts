@@ -13,6 +13,7 @@ import type { RunOutcome } from '../../reporters/run-outcome.ts';
 import type { TargetPlan } from '../plan/plan.ts';
 import { EXIT, fail, newRunId, ROOT, VERSION, warn } from './cli-context.ts';
 import { Interrupts } from './interrupt.ts';
+import { isLiveTerminal } from './output-style.ts';
 import { parseRunOptions, RUN_HELP, ruleFilesOf, type RunOptions } from './run-options.ts';
 import { prepareTargets, type RunTargets } from './run-targets.ts';
 
@@ -93,12 +94,6 @@ function configureEnvironment(options: RunOptions, targets: RunTargets, runId: s
   set('rateShare', options.rateShare > 1 ? String(options.rateShare) : undefined);
 }
 
-/** Whether progress goes to a person at a terminal rather than to a log. */
-function liveTerminal(): boolean {
-  const ci = process.env['CI'];
-  return process.stdout.isTTY === true && (ci === undefined || ci === '' || ci === '0' || ci === 'false');
-}
-
 /**
  * The bound on one test. On the embedded emulators a test is quick (two minutes is ample on a busy machine).
  * On a URL target a test may wait for snapshots to finish — its own, and the in-flight ones of a disk it
@@ -134,7 +129,8 @@ export async function executeRun(options: RunOptions, mode: { quiet?: boolean; p
   const { default: ConformanceReporter } = await import('../../reporters/conformance-reporter.ts');
   const { default: ProgressReporter } = await import('../../reporters/progress.ts');
   const { RunOutcomeReporter } = await import('../../reporters/run-outcome.ts');
-  const live = liveTerminal();
+  // A line redrawn in place would tangle with vitest's output (--verbose): then progress is plain lines.
+  const live = !options.verbose && isLiveTerminal(process.env, process.stdout.isTTY === true);
   const conformance = new ConformanceReporter({ reportDir: options.reportDir, version: VERSION, ...(baseline ? { baseline } : {}), ...(options.shard ? { shard: options.shard } : {}), ...(mode.quiet ? { quiet: true } : {}), ...(mode.plans?.length ? { plans: mode.plans } : {}) });
   const outcome = new RunOutcomeReporter();
   const interrupts = new Interrupts();
@@ -149,11 +145,12 @@ export async function executeRun(options: RunOptions, mode: { quiet?: boolean; p
       // Against URL targets a worker mostly waits (for snapshots to finish, for its pacing slot): more rule files
       // at once than cores, all pacing through one shared schedule per target (src/conformance/shared-pacing.ts).
       ...(!mode.quiet && targets.entries.some((e) => e.endpoint !== 'emulator') ? { maxWorkers: URL_WORKERS } : {}),
-      // A terminal gets one live line (and the failures at the end) instead of vitest's file-by-file output;
-      // a log keeps vitest's output, with a progress line now and then.
+      // snapconform speaks for itself: a terminal gets one live line (and the findings at the end), a log a
+      // progress line now and then and one line per finding; the totals are the report's. vitest's own output
+      // (file by file, code frames from the rule files, counts of tests rather than findings) only with --verbose.
       reporters: mode.quiet
         ? [conformance, outcome, interrupts.reporter()]
-        : [...(live ? [] : ['default' as const]), new ProgressReporter({ mode: live ? 'live' : 'plain' }), conformance, outcome, interrupts.reporter()],
+        : [...(options.verbose ? ['default' as const] : []), new ProgressReporter({ mode: live ? 'live' : 'plain', ...(baseline ? { baseline } : {}) }), conformance, outcome, interrupts.reporter()],
       // vitest shards by test file; every rule lives in one file, so the shards' reports merge into the
       // unsharded run's. A shard may get no file (more shards than files): it writes an empty report.
       ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),

@@ -123,6 +123,16 @@ export function matches(entry: BaselineEntry, result: Pick<ReportEntry, 'ruleId'
   return wildcard(entry.rule).test(result.ruleId) && wildcard(entry.target).test(result.target) && (entry.case === undefined || wildcard(entry.case).test(result.caseId));
 }
 
+/**
+ * The baseline entry that judges a result: the first that matches it and has not expired, else the first
+ * expired one (which excuses nothing but is named). The progress line uses it to count a finding as known
+ * while the run goes, as the report will.
+ */
+export function entryFor(baseline: Baseline | undefined, result: Pick<ReportEntry, 'ruleId' | 'target' | 'caseId'>, now: Date): BaselineEntry | undefined {
+  const candidates = baseline?.entries.filter((entry) => matches(entry, result)) ?? [];
+  return candidates.find((entry) => !isExpired(entry, now)) ?? candidates[0];
+}
+
 /** An entry as the run saw it, before any baseline: known was a fail (undocumented when it has the reason), fixed a pass. */
 export function withoutBaseline(result: ReportEntry): ReportEntry {
   const { baseline: _note, ...rest } = result;
@@ -152,10 +162,7 @@ function noteOf(entry: BaselineEntry, file: string, expired: boolean): BaselineN
 export function applyBaseline(results: ReadonlyArray<ReportEntry>, baseline: Baseline | undefined, now: Date): ReportEntry[] {
   const raw = results.map(withoutBaseline);
   if (!baseline || baseline.entries.length === 0) return raw;
-  const matched = raw.map((result) => {
-    const candidates = baseline.entries.filter((entry) => matches(entry, result));
-    return candidates.find((entry) => !isExpired(entry, now)) ?? candidates[0];
-  });
+  const matched = raw.map((result) => entryFor(baseline, result, now));
   const groupOf = (entry: BaselineEntry, result: ReportEntry) => `${entry.at}\n${result.ruleId}\n${result.target}`;
   // An undocumented case is the same behaviour still seen: like a fail, it keeps the entry from being fixed.
   const excusable = (result: ReportEntry) => result.outcome === 'fail' || result.outcome === 'undocumented';

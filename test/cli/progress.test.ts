@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TestCase, TestModule, TestSpecification } from 'vitest/node';
 import ProgressReporter from '../../reporters/progress.ts';
+import { isLiveTerminal, settleColour, wantsColour } from '../../src/cli/output-style.ts';
+import { parseBaseline } from '../../src/report/baseline.ts';
 import { runOutcomeOf, safetyAbortOf } from '../../reporters/run-outcome.ts';
 
 // The reporters read only these members of vitest's entities; fakes with exactly them drive them as a run would.
@@ -24,7 +26,7 @@ function recorder(): { out: { write(text: string): boolean; columns: number }; t
 }
 
 describe('progress', () => {
-  it('in CI, prints a line when the run starts and at every tenth of the files, with rules done, failures and the last rule', async () => {
+  it('in CI, prints a line when the run starts, one per finding as it happens, and one at every tenth of the files; the totals are left to the report', async () => {
     const { out, text } = recorder();
     const progress = new ProgressReporter({ mode: 'plain', out });
     await progress.onTestRunStart(specs('suites/auth.case.ts', 'properties/create-quota.prop.ts'));
@@ -37,8 +39,10 @@ describe('progress', () => {
     progress.onTestRunEnd([], [], 'failed');
     expect(text().split('\n')).toEqual([
       'snapconform: running 8 rules in 2 files',
-      'snapconform: rules 7/8 (88 %), 2 cases, 1 deviations, 1 errors — last: auth.unknown-key on tencent-cbs-emulator',
-      'snapconform: rules 8/8 (100 %), 3 cases, 1 deviations, 1 errors — last: snapshot.create.quota on tencent-cbs-emulator',
+      'snapconform: fail auth.wrong-signature on tencent-cbs-emulator (c): accepted',
+      'snapconform: error auth.unknown-key on tencent-cbs-emulator (c): fetch failed',
+      'snapconform: rules 7/8 (88 %), 2 cases, 1 fail, 1 error — last: auth.unknown-key on tencent-cbs-emulator',
+      'snapconform: rules 8/8 (100 %), 3 cases, 1 fail, 1 error — last: snapshot.create.quota on tencent-cbs-emulator',
       '',
     ]);
   });
@@ -58,9 +62,9 @@ describe('progress', () => {
     const frames = text().split('\r\x1b[2K');
     expect(frames).toEqual([
       '',
-      'rules 0/7 (0 %), 0 cases, 0 deviations, 0 errors',
-      'rules 0/7 (0 %), 2 cases, 1 deviations, 0 errors — last: auth.unknown-key on tencent-cbs-emulator',
-      'snapconform: interrupted after 0/7 rules, 2 cases in 0.5 s: 1 deviations, 0 errors\n  ✗ auth.wrong-signature on tencent-cbs-emulator (c): accepted\n',
+      'rules 0/7 (0 %), 0 cases, 0 fail, 0 error',
+      'rules 0/7 (0 %), 2 cases, 1 fail, 0 error — last: auth.unknown-key on tencent-cbs-emulator',
+      'snapconform: interrupted after 0/7 rules, 2 cases in 0.5 s\n  ✗ auth.wrong-signature on tencent-cbs-emulator (c): accepted\n',
     ]);
   });
 });
@@ -74,14 +78,75 @@ describe('progress of undocumented cases', () => {
     const inferred = { ...testCase('protocol.unknown-parameter', 'failed', { name: 'AssertionError', message: 'accepted' }), meta: () => ({ conformance: meta }) } as unknown as TestCase;
     progress.onTestCaseResult(inferred);
     progress.onTestCaseResult(testCase('protocol.unknown-action', 'failed', { name: 'AssertionError', message: 'answered 200' }));
-    expect(progress.status()).toBe('snapconform: rules 0/7 (0 %), 2 cases, 1 deviations, 0 errors, 1 undocumented — last: protocol.unknown-action on tencent-cbs-emulator');
+    expect(progress.status()).toBe('snapconform: rules 0/7 (0 %), 2 cases, 1 fail, 0 error, 1 undocumented — last: protocol.unknown-action on tencent-cbs-emulator');
     progress.onTestRunEnd([], [], 'passed');
     expect(text().split('\r\x1b[2K').at(-1)).toBe([
-      'snapconform: 0/7 rules, 2 cases in 0.0 s: 1 deviations, 0 errors, 1 undocumented',
+      'snapconform: 0/7 rules, 2 cases in 0.0 s',
       '  ✗ protocol.unknown-action on tencent-cbs-emulator (c): answered 200',
       '  ? protocol.unknown-parameter on tencent-cbs-emulator (c): accepted (undocumented: no error is documented)',
       '',
     ].join('\n'));
+  });
+});
+
+describe('progress with a baseline', () => {
+  it('counts and lists a finding the baseline excuses as known, as the report does, and an expired entry excuses nothing', async () => {
+    const baseline = parseBaseline('ci/baseline.yaml', { deviations: [
+      { rule: 'auth.wrong-signature', target: '*', reason: 'vendor ticket 12', link: 'https://example.com/12' },
+      { rule: 'auth.unknown-key', target: '*', reason: 'expired', link: 'https://example.com/13', expires: '2020-01-01' },
+    ] });
+    const { out, text } = recorder();
+    const progress = new ProgressReporter({ mode: 'plain', out, baseline, now: () => Date.parse('2026-01-01T00:00:00Z') });
+    await progress.onTestRunStart(specs('suites/auth.case.ts'));
+    progress.onTestCaseResult(testCase('auth.wrong-signature', 'failed', { name: 'AssertionError', message: 'accepted' }));
+    progress.onTestCaseResult(testCase('auth.unknown-key', 'failed', { name: 'AssertionError', message: 'accepted' }));
+    // A baseline never excuses an error.
+    progress.onTestCaseResult(testCase('auth.wrong-signature', 'failed', { name: 'TypeError', message: 'fetch failed' }));
+    expect(text().split('\n').slice(1, 4)).toEqual([
+      'snapconform: known auth.wrong-signature on tencent-cbs-emulator (c): accepted (known: vendor ticket 12)',
+      'snapconform: fail auth.unknown-key on tencent-cbs-emulator (c): accepted',
+      'snapconform: error auth.wrong-signature on tencent-cbs-emulator (c): fetch failed',
+    ]);
+    expect(progress.status()).toBe('snapconform: rules 0/7 (0 %), 3 cases, 1 fail, 1 error, 1 known — last: auth.wrong-signature on tencent-cbs-emulator');
+  });
+
+  it('keeps a finding to one line of bounded width, however long its message', async () => {
+    const { out, text } = recorder();
+    const progress = new ProgressReporter({ mode: 'plain', out });
+    await progress.onTestRunStart(specs('suites/auth.case.ts'));
+    progress.onTestCaseResult(testCase('auth.wrong-signature', 'failed', { name: 'AssertionError', message: `${'x'.repeat(1000)}\n- false\n+ true` }));
+    const finding = text().split('\n')[1]!;
+    expect(finding.length).toBeLessThan(260);
+    expect(finding.endsWith('x…')).toBe(true);
+  });
+});
+
+describe('output style', () => {
+  it('is live only on a terminal outside CI', () => {
+    expect(isLiveTerminal({}, true)).toBe(true);
+    expect(isLiveTerminal({ CI: 'true' }, true)).toBe(false);
+    expect(isLiveTerminal({ CI: '0' }, true)).toBe(true);
+    expect(isLiveTerminal({}, false)).toBe(false);
+  });
+
+  it('colours only a terminal, unless NO_COLOR or FORCE_COLOR says otherwise; CI alone turns no colour on', () => {
+    expect(wantsColour({}, true)).toBe(true);
+    expect(wantsColour({}, false)).toBe(false);
+    expect(wantsColour({ CI: 'true' }, false)).toBe(false);
+    expect(wantsColour({ NO_COLOR: '1' }, true)).toBe(false);
+    expect(wantsColour({ NO_COLOR: '' }, true)).toBe(true);
+    expect(wantsColour({ FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(wantsColour({ FORCE_COLOR: '0' }, true)).toBe(false);
+    expect(wantsColour({ FORCE_COLOR: '1', NO_COLOR: '1' }, false)).toBe(true);
+  });
+
+  it('tells vitest through the variables it reads: NO_COLOR when there is to be none, no NO_COLOR when forced', () => {
+    const ci: NodeJS.ProcessEnv = { CI: 'true', FORCE_COLOR: '0' };
+    settleColour(ci, false);
+    expect(ci).toEqual({ CI: 'true', NO_COLOR: '1' });
+    const forced: NodeJS.ProcessEnv = { FORCE_COLOR: '1', NO_COLOR: '1' };
+    settleColour(forced, false);
+    expect(forced).toEqual({ FORCE_COLOR: '1' });
   });
 });
 
