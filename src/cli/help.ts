@@ -39,6 +39,7 @@ ${EXIT_CODES_HELP}`;
 export const REPORT_HELP = `Usage:
   snapconform report --merge <report>… [--report-dir <dir>] [--baseline <file>] [--fail-on new|any|inferred]
   snapconform report --compare <a> <b> [--json]
+  snapconform report --vendors <report>… [--cases] [--json]
 
 A <report> is a conformance.json, a run's report folder, or a --report-dir (its latest/ is read).
 
@@ -59,6 +60,14 @@ A <report> is a conformance.json, a run's report folder, or a --report-dir (its 
            finding that became undocumented was reclassified, not fixed). Exit 1 when b has new findings,
            else 0; 2 for an unreadable report.
   --json               the comparison as JSON: {a, b, new, fixed, unchanged, notRun, undocumented}
+
+--vendors  sets the targets of one report — or of several: a vendor and an emulator, two regions, two
+           accounts — side by side, rule by rule with the rule's summary: each target's answer (error code
+           and HTTP status, or how many cases answered which way), the values it showed (default name,
+           quota) and the documented variant it matched. A column per target; when two reports name a
+           target alike, the column is <report>: <target>. Exit 0, or 2 for an unreadable report.
+  --cases              every case of a rule with several, not only each target's tally
+  --json               the comparison as JSON: {columns, rules: [{ruleId, summary, tallies, cases}], areas}
 `;
 
 export const REPLAY_HELP = `Usage:

@@ -9,6 +9,7 @@ import { readReport, ReportInputError, type LoadedReport } from '../report/read-
 import { summaryText, writeReportAtomically, writeReportFiles } from '../../reporters/write-report.ts';
 import { EXIT, fail, newRunId, warn } from './cli-context.ts';
 import { REPORT_HELP } from './help.ts';
+import { vendorsCommand } from './vendors.ts';
 
 /** Reads a report named on the command line; an unreadable one is bad input (exit 2). */
 export function readReportOrFail(path: string): LoadedReport {
@@ -20,7 +21,7 @@ export function readReportOrFail(path: string): LoadedReport {
   }
 }
 
-/** `snapconform report --merge …` or `--compare a b`. */
+/** `snapconform report --merge …`, `--compare a b` or `--vendors <report>…`. */
 export async function reportCommand(args: string[]): Promise<number> {
   let parsed;
   try {
@@ -30,6 +31,8 @@ export async function reportCommand(args: string[]): Promise<number> {
       options: {
         merge: { type: 'boolean', default: false },
         compare: { type: 'boolean', default: false },
+        vendors: { type: 'boolean', default: false },
+        cases: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         'report-dir': { type: 'string', default: 'reports' },
         baseline: { type: 'string' },
@@ -45,7 +48,12 @@ export async function reportCommand(args: string[]): Promise<number> {
     process.stdout.write(REPORT_HELP);
     return EXIT.conforms;
   }
-  if (values.merge === values.compare) return fail('give --merge <report>… or --compare <a> <b> (see snapconform report --help)');
+  if ([values.merge, values.compare, values.vendors].filter(Boolean).length !== 1) return fail('give --merge <report>…, --compare <a> <b> or --vendors <report>… (see snapconform report --help)');
+  if (values.vendors) {
+    if (positionals.length === 0) return fail('--vendors takes one or more reports: conformance.json files, run folders or --report-dirs');
+    // Each report is labelled by the path it was given as: it names the columns when two reports share target names.
+    return vendorsCommand(positionals.map((path) => ({ label: path, report: readReportOrFail(path).report })), { json: values.json, cases: values.cases });
+  }
   if (values.compare) {
     if (positionals.length !== 2) return fail(`--compare takes two reports, <a> (the reference) and <b>; got ${positionals.length}`);
     return compare(positionals[0]!, positionals[1]!, values.json);
