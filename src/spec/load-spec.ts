@@ -17,13 +17,17 @@ let documentValidators: { openapi: ValidateFunction; extensions: ValidateFunctio
 
 /**
  * The published OpenAPI 3.1 schema, checking Schema Objects against the OAS base dialect (what the
- * published `schema-base` means to do), and our extension schema; compiled once.
+ * published `schema-base` means to do, and the dialect OpenAPI 3.1 assumes when `jsonSchemaDialect` is
+ * absent), and our extension schema; compiled once.
  *
- * Two adjustments, both for ajv rather than for the documents: ajv resolves the schema's
- * `{"$dynamicRef": "#meta"}` to the enclosing object (which has `unevaluatedProperties: false`), so it is
- * replaced by a plain `$ref` to the base dialect; the 2021-04-15 schema asks a Reference Object's `$ref` to
- * be an absolute URI, which the 2022-10-07 revision corrected to `uri-reference` (so `#/components/...`
- * passes); and the package's own `schema-base.json` carries a typo (`"$ref\""`), so it is not used.
+ * Adjustments, for ajv and for the 2021-04-15 schema's known faults rather than for the documents: ajv
+ * resolves the schema's `{"$dynamicRef": "#meta"}` to the enclosing object (which has
+ * `unevaluatedProperties: false`), so it is replaced by a plain `$ref` to the base dialect; the schema asks
+ * a Reference Object's `$ref` to be an absolute URI, which the 2022-10-07 revision corrected to
+ * `uri-reference` (so `#/components/...` passes); a Server Object's templated `url` is no URI at all (later
+ * revisions check only its type); a Server Variable's `description` is misspelt `descriptions` (fixed
+ * upstream; Spectral patches it the same way); and the package's own `schema-base.json` carries a typo
+ * (`"$ref\""`), so it is not used.
  */
 function getDocumentValidators(): { openapi: ValidateFunction; extensions: ValidateFunction } {
   if (documentValidators) return documentValidators;
@@ -35,12 +39,20 @@ function getDocumentValidators(): { openapi: ValidateFunction; extensions: Valid
     JSON.stringify(require(`${OAS_DIR}/schema.json`)).replaceAll('{"$dynamicRef":"#meta"}', '{"$ref":"https://spec.openapis.org/oas/3.1/dialect/base"}'),
   ) as { $defs: Record<string, { properties: Record<string, unknown> }> };
   openapi.$defs['reference']!.properties['$ref'] = { type: 'string', format: 'uri-reference' };
+  // A Server Object's url is a template (`https://ecs.{regionId}.aliyuncs.com`), not a URI: later revisions
+  // of the schema dropped the format (OAI/OpenAPI-Specification#3455), as Spectral and Redocly do.
+  openapi.$defs['server']!.properties['url'] = { type: 'string' };
+  const variable = openapi.$defs['server-variable']!.properties;
+  variable['description'] = variable['descriptions'];
+  delete variable['descriptions'];
   documentValidators = {
     openapi: ajv.compile({
       $id: 'snapconform://oas-3.1-with-base-dialect',
       $ref: (openapi as unknown as { $id: string }).$id,
+      // The specs leave `jsonSchemaDialect` out: OpenAPI 3.1 already defaults it to the base dialect, and Prism
+      // 5.14 stops validating requests when the line is present (`{"Bogus":1}` passes instead of 422). Schema
+      // Objects are checked against the base dialect either way; a spec that names another dialect is refused.
       properties: { jsonSchemaDialect: { const: 'https://spec.openapis.org/oas/3.1/dialect/base' } },
-      required: ['jsonSchemaDialect'],
       $defs: { oas: openapi },
     }),
     extensions: ajv.compile(require('./extensions.schema.json') as object),
