@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { expectNone } from '../properties/support/checks.ts';
 import { carriesStringsOnly, invalidCases, minimalValidRequest } from '../src/conformance/invalid-cases.ts';
 import { ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
@@ -119,10 +120,10 @@ const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSessi
     id: 'envelope.request-id',
     text: (_call, { spec }) => `the answer carries a request id matching ${spec.envelope.requestIdPattern}${spec.envelope.requestIdInferred ? ' (the pattern is inferred from the examples)' : ''}`,
     check: async (result, _call, { spec }, task) => {
-      expect(result.findings.filter((f) => f.kind === 'missing-request-id').map((f) => `${f.kind}: ${f.detail}`), 'request id findings').toEqual([]);
+      expectNone(task, result.findings.filter((f) => f.kind === 'missing-request-id').map((f) => `${f.kind}: ${f.detail}`), 'the answer\'s request id', result);
       expect(result.requestId, 'the request id').toBeDefined();
       // The documents give examples of the id, not always a pattern: the shape is then inferred (x-envelope).
-      const shape = () => expect(result.findings.filter((f) => f.kind === 'malformed-request-id').map((f) => `${f.kind}: ${f.detail}`), 'request id findings').toEqual([]);
+      const shape = () => expectNone(task, result.findings.filter((f) => f.kind === 'malformed-request-id').map((f) => `${f.kind}: ${f.detail}`), 'the answer\'s request id', result);
       if (spec.envelope.requestIdInferred) await inferredCheck(task, `the request-id pattern ${spec.envelope.requestIdPattern} is inferred from the documents' examples (x-envelope.requestIdInferred)`, shape);
       else shape();
     },
@@ -172,8 +173,8 @@ const RULES: Array<{ id: string; text: (call: EnvelopeCall, session: TargetSessi
       const format = spec.envelope.formats?.find((f) => f.id === call.wire?.format);
       return `the answer is ${format?.contentType ?? spec.envelope.contentType ?? 'application/json'}, labelled so, in the documented envelope${format ? ` (the ${format.id} answer format the request asked for)` : ''}`;
     },
-    check: (result) => {
-      expect(result.findings.filter((f) => ENVELOPE_FINDINGS.has(f.kind)).map((f) => `${f.kind}: ${f.detail}`), 'envelope findings').toEqual([]);
+    check: (result, _call, _session, task) => {
+      expectNone(task, result.findings.filter((f) => ENVELOPE_FINDINGS.has(f.kind)).map((f) => `${f.kind}: ${f.detail}`), 'the answer\'s envelope', result);
     },
   },
 ];

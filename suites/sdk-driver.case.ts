@@ -7,6 +7,7 @@ import type { LoggedRequest } from '../src/emulator/request-log.ts';
 import type { CallResult } from '../src/transport/call-result.ts';
 import type { Params } from '../src/vendors/vendor-adapter.ts';
 import { admin } from '../properties/support/emulator.ts';
+import { expectNone } from '../properties/support/checks.ts';
 
 // Rules that exist only under --driver: they judge the SDK, not the service. What the SDK put on the wire is
 // read from the emulator's request log (`GET /_snapconform/requests`): the violations of the documents the
@@ -89,7 +90,7 @@ describeEachTarget((target, session) => {
       }));
     });
     record(task, { counterexample: findings.length > 0 ? findings : sent.map((s) => ({ operation: s.operation, params: s.params })) });
-    expect(findings, `${session.driver!.id} sent requests the documents refuse, or without parameters it was given`).toEqual([]);
+    expectNone(task, findings.map((f) => `${f.operation}${'parameter' in f && f.parameter ? ` ${f.parameter}` : ''} (${f.rule}): ${f.detail}`), `${session.driver!.id} sent requests the documents refuse, or without parameters it was given`);
     for (const { operation, result } of sent) expect(result.ok, `${operation} through ${session.driver!.id} was refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
   });
 
@@ -133,6 +134,6 @@ describeEachTarget((target, session) => {
       }
     }
     record(task, { counterexample: findings.length > 0 ? findings : provocations });
-    expect(findings, `${session.driver!.id} did not surface a documented error as the service answered it`).toEqual([]);
+    expectNone(task, findings.map((f) => `${f['what']}: ${f['problem'] ?? `answered ${JSON.stringify(f['answered'])}, surfaced ${JSON.stringify(f['surfaced'])}`}`), `${session.driver!.id} did not surface a documented error as the service answered it`);
   });
 });

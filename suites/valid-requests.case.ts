@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { expectNone } from '../properties/support/checks.ts';
 import { inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget, MUTATING, specOf } from '../src/conformance/session.ts';
 import { adapterFor } from '../src/vendors/registry.ts';
@@ -38,11 +39,11 @@ describeEachTarget((target, session) => {
       observe(task, result);
       // The request-id shape is inferred where the documents give only examples (x-envelope.requestIdInferred).
       const shapeInferred = spec.envelope.requestIdInferred === true;
-      expect(result.findings.filter((f) => !(shapeInferred && f.kind === 'malformed-request-id')), 'envelope findings').toEqual([]);
+      expectNone(task, result.findings.filter((f) => !(shapeInferred && f.kind === 'malformed-request-id')).map((f) => `${f.kind}: ${f.detail}`), 'the answer\'s envelope', result);
       expect(result.ok, `refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
       if (shapeInferred) {
         await inferredCheck(task, `the request-id pattern ${spec.envelope.requestIdPattern} is inferred from the documents' examples (x-envelope.requestIdInferred)`, () => {
-          expect(result.findings, 'envelope findings').toEqual([]);
+          expectNone(task, result.findings.map((f) => `${f.kind}: ${f.detail}`), 'the answer\'s envelope', result);
         });
       }
       const success = action.responses.get(200);

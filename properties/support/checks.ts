@@ -1,5 +1,5 @@
 import { expect, type TestContext } from 'vitest';
-import { decidedBy, describeError, inferredCheck, record } from '../../src/conformance/rule-meta.ts';
+import { decidedBy, describeError, failRule, inferredCheck, record } from '../../src/conformance/rule-meta.ts';
 import type { TargetSession } from '../../src/conformance/session.ts';
 import { readinessTimeoutMs, type TargetInfo } from '../../src/conformance/target.ts';
 import { waitUntilDone } from '../../src/conformance/client-layers/in-flight.ts';
@@ -43,18 +43,26 @@ export async function expectRefusedWith(task: Test, result: CallResult, errors: 
     const { refusalInferred, ...rest } = options;
     return inferredCheck(task, refusalInferred, () => expectRefusedWith(task, result, errors, what, rest));
   }
-  expect(result.ok, `${what} was accepted`).toBe(false);
+  const documented = errors.length === 0 ? 'a refusal' : `a refusal with ${errorsText(errors)}`;
+  if (result.ok) failRule(task, `${what} was accepted (HTTP ${result.httpStatus}); expected ${documented}`, result);
   // No error to compare with: where the documents name none, only the refusal is checked.
   if (errors.length === 0) return;
   const code = result.error?.code;
   const matching = errors.filter((e) => code !== undefined && codesOf(e).includes(code));
   if (matching.length === 0) {
-    const checkCode = () => expect(errors.flatMap(codesOf), `${what}: the error code`).toContain(code);
+    const checkCode = () => failRule(task, `${what} was refused with ${code ?? 'no readable error code'} (HTTP ${result.httpStatus}); expected ${documented}`, result);
     const inferred = errors.filter((e) => e.inferred);
     return inferred.length === 0 ? checkCode() : inferredCheck(task, whyInferred(inferred), checkCode);
   }
-  const checkStatus = () => expect([...new Set(matching.map((e) => e.status))], `${what}: the HTTP status of ${code}`).toContain(result.httpStatus);
+  const statuses = [...new Set(matching.map((e) => e.status))];
+  if (statuses.includes(result.httpStatus)) return;
+  const checkStatus = () => failRule(task, `${what} was refused with ${code} at HTTP ${result.httpStatus}; expected ${code} at HTTP ${statuses.join(' or ')}`, result);
   return matching.some((e) => !e.inferred) ? checkStatus() : inferredCheck(task, whyInferred(matching), checkStatus);
+}
+
+/** `InvalidParameterValue (HTTP 400) or InvalidParameter (HTTP 400)`: every code the documents allow, with its status. */
+function errorsText(errors: VendorError[]): string {
+  return [...new Set(errors.flatMap((e) => codesOf(e).map((c) => `${c} (HTTP ${e.status})`)))].join(' or ');
 }
 
 /**
@@ -64,7 +72,9 @@ export async function expectRefusedWith(task: Test, result: CallResult, errors: 
  */
 export async function expectDefaultName(task: Test, name: string | undefined, rule: NonNullable<Contract['default-snapshot-name']>): Promise<void> {
   const names = contractValues(rule);
-  const check = () => expect(names.map((n) => n.value), 'the default name').toContain(name);
+  const check = () => {
+    if (!names.some((n) => n.value === name)) failRule(task, `the snapshot created without a name was described as ${JSON.stringify(name)}; expected the default name ${names.map((n) => JSON.stringify(n.value)).join(' or ')}`);
+  };
   if (rule.inferred) await inferredCheck(task, `the default name is inferred: ${rule.note ?? citeSource(rule.source)}`, check);
   else check();
   decidedBy(task, undefined, { 'default name': JSON.stringify(name ?? null) });
@@ -74,7 +84,17 @@ export async function expectDefaultName(task: Test, name: string | undefined, ru
 
 /** Asserts that a call succeeded. */
 export function expectAccepted(result: CallResult, what: string): void {
-  expect(result.ok, `${what} was refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
+  if (result.ok) return;
+  const error = result.error ? `${result.error.code} (HTTP ${result.httpStatus})${result.error.message ? `: ${result.error.message}` : ''}` : `HTTP ${result.httpStatus} and no readable error`;
+  failRule(undefined, `${what} was refused with ${error}; expected it to be accepted`, result);
+}
+
+/**
+ * Asserts that a check found nothing (envelope findings, requests a driver sent against the documents):
+ * otherwise the headline lists what it found, each item in its own words.
+ */
+export function expectNone(task: Test, found: ReadonlyArray<string>, what: string, failing?: CallResult): void {
+  if (found.length > 0) failRule(task, `${what}: ${found.join('; ')}`, failing);
 }
 
 /**
@@ -183,10 +203,10 @@ export async function expectDeleted(task: Test, session: TargetSession, target: 
   if (!describeOne || !action || !session.client) return;
   const result = await session.client.call(action, describeOne.params(snapshotId, target.region));
   if (!result.ok && result.error?.code === notFound) return;
-  expect(result.ok, `describing snapshot ${snapshotId} after its delete was refused with ${result.error?.code}: ${result.error?.message}`).toBe(true);
+  if (!result.ok) failRule(task, `describing snapshot ${snapshotId} after its delete was refused with ${result.error?.code} (HTTP ${result.httpStatus}); expected it described as gone, or refused with ${notFound ?? 'the not-found code'}`, result);
   const seen = describeOne.snapshot(result);
   if (seen) record(task, { counterexample: { snapshotId, stateAfterDelete: seen.state } });
-  expect(seen === undefined || DELETING.test(seen.state), `snapshot ${snapshotId} was still described as ${seen?.state} after the service accepted its delete`).toBe(true);
+  if (seen !== undefined && !DELETING.test(seen.state)) failRule(task, `snapshot ${snapshotId} was still described as ${seen.state} after the service accepted its delete; expected it gone or deleting`, result);
 }
 
 /** A longer test timeout for real endpoints, where snapshots take minutes. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { TestContext } from 'vitest';
 import type { SourceRefs, VendorError, Wire } from '../spec/spec-types.ts';
 import type { CallResult, Transcript } from '../transport/call-result.ts';
+import { plainAssertionText } from './plain-assertion.ts';
 import { RUN_ENV } from './run-env.ts';
 
 /** The running test, as vitest hands it to a test function. */
@@ -17,8 +18,14 @@ export interface RuleRecord {
   target: string;
   /** What the documents say should happen. */
   expectation: { text: string; source?: SourceRefs; inferred?: boolean };
-  /** What happened. */
+  /** What happened: the outcome of the call that showed a deviation (else of the case's last call). */
   observed?: string;
+  /**
+   * The finding in one plain sentence, set by the check that failed: what was expected against what the
+   * failing call did ("CreateSnapshot with … was accepted (HTTP 200); expected a refusal with …"). Every
+   * format leads with it; the reporter derives it from the assertion message where a check set none.
+   */
+  headline?: string;
   /** The request that showed a deviation (shrunk, for properties). */
   counterexample?: unknown;
   seed?: number;
@@ -96,10 +103,61 @@ export async function inferredCheck<T>(task: Test, why: string, body: () => T | 
   }
 }
 
+/** A call's outcome in one line (`HTTP 400, InvalidParameterValue`), its transcript and its answer. */
+export function observationOf(result: CallResult): Pick<RuleRecord, 'observed' | 'transcript' | 'answer'> {
+  const outcome = result.ok ? 'success' : result.error ? `${result.error.code}` : 'unreadable response';
+  return { observed: `HTTP ${result.httpStatus}, ${outcome}`, transcript: result.transcript, answer: answerOf(result) };
+}
+
 /** Records what a call returned: the observed outcome in one line, and the transcript. */
 export function observe(task: Test, result: CallResult): void {
-  const outcome = result.ok ? 'success' : result.error ? `${result.error.code}` : 'unreadable response';
-  record(task, { observed: `HTTP ${result.httpStatus}, ${outcome}`, transcript: result.transcript, answer: answerOf(result) });
+  record(task, observationOf(result));
+}
+
+/** What a failed check knows about its failure: the headline, and the observation of the call that failed. */
+type FailureFacts = Pick<RuleRecord, 'headline' | 'observed' | 'transcript' | 'answer'>;
+
+/** Where a failed check's {@link FailureFacts} travel on its error (a property runs many times: see checkProperty). */
+const FAILURE_FACTS = Symbol.for('snapconform.failure-facts');
+
+/**
+ * Fails the running rule with one plain sentence — what was expected against what `failing` (the call the
+ * check judged) did — recorded as the entry's headline, with that call's observation and transcript rather
+ * than those of whichever call came last. Throws an AssertionError: a `fail` (or `undocumented`, inside
+ * {@link inferredCheck}).
+ */
+export function failRule(task: Test | undefined, headline: string, failing?: CallResult): never {
+  const facts: FailureFacts = { headline, ...(failing ? observationOf(failing) : {}) };
+  // A check without the task (expectAccepted) leaves the facts on the error: checkProperty records them there.
+  if (task) record(task, facts);
+  const error = new Error(headline) as Error & { [FAILURE_FACTS]?: FailureFacts };
+  error.name = 'AssertionError';
+  error[FAILURE_FACTS] = facts;
+  throw error;
+}
+
+/**
+ * The property with each failing run's facts fixed on its error as the run fails: what the run observed last
+ * and, for a plain `expect`, its message in plain words. The shrunk counterexample's facts can then be
+ * recorded after fast-check has gone on to try other inputs (whose calls `observe` records too).
+ */
+function recordingFailures<T>(task: Test, property: fc.IRawProperty<T, true>): fc.IRawProperty<T, true> {
+  return {
+    isAsync: () => true,
+    generate: (random, runId) => property.generate(random, runId),
+    shrink: (value) => property.shrink(value),
+    runBeforeEach: () => property.runBeforeEach(),
+    runAfterEach: () => property.runAfterEach(),
+    run: async (value) => {
+      const outcome = await property.run(value);
+      const error = outcome !== null && 'error' in outcome ? (outcome.error as (Error & { [FAILURE_FACTS]?: FailureFacts }) | undefined) : undefined;
+      if (error instanceof Error && error[FAILURE_FACTS] === undefined) {
+        const { observed, transcript, answer } = task.meta.conformance ?? {};
+        error[FAILURE_FACTS] = { headline: plainAssertionText(error.message).split('\n')[0], observed, transcript, answer };
+      }
+      return outcome;
+    },
+  };
 }
 
 function answerOf(result: CallResult): ObservedAnswer {
@@ -141,7 +199,7 @@ export function propertyParameters(defaultRuns: number): { seed?: number; numRun
 export async function checkProperty<T>(task: Test, property: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>, defaultRuns: number, examples: T[] = []): Promise<void> {
   const parameters = propertyParameters(defaultRuns);
   // Examples (the boundary values a rule always tries) run first, then the generated ones.
-  const details = await fc.check(property, { ...parameters, ...(examples.length > 0 ? { examples } : {}) });
+  const details = await fc.check(recordingFailures(task, property), { ...parameters, ...(examples.length > 0 ? { examples } : {}) });
   record(task, { seed: details.seed });
   if (!details.failed) return;
   const raw = (details.counterexample as unknown[] | null)?.[0];
@@ -150,7 +208,9 @@ export async function checkProperty<T>(task: Test, property: fc.IAsyncPropertyWi
   // Undocumented only when the shrunk counterexample's own failure was an inferred check: an earlier run's
   // inferred failure must not soften a documented one found later (or the reverse).
   const undocumented = (details.errorInstance as (Error & { [UNDOCUMENTED]?: string }) | null)?.[UNDOCUMENTED];
-  record(task, { counterexample, path: details.counterexamplePath ?? undefined, seed: details.seed, undocumented });
+  // What the shrunk counterexample's failing call showed, not what the last input fast-check tried did.
+  const facts = (details.errorInstance as (Error & { [FAILURE_FACTS]?: FailureFacts }) | null)?.[FAILURE_FACTS];
+  record(task, { counterexample, path: details.counterexamplePath ?? undefined, seed: details.seed, undocumented, ...facts });
   if (details.errorInstance instanceof Error && details.errorInstance.name !== 'AssertionError') throw details.errorInstance;
   // The assertion that failed on the shrunk counterexample comes first: it says what deviated, in the
   // rule's own words; fast-check's report (seed, path, counterexample) follows.
