@@ -122,6 +122,7 @@ export abstract class EmulatorFrontEnd {
     const requestId = this.newRequestId();
     this.keyLookedUp = undefined;
     this.arrivedParams = undefined;
+    this.signatureInUse = undefined;
     const injected = this.faults.pick(action);
     if (injected?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, injected.latencyMs ?? 1000));
     else if (injected?.kind === 'drop') return { status: 0, headers: {}, body: '', drop: true };
@@ -148,7 +149,7 @@ export abstract class EmulatorFrontEnd {
     } catch (error) {
       if (error instanceof VendorFault) {
         // The request itself broke the documents: a violation, attributed to the operation and parameter.
-        this.requests.record({ requestId, action, status: error.status, code: error.code, violation: violationOf(this.spec, action, error.code, error.message, error.broke), params: this.arrivedParams });
+        this.requests.record({ requestId, action, status: error.status, code: error.code, violation: violationOf(this.spec, action, error.code, error.message, error.broke, this.signatureInUse), params: this.arrivedParams });
         const answer = this.fault(requestId, error);
         // Deviation `error-with-wrong-status`: a refusal of the request itself (signature, action, version,
         // parameters; not a contract refusal) travels with a status the documents do not give it.
@@ -218,6 +219,12 @@ export abstract class EmulatorFrontEnd {
 
   /** The parameters of the current request as read off the wire, for the request log. */
   private arrivedParams: unknown;
+
+  /**
+   * The signature the current request carries (a name or id of `x-protocol.signatures`), where a vendor
+   * front end tells it before verifying: a violation of the signature then cites that method's section.
+   */
+  protected signatureInUse: string | undefined;
 
   /** The key id a verifier of the current request looked up (verifiers look the key up just before the signature). */
   private keyLookedUp: string | undefined;

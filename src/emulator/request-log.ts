@@ -1,5 +1,6 @@
 import type { SourceRefs } from '../spec/spec-types.ts';
 import type { JsonSchema, VendorSpec } from '../spec/vendor-spec.ts';
+import { protocolRuleSource } from './protocol-sources.ts';
 
 /** A request that broke the documents: what an SDK, or a client under test, sent wrong. */
 export interface Violation {
@@ -84,8 +85,10 @@ export interface FaultCause {
 
 /** The protocol rule a refusal without a known cause broke, read from its code (vendors name these alike). */
 function protocolRule(code: string): string {
+  // Before the signature: the vendors word an expired request as an auth or signature failure
+  // (Tencent AuthFailure.SignatureExpire, Alibaba SignatureNonceUsed), yet it breaks the time rules.
+  if (/timestamp|expire|nonce/i.test(code)) return 'timestamp';
   if (/signature|authfailure|accesskey|secretid|token/i.test(code)) return 'signature';
-  if (/timestamp|expired|nonce/i.test(code)) return 'timestamp';
   if (/action/i.test(code)) return 'action';
   if (/version/i.test(code)) return 'version';
   if (/content.?type|protocol|size/i.test(code)) return 'protocol';
@@ -94,9 +97,14 @@ function protocolRule(code: string): string {
 
 /**
  * The violation behind a refusal of the request itself: the cause where the refusing code gave one, else the
- * protocol rule its code names, with the documents' source for the parameter (its `x-source`) or the action.
+ * protocol rule its code names, with the documents' source: for a protocol rule (signature, timestamp, action,
+ * version) the signing and common-parameter sections (src/emulator/protocol-sources.ts; `signature`: the
+ * signature the request carried, where the front end knows), else the parameter's `x-source` or the action's.
  */
-export function violationOf(spec: VendorSpec, action: string | undefined, code: string, detail: string, cause: FaultCause | undefined): Violation {
+export function violationOf(spec: VendorSpec, action: string | undefined, code: string, detail: string, cause: FaultCause | undefined, signature?: string): Violation {
+  const rule = cause?.rule ?? protocolRule(code);
+  const protocolSource = protocolRuleSource(spec, rule, signature);
+  if (protocolSource) return { operation: action, ...(cause?.parameter ? { parameter: cause.parameter } : {}), rule, detail, source: protocolSource };
   const known = action !== undefined && spec.hasAction(action) ? spec.action(action) : undefined;
   let source: SourceRefs | undefined = known?.source;
   if (known && cause?.parameter) {
@@ -107,5 +115,5 @@ export function violationOf(spec: VendorSpec, action: string | undefined, code: 
       if (own) source = own;
     }
   }
-  return { operation: action, ...(cause?.parameter ? { parameter: cause.parameter } : {}), rule: cause?.rule ?? protocolRule(code), detail, ...(source ? { source } : {}) };
+  return { operation: action, ...(cause?.parameter ? { parameter: cause.parameter } : {}), rule, detail, ...(source ? { source } : {}) };
 }

@@ -30,6 +30,9 @@ const HOST_ID = 'ecs.aliyuncs.com';
 
 const fault = (code: string, status: number, message: string) => new VendorFault(code, status, message);
 
+/** Whether a request is signed with ACS3 (V3), which announces itself in the Authorization header; else it is read as RPC V2 (reference §A1.1, §A1.3). */
+const signedWithAcs3 = (request: ArrivedHttpRequest) => (request.headers['authorization'] ?? '').trim().startsWith('ACS3-');
+
 function renderSnapshot(s: SnapshotView, retentionDays: number | undefined): Record<string, unknown> {
   return {
     SnapshotId: s.id,
@@ -60,7 +63,7 @@ function renderSnapshot(s: SnapshotView, retentionDays: number | undefined): Rec
 function unverifiedVerdict(request: ArrivedHttpRequest, accessKeyId: string): AuthSuccess {
   const { query, form } = arrivedParams(request);
   const all = [...query, ...form];
-  if ((request.headers['authorization'] ?? '').trim().startsWith('ACS3-')) {
+  if (signedWithAcs3(request)) {
     const header = (name: string) => request.headers[name]?.trim();
     return {
       ok: true, scheme: 'ACS3-HMAC-SHA256', accessKeyId, params: firstValues(all), action: header('x-acs-action'),
@@ -118,7 +121,7 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
    */
   private asksForXml(request: ArrivedHttpRequest): boolean {
     if (this.deviations.has('xml-answered-as-json')) return false;
-    if ((request.headers['authorization'] ?? '').trim().startsWith('ACS3-')) return false;
+    if (signedWithAcs3(request)) return false;
     const { query, form } = arrivedParams(request);
     const common = firstValues([...query, ...form].filter(([name]) => V2_COMMON_PARAMETERS.has(name)));
     // A request that is no V2 request at all (no V2 parameter) keeps the JSON it always got.
@@ -145,6 +148,7 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
     this.xml = this.asksForXml(request);
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw fault('UnsupportedHTTPMethod', 403, 'This HTTP method is not supported.');
+    this.signatureInUse = signedWithAcs3(request) ? 'acs3' : 'rpc-v2';
     // The deviations bend the check here: the window (clock-skew-not-enforced), the nonce store
     // (nonce-replay-accepted: every nonce is fresh) and the verdict (signature-not-checked).
     const checked = verifyAlibabaRequest(request, {

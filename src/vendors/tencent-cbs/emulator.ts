@@ -5,6 +5,7 @@ import { json, type ArrivedHttpRequest, type HttpAnswer } from '../../emulator/h
 import { randomId } from '../../emulator/ids.ts';
 import type { Disk, Tag } from '../../emulator/model.ts';
 import { coerceToSchema, unflattenParams, type ParamValue } from '../../transport/flatten.ts';
+import { TC3_ALGORITHM } from './tc3.signer.ts';
 import { verifyTc3 } from './tc3.verifier.ts';
 import { V1_COMMON_PARAMS } from './v1.signer.ts';
 import { verifyV1 } from './v1.verifier.ts';
@@ -141,6 +142,9 @@ export class TencentEmulator extends EmulatorFrontEnd {
     };
     const despite = (verdict: { ok: boolean; code?: string }) => (verdict.ok ? undefined : this.keyDespiteSignature(verdict.code === 'AuthFailure.SignatureFailure'));
     if (request.headers['authorization'] === undefined) {
+      // v1: HmacSHA256 when SignatureMethod says so, anything else HmacSHA1 (reference §1.3).
+      const method = new URLSearchParams(request.method.toUpperCase() === 'GET' ? request.query : request.body.toString('utf8')).get('SignatureMethod');
+      this.signatureInUse = method === 'HmacSHA256' ? 'HmacSHA256' : 'HmacSHA1';
       const verdict = verifyV1(request, options);
       const unchecked = despite(verdict);
       if (unchecked !== undefined) {
@@ -152,6 +156,7 @@ export class TencentEmulator extends EmulatorFrontEnd {
       const { action, version, region } = verdict.common;
       return { account: this.accountOf(verdict.secretId), action, version, region, pairs: verdict.params };
     }
+    this.signatureInUse = TC3_ALGORITHM;
     const tc3 = verifyTc3(request, options);
     const unchecked = despite(tc3);
     const verdict = unchecked === undefined ? tc3 : { ok: true as const, secretId: unchecked };
