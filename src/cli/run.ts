@@ -12,6 +12,7 @@ import type { ConformanceReport } from '../../reporters/report-types.ts';
 import type { RunOutcome } from '../../reporters/run-outcome.ts';
 import type { TargetPlan } from '../plan/plan.ts';
 import { EXIT, fail, newRunId, ROOT, VERSION, warn } from './cli-context.ts';
+import { writableReportDirOrFail } from './command-inputs.ts';
 import { Interrupts } from './interrupt.ts';
 import { isLiveTerminal } from './output-style.ts';
 import { parseRunOptions, RUN_HELP, ruleFilesOf, type RunOptions } from './run-options.ts';
@@ -47,6 +48,7 @@ export async function runCommand(args: string[]): Promise<number> {
 
 /** Reads what the options name — baseline, target files, specs — before vitest starts: bad input is one line, exit 2. */
 function readInputs(options: RunOptions): { targets: RunTargets; baseline?: Baseline } {
+  writableReportDirOrFail(options.reportDir);
   let baseline: Baseline | undefined;
   try {
     baseline = options.baseline === undefined ? undefined : loadBaseline(options.baseline);
