@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { stringFromSchema } from '../src/conformance/arbitraries.ts';
-import { checkProperty, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { checkProperty, decidedBy, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { contractValues } from '../src/spec/vendor-spec.ts';
 import { cleanUp, expectDefaultName } from './support/checks.ts';
@@ -81,6 +81,8 @@ describeEachTarget((target, session) => {
         // Without a name, the documented default (any page's) — where the documents give one.
         if (input.name !== undefined) expect(described!.name, 'the name').toBe(input.name);
         else if (defaultName) await expectDefaultName(task, described!.name, defaultName);
+        // No documented default: the name the service chose is still set beside other vendors' (report --vendors).
+        else decidedBy(task, undefined, { 'default name': JSON.stringify(described!.name ?? null) });
         expect(described!.tags, 'the described tags').toEqual(input.tags);
       },
     ).afterEach(async () => {
