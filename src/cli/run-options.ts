@@ -122,6 +122,18 @@ one stops at once.
 
 ${EXIT_CODES_HELP}`;
 
+/**
+ * The largest `--runs`: a thousand times the property runs is hours against the emulators; past it is a typo
+ * (or `Infinity`, which the properties would read as the default and so run far less than asked).
+ */
+const MAX_RUNS_FACTOR = 1000;
+
+/** Whether `--runs` is a plain decimal factor in (0, {@link MAX_RUNS_FACTOR}]: not `Infinity`, `1e9` or `0x10`. */
+function isRunsFactor(value: string): boolean {
+  const factor = Number(value);
+  return /^\d+(\.\d+)?$/.test(value) && factor > 0 && factor <= MAX_RUNS_FACTOR;
+}
+
 /** `i/n` with 1 ≤ i ≤ n. */
 function parseShard(value: string): { index: number; count: number } {
   const match = /^(\d+)\/(\d+)$/.exec(value);
@@ -144,7 +156,7 @@ export function parseRunOptions(args: string[]): RunOptions | undefined {
   }
   if (values.help) return undefined;
   if (values.seed !== undefined && !/^-?\d+$/.test(values.seed)) fail(`--seed must be an integer, got '${values.seed}'`);
-  if (values.runs !== undefined && !(Number(values.runs) > 0)) fail(`--runs must be a positive number, got '${values.runs}'`);
+  if (values.runs !== undefined && !isRunsFactor(values.runs)) fail(`--runs must be a factor above 0 and at most ${MAX_RUNS_FACTOR} written in digits (e.g. 4, or 0.5 for half the runs), got '${values.runs}'`);
   const rateShare = values['rate-share'] === undefined ? undefined : Number(values['rate-share']);
   if (rateShare !== undefined && !(Number.isInteger(rateShare) && rateShare >= 1 && rateShare <= 1000)) fail(`--rate-share must be a whole number of runs from 1 to 1000, got '${values['rate-share']}'`);
   try {

@@ -5,6 +5,7 @@ import { SnapshotBackend, type IdFactory } from './backend.ts';
 import { Deviations } from './deviations/catalogue.ts';
 import { bendAnswer } from './deviations/answer-bends.ts';
 import { FaultPlan, RateGate } from './faults.ts';
+import { documentedMessage } from './documented-message.ts';
 import { DomainError, type DomainRefusal } from './domain-error.ts';
 import type { ArrivedHttpRequest, HttpAnswer } from './http-server.ts';
 import type { Disk } from './model.ts';
@@ -127,15 +128,15 @@ export abstract class EmulatorFrontEnd {
     if (injected?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, injected.latencyMs ?? 1000));
     else if (injected?.kind === 'drop') return { status: 0, headers: {}, body: '', drop: true };
     else if (injected?.kind === 'malformed') return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"Response": {"RequestId": ' };
-    else if (injected?.kind === 'throttle') return this.fault(requestId, this.throttled(action, undefined));
+    else if (injected?.kind === 'throttle') return this.refuse(requestId, this.throttled(action, undefined), action);
     else if (injected?.kind === 'error5xx') {
       const internal = this.commonError(/^(InternalError|INTERNAL_SERVER_ERROR)$/) ?? { code: 'InternalError', status: 500 };
-      return { ...this.fault(requestId, new VendorFault(internal.code, 500, 'An internal error occurred (injected fault).')), status: 500 };
+      return { ...this.refuse(requestId, new VendorFault(internal.code, 500, 'An internal error occurred (injected fault).'), action), status: 500 };
     }
     const limit = action && this.spec.hasAction(action) ? this.spec.action(action).rateLimit?.perSecond : undefined;
     if (this.limits && limit !== undefined) {
       const { count, over } = this.gate.admit(action!, limit, Date.now());
-      if (over) return this.fault(requestId, this.throttled(action, { count, limit }));
+      if (over) return this.refuse(requestId, this.throttled(action, { count, limit }), action);
     }
     try {
       if (!requestIsUtf8(this.readsQuery ? request.query : undefined, request.body, request.headers['content-type'])) {
@@ -150,7 +151,7 @@ export abstract class EmulatorFrontEnd {
       if (error instanceof VendorFault) {
         // The request itself broke the documents: a violation, attributed to the operation and parameter.
         this.requests.record({ requestId, action, status: error.status, code: error.code, violation: violationOf(this.spec, action, error.code, error.message, error.broke, this.signatureInUse), params: this.arrivedParams });
-        const answer = this.fault(requestId, error);
+        const answer = this.refuse(requestId, error, action);
         // Deviation `error-with-wrong-status`: a refusal of the request itself (signature, action, version,
         // parameters; not a contract refusal) travels with a status the documents do not give it.
         return this.deviations.has('error-with-wrong-status') ? { ...answer, status: answer.status === 400 ? 422 : 400 } : answer;
@@ -158,13 +159,33 @@ export abstract class EmulatorFrontEnd {
       if (error instanceof DomainError) {
         const vendorError = this.refusal(error.rule);
         this.requests.record({ requestId, action, status: vendorError.status, code: vendorError.code, params: this.arrivedParams });
-        return this.fault(requestId, new VendorFault(vendorError.code, vendorError.status, error.message));
+        return this.refuse(requestId, new VendorFault(vendorError.code, vendorError.status, error.message), action);
       }
       // Whatever else went wrong is the emulator's fault: still answer in the vendor's envelope.
       const internal = this.commonError(/^(InternalError|INTERNAL_SERVER_ERROR)$/) ?? { code: 'InternalError', status: 500 };
       return this.fault(requestId, new VendorFault(internal.code, internal.status, `The emulator failed: ${(error as Error).message}`));
     }
   };
+
+  /**
+   * Writes a refusal in the vendor's envelope, in the documents' words: the message they give for its code,
+   * the parameter at fault filled in (src/emulator/documented-message.ts). The refusing code's own message
+   * stays in the request log (a violation's detail), where it explains more than the documented text does.
+   */
+  private refuse(requestId: string, fault: VendorFault, action: string | undefined): HttpAnswer {
+    const parameter = fault.broke?.parameter === undefined ? undefined : this.wireParameterName(fault.broke.parameter);
+    const message = documentedMessage(this.spec, action, fault.code, fault.message, parameter);
+    return this.fault(requestId, message === fault.message ? fault : new VendorFault(fault.code, fault.status, message, fault.broke));
+  }
+
+  /**
+   * A parameter's name as the vendor's wire spells it, from its dotted path in the structured request
+   * (`Tag.0.Key`); as is by default (JSON bodies, 0-based flattening). A front end whose wire counts list
+   * items from 1 says so here.
+   */
+  protected wireParameterName(path: string): string {
+    return path;
+  }
 
   /**
    * The action a request names, read where the spec's x-protocol says it travels (a header such as

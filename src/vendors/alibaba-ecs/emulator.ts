@@ -133,6 +133,11 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
     return randomUUID().toUpperCase();
   }
 
+  // RPC lists count from 1 on the wire (`Tag.1.Key`, reference §A3.1): a message names the parameter so.
+  protected override wireParameterName(path: string): string {
+    return path.split('.').map((segment) => (/^\d+$/.test(segment) ? String(Number(segment) + 1) : segment)).join('.');
+  }
+
   protected fault(requestId: string, error: VendorFault): HttpAnswer {
     const body = {
       RequestId: requestId, HostId: HOST_ID, Code: error.code, Message: error.message,
