@@ -35,7 +35,7 @@ beforeAll(async () => {
     const action = spec.forCanonical('describeDisks')!.action;
     started.set(vendor, { frontEnd, server, spec, raw: adapter.rawClient!(target, spec, transport), params: adapter.validRequest(action, roles) ?? {}, action });
   }
-}, 120_000);
+});
 afterAll(async () => {
   await transport.close();
   await Promise.all([...started.values()].map((s) => s.server.close()));
@@ -75,12 +75,14 @@ describe('the signature a request carried', () => {
   it('is the one cited, where a vendor documents several (Tencent TC3 and v1, Alibaba ACS3 and RPC V2)', async () => {
     const tencent = started.get('tencent-cbs')!;
     await tencent.raw.call(tencent.action, tencent.params, { wrongSecret: true });
-    expect(tencent.frontEnd.requests.list().at(-1)!.violation!.source).toEqual([{ doc: 'ref-cbs', section: '1.1 TC3-HMAC-SHA256 (signature v3): the algorithm' }]);
+    const signing = (spec: VendorSpec, name: string) => sections(spec.protocol.signatures.find((s) => s.name === name || s.id === name)!.source);
+    expect(sections(tencent.frontEnd.requests.list().at(-1)!.violation!.source)).toEqual(signing(tencent.spec, 'TC3-HMAC-SHA256'));
+    expect(signing(tencent.spec, 'TC3-HMAC-SHA256')).not.toEqual(signing(tencent.spec, 'HmacSHA1'));
     const alibaba = started.get('alibaba-ecs')!;
     await alibaba.raw.call(alibaba.action, alibaba.params, { wrongSecret: true, wire: { signature: 'rpc-v2', format: 'json' } });
-    const cited = sections(alibaba.frontEnd.requests.list().at(-1)!.violation!.source);
-    expect(cited[0]).toBe('ref-ali A1.1 V2 RPC signature (HMAC-SHA1; SignatureVersion=1.0)');
-    expect(cited).not.toContain('ref-ali A1.3 V3 signature ACS3-HMAC-SHA256');
+    expect(sections(alibaba.frontEnd.requests.list().at(-1)!.violation!.source)).toEqual(signing(alibaba.spec, 'rpc-v2'));
+    await alibaba.raw.call(alibaba.action, alibaba.params, { wrongSecret: true, wire: { signature: 'acs3', format: 'json' } });
+    expect(sections(alibaba.frontEnd.requests.list().at(-1)!.violation!.source)).toEqual(signing(alibaba.spec, 'acs3'));
     expect(recorder.count).toBeGreaterThan(0);
   });
 });
