@@ -14,7 +14,6 @@ import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { SPEC_FILES } from '../../src/vendors/registry.ts';
 import { ZenlayerClient } from '../../src/vendors/zenlayer-zec/client.ts';
 import { adminPost } from '../../src/emulator/admin-client.ts';
-import { CHILD_LIMIT_MS } from '../support/time-limits.ts';
 
 // `snapconform emulate` as another project's CI would use it: a child process, the JSON document it prints,
 // the official SDKs configured from that document only, and a signal to stop it.
@@ -36,8 +35,6 @@ interface VendorDoc {
   credentials: { id: string; secret: string; account: string };
   accounts: Array<{ id: string; secret: string; account: string }>;
   source: 'demo' | 'seed' | 'state';
-  /** What it misbehaves in on purpose (`--deviation`). */
-  deviations: string[];
   world: Array<{
     account: string;
     region?: string;
@@ -95,7 +92,7 @@ function spawnEmulate(args: string[]): Emulator {
 }
 
 /** Resolves once `ready(stdout)` holds; fails if the process exits first or it takes too long. */
-async function waitFor<T>(emulator: Emulator, ready: (stdout: string) => T | undefined, timeoutMs = CHILD_LIMIT_MS): Promise<T> {
+async function waitFor<T>(emulator: Emulator, ready: (stdout: string) => T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void emulator.exit.then(() => { exited = true; });
@@ -121,17 +118,17 @@ async function startJson(...args: string[]): Promise<{ emulator: Emulator; doc: 
   return { emulator, doc };
 }
 
-/** Sends a signal and expects a clean exit 0 (a stop that never comes ends at the child's time limit). */
+/** Sends a signal and expects a clean exit 0 within a few seconds. */
 async function stop(emulator: Emulator, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   emulator.child.kill(signal);
-  const result = await Promise.race([emulator.exit, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), CHILD_LIMIT_MS))]);
+  const result = await Promise.race([emulator.exit, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5_000))]);
   expect(result, emulator.stderr()).toEqual({ code: 0, signal: null });
 }
 
 /** Runs the CLI to completion (for input errors). */
 async function snapconform(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: CHILD_LIMIT_MS });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 30_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout: string; stderr: string };
@@ -223,18 +220,18 @@ describe('snapconform emulate --json', () => {
     // Exactly one JSON document on stdout, nothing after it.
     expect(JSON.parse(emulator.stdout())).toEqual(doc);
     expect(emulator.stderr()).toBe('');
-  });
+  }, 60_000);
 
   it('prints snippets that run as pasted', async () => {
     const { emulator, doc } = await startJson('--vendor', 'tencent-cbs', '--vendor', 'alibaba-ecs');
     expect(Object.keys(doc.vendors)).toEqual(['tencent-cbs', 'alibaba-ecs']);
-    const tencent = await exec(process.execPath, ['-e', doc.vendors['tencent-cbs']!.snippet], { cwd: ROOT, timeout: CHILD_LIMIT_MS });
+    const tencent = await exec(process.execPath, ['-e', doc.vendors['tencent-cbs']!.snippet], { cwd: ROOT, timeout: 20_000 });
     expect(tencent.stdout.trim()).toMatch(/^snap-[0-9a-z]{8}$/);
-    const alibaba = await exec(process.execPath, ['-e', doc.vendors['alibaba-ecs']!.snippet], { cwd: ROOT, timeout: CHILD_LIMIT_MS });
+    const alibaba = await exec(process.execPath, ['-e', doc.vendors['alibaba-ecs']!.snippet], { cwd: ROOT, timeout: 20_000 });
     expect(alibaba.stdout.trim()).toMatch(/^s-[0-9a-z]+$/);
     expect(doc.vendors['tencent-cbs']!.snippet).toContain(`endpoint: '${doc.vendors['tencent-cbs']!.host}', protocol: 'http://'`);
     await stop(emulator, 'SIGINT');
-  });
+  }, 60_000);
 
   it('describes the Zenlayer endpoint and headers', async () => {
     const { emulator, doc } = await startJson('--vendor', 'zenlayer-zec');
@@ -245,37 +242,26 @@ describe('snapconform emulate --json', () => {
     expect(v.snippet).toContain('X-ZC-Version: 2025-09-01');
     expect(v.snippet).toContain(`Authorization: ZC2-HMAC-SHA256 Credential=${v.credentials.id}, SignedHeaders=content-type;host`);
     await stop(emulator);
-  });
+  }, 60_000);
 
   it('puts the first vendor on --port and the next on the following ports', async () => {
     const base = await freePortPair();
     const { emulator, doc } = await startJson('--port', String(base), '--vendor', 'zenlayer-zec,tencent-cbs');
     expect(Object.entries(doc.vendors).map(([vendor, v]) => [vendor, v.port])).toEqual([['zenlayer-zec', base], ['tencent-cbs', base + 1]]);
     await stop(emulator);
-  });
+  }, 60_000);
 });
 
 describe('snapconform emulate --deviation', () => {
   it('bends every emulator, or one vendor\'s, as asked; the admin API reports and switches them', async () => {
     const { emulator, doc } = await startJson('--vendor', 'tencent-cbs,zenlayer-zec', '--deviation', 'request-id-missing', '--deviation', 'tencent-cbs:quota-one-early');
     const config = async (vendor: string) => (await (await fetch(`${doc.vendors[vendor]!.endpoint}/_snapconform/config`)).json()) as { deviations: string[] };
-    // The printout says so too: a bent emulator must not pass for a faithful one.
-    expect(doc.vendors['tencent-cbs']!.deviations).toEqual(['request-id-missing', 'quota-one-early']);
-    expect(doc.vendors['zenlayer-zec']!.deviations).toEqual(['request-id-missing']);
     expect((await config('tencent-cbs')).deviations.sort()).toEqual(['quota-one-early', 'request-id-missing']);
     expect((await config('zenlayer-zec')).deviations).toEqual(['request-id-missing']);
     await fetch(`${doc.vendors['zenlayer-zec']!.endpoint}/_snapconform/config`, adminPost({ deviations: ['tags-dropped'] }));
     expect((await config('zenlayer-zec')).deviations).toEqual(['tags-dropped']);
     await stop(emulator);
-  });
-
-  it('names the deviations in the banner, under each emulator they bend', async () => {
-    const emulator = spawnEmulate(['--vendor', 'tencent-cbs,zenlayer-zec', '--deviation', 'tencent-cbs:quota-off-by-one']);
-    const text = await waitFor(emulator, (stdout) => (stdout.includes('Stop with') ? stdout : undefined));
-    expect(text).toMatch(/^tencent-cbs {2}http:\S+ {2}region ap-guangzhou\n {2}deviations {3}quota-off-by-one \(misbehaving on purpose: --deviation\)$/m);
-    expect(text.match(/deviations/g)).toHaveLength(1);
-    await stop(emulator);
-  });
+  }, 60_000);
 
   it('refuses an unknown deviation or vendor in one line, exit 2', async () => {
     const unknown = await snapconform('emulate', '--deviation', 'quota-off-by-two');
@@ -284,7 +270,7 @@ describe('snapconform emulate --deviation', () => {
     const vendor = await snapconform('emulate', '--deviation', 'aws:quota-off-by-one');
     expect(vendor.code).toBe(2);
     expect(vendor.stderr).toBe("snapconform: unknown vendor 'aws' in --deviation aws:quota-off-by-one; known: tencent-cbs, alibaba-ecs, zenlayer-zec\n");
-  });
+  }, 30_000);
 });
 
 describe('snapconform emulate --strict', () => {
@@ -309,7 +295,7 @@ describe('snapconform emulate --strict', () => {
     expect(result).toEqual({ code: 1, signal: null });
     expect(emulator.stderr()).toContain('snapconform: strict: 2 contract violations');
     expect(emulator.stderr()).toContain('1 × tencent-cbs CreateSnapshot Tags: type');
-  });
+  }, 60_000);
 
   it('exits 0 when the tests broke nothing, and refuses --violations without --strict', async () => {
     const { emulator } = await startJson('--vendor', 'zenlayer-zec', '--strict');
@@ -319,7 +305,7 @@ describe('snapconform emulate --strict', () => {
     const refused = await snapconform('emulate', '--violations', 'v.ndjson');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('snapconform: --violations needs --strict (it records what strict mode finds)\n');
-  });
+  }, 60_000);
 });
 
 describe('snapconform emulate --state', () => {
@@ -335,8 +321,8 @@ describe('snapconform emulate --state', () => {
     const request = () => new Ecs.CreateSnapshotRequest({ diskId: attachedDataDisk(alibaba), snapshotName: 'Survives', clientToken: 'ci-token-1' });
     const aliFirst = await alibabaSdk(alibaba).createSnapshot(request());
 
-    // Written after the change (within about a second on a quiet machine), while still running.
-    const deadline = Date.now() + CHILD_LIMIT_MS;
+    // Written after the change within about a second, while still running.
+    const deadline = Date.now() + 5_000;
     while (!(existsSync(state) && readFileSync(state, 'utf8').includes(SnapshotId!)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(state, 'utf8')).toContain(SnapshotId!);
 
@@ -362,7 +348,7 @@ describe('snapconform emulate --state', () => {
     expect(third.doc.vendors['zenlayer-zec']!.source).toBe('demo');
     await stop(third.emulator);
     expect(Object.keys((JSON.parse(readFileSync(state, 'utf8')) as { vendors: object }).vendors).sort()).toEqual(['alibaba-ecs', 'tencent-cbs', 'zenlayer-zec']);
-  });
+  }, 90_000);
 
   it('refuses a state file that is not one, in one line, exit 2', async () => {
     const file = join(tmp(), 'state.json');
@@ -371,7 +357,7 @@ describe('snapconform emulate --state', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`snapconform: ${file}: format: must be 'snapconform-emulator-state': this is not a snapconform emulator state file\n`);
-  });
+  }, 30_000);
 });
 
 describe('snapconform emulate --seed', () => {
@@ -408,7 +394,7 @@ describe('snapconform emulate --seed', () => {
     const stranger = await tencentSdk(v, { id: 'AKIDSNAPCONFORMEMULATOR0000000000000', secret: 'x' }).DescribeDisks({}).catch((e: unknown) => e) as { code?: string };
     expect(stranger.code).toMatch(/^AuthFailure/);
     await stop(emulator);
-  });
+  }, 60_000);
 
   it('refuses a bad seed file in one line naming file and key, exit 2', async () => {
     const file = join(tmp(), 'world.yaml');
@@ -417,7 +403,7 @@ describe('snapconform emulate --seed', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`snapconform: ${file}: vendors.tencent-cbs.disks[0].usage: must be one of system, data\n`);
-  });
+  }, 30_000);
 });
 
 describe('snapconform emulate, human output', () => {
@@ -431,7 +417,7 @@ describe('snapconform emulate, human output', () => {
     expect(text).toContain(`Stop with Ctrl+C, or kill -TERM ${emulator.child.pid} (SIGINT/SIGTERM)`);
     await stop(emulator, 'SIGINT');
     expect(emulator.stdout()).toContain('snapconform: SIGINT: emulators stopped');
-  });
+  }, 60_000);
 });
 
 describe('snapconform emulate input errors', () => {
@@ -440,7 +426,7 @@ describe('snapconform emulate input errors', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe("snapconform: unknown vendor 'aws-ebs' for --vendor; known: tencent-cbs, alibaba-ecs, zenlayer-zec\n");
-  });
+  }, 30_000);
 
   it('names a port in use, exit 2', async () => {
     const blocker = await occupy();
@@ -453,14 +439,14 @@ describe('snapconform emulate input errors', () => {
     } finally {
       blocker.close();
     }
-  });
+  }, 30_000);
 
   it('refuses a port that is not a number, and unknown options', async () => {
     expect(await snapconform('emulate', '--port', 'http')).toMatchObject({ code: 2, stderr: "snapconform: --port must be a port number from 0 to 65535, got 'http'\n" });
     const unknown = await snapconform('emulate', '--vendors', 'x');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^snapconform: Unknown option '--vendors'.*\(see snapconform emulate --help\)\n$/);
-  });
+  }, 30_000);
 
   it('documents itself, default credentials included', async () => {
     const { code, stdout } = await snapconform('emulate', '--help');
@@ -469,7 +455,7 @@ describe('snapconform emulate input errors', () => {
     expect(stdout).toContain('accessKeyId LTAISNAPCONFORMEMULATOR');
     expect(stdout).toContain('--state <file>');
     expect((await snapconform('--help')).stdout).toContain('snapconform emulate [options]');
-  });
+  }, 30_000);
 });
 
 /** A listening TCP server on loopback (to make a port busy). */
