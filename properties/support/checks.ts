@@ -72,12 +72,13 @@ function errorsText(errors: VendorError[]): string {
  */
 export async function expectDefaultName(task: Test, name: string | undefined, rule: NonNullable<Contract['default-snapshot-name']>): Promise<void> {
   const names = contractValues(rule);
+  // Recorded before the check: a wrong default name is what a comparison of targets must show.
+  decidedBy(task, undefined, { 'default name': JSON.stringify(name ?? null) });
   const check = () => {
     if (!names.some((n) => n.value === name)) failRule(task, `the snapshot created without a name was described as ${JSON.stringify(name)}; expected the default name ${names.map((n) => JSON.stringify(n.value)).join(' or ')}`);
   };
   if (rule.inferred) await inferredCheck(task, `the default name is inferred: ${rule.note ?? citeSource(rule.source)}`, check);
   else check();
-  decidedBy(task, undefined, { 'default name': JSON.stringify(name ?? null) });
   const seen = names.find((n) => n.value === name)!;
   if (names.length > 1) record(task, { variantSeen: variantLabel(`default name '${seen.value}'`, seen) });
 }
