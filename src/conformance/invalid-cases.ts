@@ -225,6 +225,23 @@ export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: 
     for (const name of (objectSchema['required'] as string[] | undefined) ?? []) {
       if (name in value) add([...at, name], 'required', setAt(base, [...at, name], undefined), `without ${[...at, name].join('.')}`, false, objectSchema);
     }
+    // A parameter the schema leaves optional that another page requires (`x-variants: [{required: true}]`:
+    // Tencent's 2017 CreateSnapshot page makes DiskId required, the intl page optional). Leaving it out is
+    // valid by the schema and refused by that page, so both outcomes are documented: the case is made without
+    // the validator's check (the request passes it on purpose), with the schema's "optional" in `validUnder`.
+    const required = new Set((objectSchema['required'] as string[] | undefined) ?? []);
+    for (const [name, propertySchema] of Object.entries(properties)) {
+      if (required.has(name) || !(name in value)) continue;
+      const variant = ((propertySchema['x-variants'] ?? []) as Array<Record<string, unknown>>).find((v) => v['required'] === true);
+      const request = setAt(base, [...at, name], undefined);
+      if (!variant || !validate(request)) continue;
+      cases.push({
+        path: [...at, name].join('.'), parameter: String([...at, name][0]), keyword: 'required', description: `without ${[...at, name].join('.')}`,
+        boundary: false, request, unknownOnWire: false,
+        validUnder: [{ value: 'optional', source: propertySchema['x-source'] as DocumentedValue['source'], primary: true }],
+        stated: { value: 'required', source: variant['source'] as DocumentedValue['source'], ...(typeof variant['note'] === 'string' ? { note: variant['note'] } : {}), primary: false },
+      });
+    }
     if (objectSchema['additionalProperties'] === false) {
       const unknown = 'SnapconformUnknownParameter';
       add([...at, unknown], 'additionalProperties', setAt(base, [...at, unknown], 'x'), `with an unknown parameter ${unknown}`, false, objectSchema);
