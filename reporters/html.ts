@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { areaOf, OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
+import { escapeHtml } from './html-text.ts';
+import { vendorComparisonSection } from './vendor-comparison-html.ts';
+import { areaOf, OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 
-/** A shape beside each colour, for readers who cannot tell the colours apart. */
-const SYMBOL: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', skip: '–', undocumented: '?', known: '≈', fixed: '↑' };
+const SYMBOL = OUTCOME_SYMBOL;
 
 /**
  * Renders `conformance.html`: one self-contained page (inline CSS and JS, no network: a Content Security
  * Policy forbids every fetch) that a CI artifact viewer or a mail attachment can open as it is.
  *
- * The summary, targets, spec coverage, the rule × target matrix and the cleanup on real targets are plain
+ * The summary, targets, spec coverage, the rule × target matrix, the targets side by side and the cleanup on real targets are plain
  * HTML, readable without JavaScript. The script (`html/report.js`) adds the filters (vendor, outcome, area, text) and the
  * drill-down into each entry, rendered from the report JSON embedded in the page.
  */
@@ -35,6 +36,7 @@ ${run.partial ? `<div class="banner" id="partial-banner" role="alert">Partial re
 <main>
 ${targetsSection(report)}
 ${matrixSection(report)}
+${vendorComparisonSection(report)}
 ${cleanupSection(report)}
 <section id="findings">
 <h2>Findings</h2>
@@ -66,11 +68,6 @@ function asset(name: string): string {
     assets.set(name, text);
   }
   return text;
-}
-
-/** Escapes text for element content and double-quoted attributes. */
-function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
 /**

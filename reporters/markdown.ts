@@ -1,4 +1,5 @@
 import { expectationKind, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
+import { vendorComparisonMarkdown } from './vendor-comparison-markdown.ts';
 import { OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 
 const MARK: Record<Outcome, string> = { pass: '✅', fail: '❌', skip: '⏭️', error: '⚠️', undocumented: '❔', known: '📌', fixed: '✨' };
@@ -152,7 +153,7 @@ function section(title: string, entries: ReportEntry[], render: (e: ReportEntry)
  * Renders a report as Markdown for a pull-request comment or a job summary: totals, the targets, the rule ×
  * target matrix, the cleanup on real targets, each failure and error with its expectation, source, observation, counterexample and
  * replay command, the undocumented cases (apart: they are not deviations from the documents), the baseline's
- * known and fixed deviations, spec coverage, and the skip reasons.
+ * known and fixed deviations, the targets side by side (folded), spec coverage, and the skip reasons.
  */
 export function renderMarkdown(report: ConformanceReport): string {
   const of = (...outcomes: Outcome[]) => report.results.filter((r) => outcomes.includes(r.outcome));
@@ -172,6 +173,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     ...section('## Known deviations (accepted by the baseline)', of('known'), finding),
     ...section('## Fixed since the baseline', of('fixed'), (e) => [`- ${MARK.fixed} \`${e.ruleId}\` · ${e.caseId} · ${e.target}${e.baseline ? ` — baseline: ${e.baseline.reason}` : ''}`]),
     ...(of('fixed').length > 0 ? [''] : []),
+    ...vendorComparisonMarkdown(report),
     ...coverage(report),
     ...(skips.size > 0 ? ['## Skipped', '', ...[...skips].map(([reason, n]) => `- ${reason} (${n})`), ''] : []),
   ].join('\n');

@@ -19,6 +19,9 @@ export type Outcome = 'pass' | 'fail' | 'skip' | 'error' | 'undocumented' | 'kno
 /** Every outcome, worst first: the order renderers list and colour them in. */
 export const OUTCOMES: readonly Outcome[] = ['fail', 'error', 'undocumented', 'known', 'fixed', 'pass', 'skip'];
 
+/** A shape for each outcome, beside its colour (for readers who cannot tell the colours apart) or alone in a terminal. */
+export const OUTCOME_SYMBOL: Readonly<Record<Outcome, string>> = { pass: '✓', fail: '✗', error: '!', skip: '–', undocumented: '?', known: '≈', fixed: '↑' };
+
 /** The version of the report's shape; bumped whenever a field changes meaning or a required field is added. */
 export const SCHEMA_VERSION = 2;
 

@@ -1,5 +1,5 @@
 import { summaryOfRule } from '../../reporters/rule-summaries.ts';
-import { areaOf, OUTCOMES, type ConformanceReport, type Outcome, type ReportEntry } from '../../reporters/report-types.ts';
+import { areaOf, OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type Outcome, type ReportEntry } from '../../reporters/report-types.ts';
 
 /**
  * How the targets of one or more reports behaved, side by side: for each rule and each of its cases, what
@@ -132,9 +132,15 @@ const OBSERVED_MAX = 90;
  * no single answer and saw no values, what it observed (cut short).
  */
 export function behaviourText(b: SeenBehaviour): string {
+  const { answer, values, variant } = behaviourParts(b);
+  return [...(answer !== undefined ? [answer] : []), ...values, ...(variant !== undefined ? [`variant: ${variant}`] : [])].join(' · ');
+}
+
+/** The pieces of {@link behaviourText}, for a renderer that lays them out apart (the HTML puts each value on its line). */
+export function behaviourParts(b: SeenBehaviour): { answer?: string; values: string[]; variant?: string } {
   const values = Object.entries(b.valuesSeen ?? {}).map(([name, value]) => `${name} ${value}`);
   const answer = answerText(b) ?? (values.length > 0 ? undefined : shortened(b.observed ?? 'nothing observed'));
-  return [...(answer !== undefined ? [answer] : []), ...values, ...(b.variantSeen ? [`variant: ${b.variantSeen}`] : [])].join(' · ');
+  return { ...(answer !== undefined ? { answer } : {}), values, ...(b.variantSeen ? { variant: b.variantSeen } : {}) };
 }
 
 function shortened(text: string): string {
@@ -229,8 +235,7 @@ export function compareVendors(inputs: ReadonlyArray<ComparedReport>): VendorCom
   return { columns: columns.map(({ entries: _entries, ...column }) => column), rules, areas };
 }
 
-/** One mark per outcome, for a terminal. */
-const MARK: Record<Outcome, string> = { pass: '✓', fail: '✗', error: '!', skip: '–', undocumented: '?', known: '≈', fixed: '↑' };
+const MARK = OUTCOME_SYMBOL;
 
 /** Options of {@link vendorComparisonText}. */
 export interface ComparisonTextOptions {
