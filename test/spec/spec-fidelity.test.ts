@@ -47,6 +47,9 @@ describe("Tencent's Deadline must be in UTC", () => {
     expect(validateRequest({ DiskId: 'disk-1', Deadline: '2022-01-08T09:47:55Z' })).toBe(true);
     expect(validateRequest({ DiskId: 'disk-1', Deadline: '2022-01-08T17:47:55+08:00' })).toBe(false);
     expect(validateRequest.errors?.map((e) => e.keyword)).toEqual(['pattern']);
+    // A value that is no date-time at all breaks `format` alone (the suite's format case stays one keyword).
+    expect(validateRequest({ DiskId: 'disk-1', Deadline: '2030-01-08 09:47:55' })).toBe(false);
+    expect(validateRequest.errors?.map((e) => e.keyword)).toEqual(['format']);
   });
 });
 
