@@ -30,9 +30,13 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** Writes one line to stderr and exits with {@link EXIT.badInput}. */
+/**
+ * Writes one line to stderr and exits with {@link EXIT.badInput}. A message of several lines (Node's
+ * `parseArgs` explains an ambiguous `--runs -1` in three) is joined into one: a log or a CI annotation keeps
+ * one line per problem.
+ */
 export function fail(message: string): never {
-  process.stderr.write(`snapconform: ${message}\n`);
+  process.stderr.write(`snapconform: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(EXIT.badInput);
 }
 

@@ -8,7 +8,7 @@ import { readRunMetadata } from '../../reporters/run-metadata.ts';
 import { summaryText, writeReportAtomically, writeReportFiles } from '../../reporters/write-report.ts';
 import { cleanUp, DELETING, leftSomething, type CleanupResult } from '../conformance/cleanup.ts';
 import { clientAtEndpointClock, probeEndpointClock, toleranceSeconds, type EndpointClock } from '../conformance/endpoint-clock.ts';
-import { readAllLedgers, type LedgerEntry } from '../conformance/ledger.ts';
+import type { LedgerEntry } from '../conformance/ledger.ts';
 import { appendLine, dueAt, judgeObligation, readObligations, type Presence, type RecordedObligation, type Verdict } from '../conformance/obligations.ts';
 import { RUN_ENV } from '../conformance/run-env.ts';
 import { politeClient } from '../conformance/session.ts';
@@ -19,7 +19,7 @@ import type { CallResult } from '../transport/call-result.ts';
 import { ExchangeLog } from '../transport/exchange-log.ts';
 import { HttpTransport } from '../transport/http-transport.ts';
 import { adapterFor } from '../vendors/registry.ts';
-import { reportDirOrFail, targetsOrFail } from './command-inputs.ts';
+import { ledgersOrFail, reportDirOrFail, targetsOrFail } from './command-inputs.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail, newRunId, VERSION, warn } from './cli-context.ts';
 import { OBLIGATIONS_HELP } from './help.ts';
 
@@ -186,11 +186,11 @@ export async function obligationsCommand(args: string[]): Promise<number> {
     return EXIT.conforms;
   }
 
+  const ledger = ledgersOrFail(reportDir);
   const id = newRunId('obligations-');
   const started = new Date();
   const exchanges = join(reportDir, `.${id}.exchanges.ndjson`);
   const log = new ExchangeLog(exchanges);
-  const ledger = readAllLedgers(reportDir);
   const checked: Checked[] = [];
   const cleanups: CleanupResult[] = [];
   const lines: string[] = [];

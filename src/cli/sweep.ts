@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanUp, leftSomething, type CleanupResult } from '../conformance/cleanup.ts';
-import { readAllLedgers } from '../conformance/ledger.ts';
 import { keptForObligations, readObligations } from '../conformance/obligations.ts';
 import { boundsOf } from '../conformance/target-file.ts';
 import { ExchangeLog } from '../transport/exchange-log.ts';
 import { adapterFor } from '../vendors/registry.ts';
-import { reportDirOrFail, targetsOrFail } from './command-inputs.ts';
+import { ledgersOrFail, reportDirOrFail, targetsOrFail } from './command-inputs.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail, warn } from './cli-context.ts';
 import { SWEEP_HELP } from './help.ts';
 
@@ -50,7 +49,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const entries = targetsOrFail(values.target);
   // The report directory is the user's (relative to where they run the command), as for `run`.
   const reportDir = reportDirOrFail(values['report-dir'], 'the ledgers are in <report dir>/ledger/');
-  const ledger = readAllLedgers(reportDir);
+  const ledger = ledgersOrFail(reportDir);
   // A snapshot an open retention obligation needs stays until `snapconform obligations check` has checked it.
   const { open } = readObligations(reportDir, (message) => warn(message));
   const real = entries.filter((e) => e.endpoint !== 'emulator');

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** One line of the ledger: a create about to be sent, or what became of it. */
@@ -60,23 +60,58 @@ export class Ledger {
   }
 }
 
-/** Reads one ledger file; unreadable lines are skipped. */
-export function readLedger(file: string): LedgerEntry[] {
+/** The ledgers cannot be read at all (their directory is a file): one line naming the path and the fix. */
+export class LedgerReadError extends Error {
+  override readonly name = 'LedgerReadError';
+}
+
+/** Why a parsed line is not a ledger entry, or undefined when it is one. */
+function problemOf(line: unknown): string | undefined {
+  if (line === null || typeof line !== 'object' || Array.isArray(line)) return 'not a JSON object';
+  const entry = line as Record<string, unknown>;
+  for (const key of ['runId', 'target', 'key'] as const) if (typeof entry[key] !== 'string') return `no ${key}`;
+  return undefined;
+}
+
+/**
+ * Reads one ledger file. A line that is not an entry (torn by a crash, edited by hand, `null`) is skipped and
+ * `warn` is told which and why: one bad line must not hide the rest of the ledger from a sweep.
+ */
+export function readLedger(file: string, warn: (message: string) => void = () => {}): LedgerEntry[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').flatMap((line) => {
+  return readFileSync(file, 'utf8').split('\n').flatMap((text, index) => {
+    if (text === '') return [];
+    let line: unknown;
     try {
-      return line ? [JSON.parse(line) as LedgerEntry] : [];
+      line = JSON.parse(text);
     } catch {
+      warn(`${file}:${index + 1}: skipped, not a whole JSON line (a write cut short?)`);
       return [];
     }
+    const problem = problemOf(line);
+    if (problem) {
+      warn(`${file}:${index + 1}: skipped, not a ledger entry: ${problem}`);
+      return [];
+    }
+    return [line as LedgerEntry];
   });
 }
 
-/** Every ledger entry under a report directory, all runs. */
-export function readAllLedgers(reportDir: string): LedgerEntry[] {
+/**
+ * Every ledger entry under a report directory, all runs; bad lines (and anything in the directory that is not a
+ * ledger file) are skipped with a word to `warn`.
+ * @throws {@link LedgerReadError} when `<report dir>/ledger` is not a directory
+ */
+export function readAllLedgers(reportDir: string, warn: (message: string) => void = () => {}): LedgerEntry[] {
   const dir = join(reportDir, 'ledger');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().flatMap((f) => readLedger(join(dir, f)));
+  if (!statSync(dir).isDirectory()) throw new LedgerReadError(`${dir} is a file, not the directory of ledgers (<report dir>/ledger/<run-id>.ndjson); move it aside`);
+  return readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().flatMap((f) => {
+    const file = join(dir, f);
+    if (statSync(file).isFile()) return readLedger(file, warn);
+    warn(`${file}: skipped, not a file`);
+    return [];
+  });
 }
 
 /** A create the ledger says may have made a resource. */
