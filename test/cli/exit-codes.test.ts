@@ -34,7 +34,7 @@ describe('--help', () => {
       expect(code, command).toBe(0);
       expect(stdout, command).toMatch(text);
     }
-  }, 60_000);
+  });
 
   it('refuses malformed options of the new commands in one line, exit 2', async () => {
     const cases: Array<[string[], string]> = [
@@ -49,7 +49,7 @@ describe('--help', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toBe(stderr);
     }
-  }, 60_000);
+  });
 });
 
 describe('Ctrl-C', () => {
@@ -81,7 +81,7 @@ describe('Ctrl-C', () => {
     expect(readFileSync(join(reportDir, 'latest', 'conformance.md'), 'utf8')).toContain('**⚠️ Partial report: the run ended early (interrupted).**');
     expect(stdout).toMatch(/\(partial: the run ended early\) — report in /);
     expect(JSON.parse(readFileSync(join(reportDir, report.run.id, 'conformance.json'), 'utf8'))).toEqual(report);
-  }, 150_000);
+  });
 });
 
 describe('safety aborts exit 3', () => {
@@ -131,11 +131,11 @@ describe('safety aborts exit 3', () => {
     const { code, stderr } = await snapconform(['run', '--target', realTarget(emulator.url, 0), '--rules', 'snapshot.create.roundtrip', '--allow-mutations', '--no-plan', '--report-dir', tmp('budget')], { env });
     expect(code, stderr).toBe(3);
     expect(stderr).toMatch(/^snapconform: safety abort: .*BudgetExceededError: real: the run has created 0 resources, its budget \(maxSnapshots: 0\)$/m);
-  }, 150_000);
+  });
 
   it('when the cleanup leaves created resources behind', async () => {
     const { code, stderr } = await snapconform(['run', '--target', realTarget(proxyUrl, 100), '--rules', 'snapshot.create.roundtrip', '--allow-mutations', '--report-dir', tmp('cleanup')], { env });
     expect(code, stderr).toBe(3);
     expect(stderr).toMatch(/^snapconform: safety abort: real: the cleanup left created resources \([1-9]\d* left behind; see the report's cleanup section\); run `snapconform sweep --target \S+ --report-dir \S+`$/m);
-  }, 150_000);
+  });
 });

@@ -110,7 +110,7 @@ describe('snapconform obligations check', () => {
     const again = await check(reportDir);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/nothing to check: no open obligations/);
-  }, 60_000);
+  });
 
   it('fails a snapshot kept past its deadline, deletes it (exit 1), and settles it as a fail', async () => {
     await admin('config', { deviations: ['deadline-never-enforced'] });
@@ -129,7 +129,7 @@ describe('snapconform obligations check', () => {
     const folder = join(reportDir, report.run.id);
     expect(readdirSync(folder).sort()).toEqual(['conformance.html', 'conformance.json', 'conformance.md', 'exchanges.ndjson', 'junit.xml']);
     expect(readFileSync(join(folder, 'exchanges.ndjson'), 'utf8')).toContain('DeleteSnapshots');
-  }, 60_000);
+  });
 
   it('fails a snapshot deleted before its deadline (exit 1)', async () => {
     await admin('config', { deviations: ['deadline-china-time'] });
@@ -140,7 +140,7 @@ describe('snapconform obligations check', () => {
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toContain(`fail real ${id} (run ${RUN_ID}): already gone 7.0 h before its deadline`);
     expect(obligationLines(reportDir).at(-1)).toMatchObject({ kind: 'settled', outcome: 'fail' });
-  }, 60_000);
+  });
 
   it('exits 3, naming the sweep, when what is left of a settled obligation cannot be shown to be the run\'s', async () => {
     await admin('config', { deviations: ['deadline-never-enforced'] });
@@ -160,7 +160,7 @@ describe('snapconform obligations check', () => {
     expect(latestReport(unlisted.reportDir).cleanup![0]!.unconfirmed).toMatchObject([{ id: unlisted.id, reason: expect.stringContaining('no ledger') }]);
     expect(await described(unlisted.id)).toBe(true);
     await call('DeleteSnapshots', { SnapshotIds: [id, unlisted.id] });
-  }, 60_000);
+  });
 
   it('skips a bad line of an obligations file with a warning, and checks the rest', async () => {
     const { reportDir, id } = await leaveObligation();
@@ -170,7 +170,7 @@ describe('snapconform obligations check', () => {
     expect(result.stderr).toContain(`${join(reportDir, 'obligations', 'broken.ndjson')}:1: skipped, not a whole JSON line`);
     expect(latestReport(reportDir).results.map((r) => r.caseId)).toEqual([`createSnapshot.Deadline@${id}`]);
     await call('DeleteSnapshots', { SnapshotIds: [id] });
-  }, 60_000);
+  });
 
   it('has nothing to check where no run recorded an obligation for the file\'s targets (exit 0, one clear line)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'snapconform-obligations-empty-'));
@@ -186,7 +186,7 @@ describe('snapconform obligations check', () => {
     expect(other.stdout).toContain('not checked: open obligations of real, not real targets of');
     expect(other.stdout).toContain('nothing to check');
     await call('DeleteSnapshots', { SnapshotIds: [id] });
-  }, 60_000);
+  });
 
   it('exits 2 with one line on bad input', async () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'snapconform-obligations-bad-'));
@@ -204,5 +204,5 @@ describe('snapconform obligations check', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/^snapconform: [^\n]+\n$/);
     }
-  }, 60_000);
+  });
 });

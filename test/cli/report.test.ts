@@ -41,7 +41,7 @@ beforeAll(async () => {
   const deviating = (dir: string, baseline: string) => snapconform(['run', '--rules', DEVIATION_RULES, '--emulator-deviation', DEVIATION, '--baseline', baseline, '--report-dir', dir]);
   [results.shard2, results.deviating] = await Promise.all([sharded(dirs.shard2, '--shard', '2/2'), deviating(dirs.deviating, baselineFile)]);
   results.expired = await deviating(dirs.expired, expiredFile);
-}, 300_000);
+});
 
 describe('run --shard and report --merge', () => {
   it('merge the shards of a run into the unsharded run\'s matrix', async () => {

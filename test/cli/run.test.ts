@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
 import { everyRunRules } from '../../src/conformance/rule-catalogue.ts';
+import { CHILD_LIMIT_MS } from '../support/time-limits.ts';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
@@ -13,7 +14,7 @@ const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
 /** Runs the CLI as a user would; never throws on a non-zero exit. */
 async function snapconform(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { timeout: 120_000, maxBuffer: 32 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { timeout: CHILD_LIMIT_MS, maxBuffer: 32 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout: string; stderr: string };
@@ -90,7 +91,7 @@ describe('snapconform run against the embedded emulators', () => {
     // snapconform's totals are the report's; vitest's own (tests, not findings) only with --verbose (test/cli/ci-output.test.ts).
     expect(stdout).toContain(`snapconform: ${report.summary.pass} pass, 0 fail, ${report.summary.skip} skip, 0 error — report in `);
     expect(stdout).not.toMatch(/Tests\s+.*\d+ passed/);
-  }, 180_000);
+  });
 
 });
 
@@ -99,7 +100,7 @@ describe('--rules and --vendor', () => {
     const { code, report } = await runSuite('--rules', 'snapshot.create.q*,auth.wrong-signature', '--vendor', 'zenlayer-zec');
     expect(code).toBe(0);
     expect(report.results.map((r) => `${r.ruleId} ${r.target} ${r.outcome}`)).toEqual(['auth.wrong-signature zenlayer-zec-emulator pass', 'snapshot.create.quota zenlayer-zec-emulator pass']);
-  }, 180_000);
+  });
 
   it('refuse a pattern that selects nothing, or an unknown vendor, with exit 2 and the list to choose from', async () => {
     const rules = await snapconform('run', '--rules', 'snapshot.nothing*');
@@ -108,7 +109,7 @@ describe('--rules and --vendor', () => {
     const vendor = await snapconform('run', '--vendor', 'aws-ebs');
     expect(vendor.code).toBe(2);
     expect(vendor.stderr).toBe("snapconform: --vendor 'aws-ebs' is not a vendor snapconform knows; vendors are tencent-cbs, alibaba-ecs, zenlayer-zec\n");
-  }, 60_000);
+  });
 });
 
 describe('rules a vendor has no documented basis for', () => {
@@ -126,7 +127,7 @@ describe('rules a vendor has no documented basis for', () => {
       ['snapshot.group.same-instance', 'the alibaba-ecs spec documents no same-instance rule for snapshot groups'],
     ]);
     expect(report.results.some((r) => r.ruleId === 'request.invalid-x-forbidden-prefixes' && r.caseId === 'CreateSnapshot.SnapshotName' && r.outcome === 'pass')).toBe(true);
-  }, 180_000);
+  });
 });
 
 describe('snapconform input errors', () => {

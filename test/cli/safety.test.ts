@@ -13,6 +13,7 @@ import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
 import { errorsOf, reportValidator } from '../reporters/support/report-schema.ts';
 import { adminPost } from '../../src/emulator/admin-client.ts';
+import { CHILD_LIMIT_MS } from '../support/time-limits.ts';
 
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
 const principal = { id: 'AKIDSAFETYSAFETYSAFETYSAFETYSAFETY00', secret: 'safety-secret', account: 'safety' };
@@ -87,7 +88,7 @@ function cli(command: string, ...args: string[]): Promise<{ code: number; stdout
 function cliIn(cwd: string | undefined, command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, TENCENTCLOUD_SECRET_ID: principal.id, TENCENTCLOUD_SECRET_KEY: principal.secret };
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, command, ...args], { env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024, ...(cwd ? { cwd } : {}) }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, command, ...args], { env, timeout: CHILD_LIMIT_MS, maxBuffer: 64 * 1024 * 1024, ...(cwd ? { cwd } : {}) }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -138,7 +139,7 @@ describe('safety on real accounts', () => {
     expect(skipped.length).toBeGreaterThan(0);
     expect(skipped.some((r) => r.skipReason?.includes('allowMutations: false'))).toBe(true);
     expect(report.summary.fail + report.summary.error).toBe(0);
-  }, 180_000);
+  });
 
   it('with --allow-mutations, labels and writes every create to the ledger before sending it, and deletes what it created', async () => {
     actions.length = 0;
@@ -193,7 +194,7 @@ describe('safety on real accounts', () => {
     expect(sent('DeleteSnapshots')).toBe(actions.filter((a) => a === 'DeleteSnapshots').length);
     for (const id of cleanup.deleted) expect(exchanges.some((e) => e.action.startsWith('Delete') && e.request.body.includes(id)), id).toBe(true);
     expect(readFileSync(join(reportDir, 'latest/conformance.md'), 'utf8')).toContain('## Cleanup on real targets');
-  }, 180_000);
+  });
 
   it('records in the report what the cleanup could not delete, and exits 3 naming the sweep that finishes it', async () => {
     const before = await snapshotsOnEmulator();
@@ -221,7 +222,7 @@ describe('safety on real accounts', () => {
     expect(sweep.code, sweep.stdout + sweep.stderr).toBe(0);
     expect(sweep.stdout).toContain(`real: deleted ${cleanup.leftBehind.length}`);
     expect(await snapshotsOnEmulator()).toBe(before);
-  }, 180_000);
+  });
 
   it('sweeps only what the ledger lists AND carries the run\'s prefix or tag', async () => {
     const runId = '2026-01-01T00-00-00-000Z-abc123';
@@ -243,7 +244,7 @@ describe('safety on real accounts', () => {
     expect(await described(tagged)).toBe(0);
     expect(await described(foreign)).toBe(1);
     await onEmulator('DeleteSnapshots', { SnapshotIds: [foreign] });
-  }, 60_000);
+  });
 
   it('deletes nothing a failing describe cannot show as the run\'s: the snapshot stays, reported unconfirmed, exit 3', async () => {
     const id = await createLabelled();
@@ -261,7 +262,7 @@ describe('safety on real accounts', () => {
     expect(actions).not.toContain('DeleteSnapshots');
     expect(await described(id)).toBe(1);
     await onEmulator('DeleteSnapshots', { SnapshotIds: [id] });
-  }, 60_000);
+  });
 
   it('counts a delete refused with the documented not-found code as gone (exit 0)', async () => {
     const id = await createLabelled();
@@ -278,7 +279,7 @@ describe('safety on real accounts', () => {
     expect(result.stdout).toContain('real: deleted 0, already gone 1');
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(await described(id)).toBe(0);
-  }, 60_000);
+  });
 
   it('notices a delete that answers success and deletes nothing (exit 3)', async () => {
     const id = await createLabelled();
@@ -294,7 +295,7 @@ describe('safety on real accounts', () => {
     expect(result.code).toBe(3);
     expect(await described(id)).toBe(1);
     await onEmulator('DeleteSnapshots', { SnapshotIds: [id] });
-  }, 60_000);
+  });
 
   it('retries a snapshot still being created with bounded waits, and stops at the deadline', async () => {
     await fetch(`${emulator.url}/_snapconform/config`, adminPost({ creationMs: 20_000 }));
@@ -322,7 +323,7 @@ describe('safety on real accounts', () => {
     } finally {
       await fetch(`${emulator.url}/_snapconform/config`, adminPost({ creationMs: 0 }));
     }
-  }, 90_000);
+  });
 
   it('looks a create whose outcome is unknown up by its name, and reports one it cannot look up', async () => {
     const name = `snapconform-${RUN_ID.slice(-6)}-lost-in-flight`;
@@ -338,7 +339,7 @@ describe('safety on real accounts', () => {
     const unnamed = await cli('sweep', '--target', target(), '--report-dir', ledgerDir(unknown('b')));
     expect(unnamed.stdout).toContain('unconfirmed, left alone 1: (unnamed create, ledger key b) (the create\'s outcome is unknown (no id was returned), and it gave no name to look it up by)');
     expect(unnamed.code).toBe(3);
-  }, 60_000);
+  });
 
   it('sweeps from any directory: relative paths are the user\'s, and its requests are recorded in the report dir', async () => {
     const id = await createLabelled();
@@ -356,13 +357,13 @@ describe('safety on real accounts', () => {
     expect(exchanges.some((e) => e.action === 'DeleteSnapshots' && e.request.body.includes(id))).toBe(true);
     expect(exchanges.some((e) => e.action === 'DescribeSnapshots')).toBe(true);
     expect(await described(id)).toBe(0);
-  }, 60_000);
+  });
 
   it('exits 2 on bad input', async () => {
     expect((await cli('sweep', '--target', target(), '--report-dir', join(tmpdir(), 'snapconform-no-such-dir'))).code).toBe(2);
     expect((await cli('sweep', '--target', target(), '--deadline', 'soon')).code).toBe(2);
     expect((await cli('sweep', '--target', join(tmpdir(), 'snapconform-no-such-file.yaml'))).code).toBe(2);
-  }, 60_000);
+  });
 
   it('refuses a run whose plan exceeds the budget before sending anything, and, without the plan, creates beyond the budget', async () => {
     actions.length = 0;
@@ -379,5 +380,5 @@ describe('safety on real accounts', () => {
     // Some creates are refused by the service (invalid requests); at most 3 were ever able to create.
     expect(entries.filter((e) => e.state === 'created').length).toBeLessThanOrEqual(3);
     expect(made.size).toBeGreaterThan(0);
-  }, 180_000);
+  });
 });

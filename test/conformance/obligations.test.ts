@@ -105,7 +105,7 @@ describe('the obligations file', () => {
     const { open } = readObligations(dir, (w) => warnings.push(w));
     expect(warnings).toEqual([]);
     expect(new Set(open.map((o) => o.snapshotId)).size).toBe(400);
-  }, 60_000);
+  });
 
   it('keeps, for a cleanup, the snapshots of one target\'s open obligations, saying when the check is due', () => {
     const kept = keptForObligations([obligation('snap-aaaaaaaa'), obligation('snap-bbbbbbbb', { target: 'other' })], 'real');

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
 import { DEVIATIONS, type DeviationId } from '../../src/emulator/deviations/catalogue.ts';
 import { focusOf, judge, renderMatrix, runDeviation, runMatrix, unprovenRules, writeMatrixFiles, type MatrixRow } from '../../src/detection/kill-matrix.ts';
+import { BOUNDED_BY_ITS_RUNS } from '../support/time-limits.ts';
 
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
 const OUT = 'reports/detection';
@@ -38,7 +39,7 @@ describe('the detection matrix', () => {
       onRow: (row, done, total) => process.stdout.write(`[detection ${done}/${total}] ${row.deviation}: ${row.caught ? 'caught' : 'NOT caught'} (${(row.durationMs / 1000).toFixed(1)} s)\n`),
     }, Object.keys(DEVIATIONS) as DeviationId[], runDeviation);
     writeMatrixFiles(OUT, 'kill-matrix', { seed: SEED, runs: RUNS }, rows, renderMatrix(rows, { seed: SEED, runs: RUNS }));
-  }, 900_000);
+  }, BOUNDED_BY_ITS_RUNS);
 
   it('has at least 40 deviations, and every rule of the suite is proven by one', () => {
     expect(Object.keys(DEVIATIONS).length).toBeGreaterThanOrEqual(40);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../../src/emulator/standalone-fleet.ts';
 import { runDeviationOnUrl, runOnUrl, type UrlMatrixRow, type UrlRun } from '../../src/detection/url-matrix.ts';
+import { BOUNDED_BY_ITS_RUNS } from '../support/time-limits.ts';
 
 /**
  * Retention through URL targets (issue 14): the rule runs against `snapconform emulate` as against a real
@@ -19,7 +20,7 @@ describe('retention deadlines through URL targets, by obligations checked after 
       runDeviationOnUrl('deadline-never-enforced', options),
       runDeviationOnUrl('deadline-china-time', options),
     ]);
-  }, 600_000);
+  }, BOUNDED_BY_ITS_RUNS);
 
   it('passes a conforming emulator: described before the deadline (not yet due), gone after it, nothing left', () => {
     expect(clean.run.code, JSON.stringify(clean.run.findings)).toBe(0);

@@ -3,6 +3,7 @@ import type { ConformanceReport } from '../../reporters/report-types.ts';
 import type { DeviationId } from '../../src/emulator/deviations/catalogue.ts';
 import { BIN } from '../../src/emulator/standalone-fleet.ts';
 import { notRunnableOf, runUrlMatrix, urlFocusOf, type UrlMatrixRow } from '../../src/detection/url-matrix.ts';
+import { BOUNDED_BY_ITS_RUNS } from '../support/time-limits.ts';
 
 /**
  * A subset of the URL-target matrix (all of it: `npm run url-matrix`), one deviation per kind of rule that
@@ -18,7 +19,7 @@ describe('the detection matrix through URL targets', () => {
       bin: BIN, seed: 1, runs: 0.5, concurrency: 2,
       onRow: (row, done, total) => process.stdout.write(`[url-matrix ${done}/${total}] ${row.deviation}: ${row.caught ? 'caught' : 'NOT caught'} (${(row.durationMs / 1000).toFixed(1)} s)\n`),
     }, SUBSET);
-  }, 900_000);
+  }, BOUNDED_BY_ITS_RUNS);
 
   it('catches each deviation of the subset through URL targets, with nothing unrelated, and leaves nothing behind', () => {
     const problems = rows.filter((r) => !r.caught || r.leftBehind > 0).map((r) => ({ deviation: r.deviation, missed: r.missed, unrelated: r.unrelated, notRunnable: r.notRunnable, leftBehind: r.leftBehind, report: r.reportDir }));

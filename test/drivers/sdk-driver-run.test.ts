@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
 import { brokenTencentSdk, type Breakage } from './broken-sdk.ts';
+import { CHILD_LIMIT_MS } from '../support/time-limits.ts';
 
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -13,7 +14,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 function driverRun(driver: string, vendor: string, args: string[] = [], driverPath = ROOT): Promise<{ code: number; report: ConformanceReport; stderr: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'snapconform-driver-'));
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'run', '--driver', driver, '--driver-path', driverPath, '--vendor', vendor, '--report-dir', dir, '--seed', '3', ...args], { timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [BIN, 'run', '--driver', driver, '--driver-path', driverPath, '--vendor', vendor, '--report-dir', dir, '--seed', '3', ...args], { timeout: CHILD_LIMIT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
       const report = JSON.parse(readFileSync(join(dir, 'latest/conformance.json'), 'utf8')) as ConformanceReport;
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, report, stderr, dir });
     });
@@ -36,7 +37,7 @@ describe('the suite through the official SDKs, where the SDK is right', () => {
       const wire = report.results.find((r) => r.ruleId === 'auth.wrong-signature');
       expect(wire?.skipReason).toBe(`rule needs raw wire control: under --driver ${driver} the SDK builds and signs every request`);
       expect(report.results.find((r) => r.ruleId === 'envelope.content-type')?.skipReason).toMatch(/^needs the wire: under --driver /);
-    }, 240_000);
+    });
   }
 });
 
@@ -77,7 +78,7 @@ describe('a broken SDK build, found out', () => {
       expect(code).toBe(1);
       expect(report.run.driver?.version).toBe(`0.0.0-${breakage}`);
       check(report);
-    }, 240_000);
+    });
   }
 });
 
@@ -89,7 +90,7 @@ describe('comparing two builds of one SDK', () => {
       driverRun('tencentcloud-sdk-nodejs', 'tencent-cbs', rules, brokenTencentSdk('drop-deadline')),
     ]);
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, [BIN, 'report', '--compare', released.dir, candidate.dir, '--json'], { timeout: 60_000 }, (error, out) => {
+      execFile(process.execPath, [BIN, 'report', '--compare', released.dir, candidate.dir, '--json'], { timeout: CHILD_LIMIT_MS }, (error, out) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout: out });
       });
     });
@@ -97,12 +98,12 @@ describe('comparing two builds of one SDK', () => {
     const comparison = JSON.parse(stdout) as { new: Array<{ ruleId: string }>; fixed: unknown[] };
     expect(comparison.new.map((f) => f.ruleId).sort()).toEqual(['sdk.request-conformance', 'snapshot.create.retention-minimum']);
     expect(comparison.fixed).toEqual([]);
-  }, 240_000);
+  });
 });
 
 describe('--driver input errors', () => {
   const run = (...args: string[]) => new Promise<{ code: number; stderr: string }>((resolve) => {
-    execFile(process.execPath, [BIN, 'run', ...args], { timeout: 60_000 }, (error, _out, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }));
+    execFile(process.execPath, [BIN, 'run', ...args], { timeout: CHILD_LIMIT_MS }, (error, _out, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }));
   });
 
   it('names the drivers, the missing SDK and the vendor conflict in one line, exit 2', async () => {
@@ -113,5 +114,5 @@ describe('--driver input errors', () => {
     expect(missing).toEqual({ code: 2, stderr: `snapconform: tencentcloud-sdk-nodejs is not installed in ${empty}; run \`npm install tencentcloud-sdk-nodejs\` there, or pass --driver-path <a directory with node_modules/tencentcloud-sdk-nodejs>\n` });
     const conflict = await run('--driver', '@alicloud/ecs20140526', '--vendor', 'tencent-cbs');
     expect(conflict).toEqual({ code: 2, stderr: 'snapconform: --driver @alicloud/ecs20140526 speaks alibaba-ecs, which --vendor tencent-cbs leaves out\n' });
-  }, 60_000);
+  });
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
     const action = spec.forCanonical('describeSnapshots')!.action;
     started.push({ vendor, server, raw: adapter.rawClient!(target, spec, transport), params: adapter.validRequest(action, roles)!, action });
   }
-}, 120_000);
+});
 afterAll(async () => {
   await transport.close();
   await Promise.all(started.map((s) => s.server.close()));

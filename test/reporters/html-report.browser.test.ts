@@ -45,7 +45,7 @@ beforeAll(async () => {
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(pathToFileURL(join(latest, 'conformance.html')).href);
-}, 180_000);
+});
 
 afterAll(async () => {
   await context?.close();

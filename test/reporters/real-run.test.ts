@@ -17,7 +17,7 @@ beforeAll(async () => {
   code = result.code;
   latest = join(result.dir, 'latest');
   report = JSON.parse(readFileSync(join(latest, 'conformance.json'), 'utf8')) as ConformanceReport;
-}, 180_000);
+});
 
 describe('the report of a real run', () => {
   it('writes every format, and conformance.json matches the published schema', () => {

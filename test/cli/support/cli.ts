@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConformanceReport } from '../../../reporters/report-types.ts';
+import { CHILD_LIMIT_MS } from '../../support/time-limits.ts';
 
 /** The CLI as a user runs it. */
 export const BIN = new URL('../../../bin/snapconform.js', import.meta.url).pathname;
@@ -16,7 +17,7 @@ export interface CliResult {
 /** Runs `snapconform <args>`; never throws on a non-zero exit. */
 export function snapconform(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 150_000, maxBuffer: 64 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: CHILD_LIMIT_MS, maxBuffer: 64 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../../reporters/report-types.ts';
 import { checkAfterClockMoves } from '../../../src/detection/url-matrix.ts';
 import { BIN, startFleet } from '../../../src/emulator/standalone-fleet.ts';
+import { BOUNDED_BY_ITS_RUNS, CHILD_LIMIT_MS } from '../../support/time-limits.ts';
 
 /** How long a snapshot takes in these runs: seconds, as on a real account, yet short enough for npm test. */
 const CREATION_MS = 1000;
@@ -37,7 +38,7 @@ export function realisticRun(vendor: string): void {
       const fleet = await startFleet({ vendors: [vendor], creationMs: CREATION_MS, targetExtras: { maxSnapshots: MAX_SNAPSHOTS } });
       const reportDir = join(fleet.dir, 'reports');
       const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        execFile(process.execPath, [BIN, 'run', '--target', fleet.targetFile, '--seed', '7', '--runs', '0.5', '--report-dir', reportDir], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: '1' } }, (error, _stdout, stderr) => {
+        execFile(process.execPath, [BIN, 'run', '--target', fleet.targetFile, '--seed', '7', '--runs', '0.5', '--report-dir', reportDir], { timeout: CHILD_LIMIT_MS, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: '1' } }, (error, _stdout, stderr) => {
           resolve({ code: error ? Number((error as { code?: number }).code ?? -1) : 0, stderr });
         });
       });
@@ -62,6 +63,6 @@ export function realisticRun(vendor: string): void {
       // The rules that create ran: a run that skipped them all would pass the checks above.
       const passed = new Set(report.results.filter((r) => r.outcome === 'pass').map((r) => r.ruleId));
       for (const rule of ['request.valid-accepted', 'snapshot.create.roundtrip', 'snapshot.lifecycle.completes', 'snapshot.retention.auto-delete']) expect(passed, rule).toContain(rule);
-    }, 900_000);
+    }, BOUNDED_BY_ITS_RUNS);
   });
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHILD_LIMIT_MS } from '../../support/time-limits.ts';
 
 const BIN = new URL('../../../bin/snapconform.js', import.meta.url).pathname;
 
@@ -12,7 +13,7 @@ const BIN = new URL('../../../bin/snapconform.js', import.meta.url).pathname;
 export function runSuite(...args: string[]): Promise<{ dir: string; code: number; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'snapconform-reporters-'));
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'run', '--report-dir', dir, ...args], { timeout: 150_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, 'run', '--report-dir', dir, ...args], { timeout: CHILD_LIMIT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ dir, code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });

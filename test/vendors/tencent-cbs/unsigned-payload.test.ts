@@ -20,7 +20,7 @@ beforeAll(async () => {
   frontEnd = tencentCbs.emulator!.create({ spec, principals: [principal] });
   recorder.watch('tencent-cbs', frontEnd.requests);
   server = await listen(frontEnd.handle);
-}, 60_000);
+});
 afterAll(() => server.close());
 
 /** A TC3 POST for DescribeSnapshots, with or without its body signed. */
