@@ -29,7 +29,7 @@ ${comparison.rules.map((rule) => ruleRows(rule, comparison.columns.length)).join
 function ruleRows(rule: RuleRow, columns: number): string {
   const single = rule.cases.length === 1 ? rule.cases[0]! : undefined;
   const cells = rule.tallies.map((tallies, i) => `<td>${single ? behaviourCell(single.cells[i] ?? null) : talliesCell(tallies)}</td>`).join('');
-  const head = `<tr data-rule="${escapeHtml(rule.ruleId)}" data-area="${escapeHtml(rule.area)}"><th scope="row"><code>${escapeHtml(rule.ruleId)}</code>${rule.summary ? `<span class="rule-summary">${escapeHtml(rule.summary)}</span>` : ''}</th>${cells}</tr>`;
+  const head = `<tr data-vc-rule="${escapeHtml(rule.ruleId)}" data-vc-area="${escapeHtml(rule.area)}"><th scope="row"><code>${escapeHtml(rule.ruleId)}</code>${rule.summary ? `<span class="rule-summary">${escapeHtml(rule.summary)}</span>` : ''}</th>${cells}</tr>`;
   if (single) return head;
   const rows = rule.cases.map((row) => `<tr><th scope="row">${escapeHtml(row.key)}</th>${row.cells.map((cell) => `<td>${behaviourCell(cell)}</td>`).join('')}</tr>`);
   return `${head}

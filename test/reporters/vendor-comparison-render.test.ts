@@ -24,7 +24,7 @@ describe('the HTML report\'s targets side by side', () => {
   });
 
   it('sets each vendor\'s quota refusal in a row, with the rule\'s summary from the catalogue', () => {
-    const row = section.match(/<tr data-rule="snapshot\.create\.quota"[^]*?<\/tr>/)![0];
+    const row = section.match(/<tr data-vc-rule="snapshot\.create\.quota"[^]*?<\/tr>/)![0];
     expect(row).toContain(RULES['snapshot.create.quota'].summary);
     const cells = [...row.matchAll(/<td>([^]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
     expect(cells).toEqual([
@@ -35,7 +35,7 @@ describe('the HTML report\'s targets side by side', () => {
   });
 
   it('folds the cases of a rule of several under its tallies', () => {
-    expect(section).toMatch(/<tr data-rule="request\.invalid-required"[^]*?MissingParameter · HTTP 200 <span class="vc-count">×2<\/span>[^]*?<details><summary>2 cases of <code>request\.invalid-required<\/code>/);
+    expect(section).toMatch(/<tr data-vc-rule="request\.invalid-required"[^]*?MissingParameter · HTTP 200 <span class="vc-count">×2<\/span>[^]*?<details><summary>2 cases of <code>request\.invalid-required<\/code>/);
   });
 
   it('draws outcomes per area and target as inline SVG: no script, no external resource', () => {
