@@ -34,7 +34,7 @@ describe('a report dir the run cannot write in', () => {
       .toBe(`snapconform: --report-dir ${file}: it is a file, not a directory; give a directory snapconform can create and write in`);
     expect(oneLine(await snapconform(['run', '--report-dir', join(file, 'below'), '--rules', 'auth.unknown-key']), 'below a file'))
       .toBe(`snapconform: --report-dir ${join(file, 'below')}: ${file} is a file, not a directory; give a directory snapconform can create and write in`);
-  }, 120_000);
+  });
 });
 
 describe('options', () => {
@@ -47,7 +47,7 @@ describe('options', () => {
     expect(oneLine(await snapconform(['run', '--target', '--rules', 'auth.unknown-key']), '--target --rules')).toMatch(/^snapconform: Option '--target' argument is ambiguous\. /);
     oneLine(await snapconform(['run', '--target']), 'bare --target');
     oneLine(await snapconform(['sweep', '--target']), 'bare sweep --target');
-  }, 120_000);
+  });
 });
 
 describe('a target file', () => {
@@ -56,7 +56,7 @@ describe('a target file', () => {
     writeFileSync(file, 'targets:\n  - name: t\n    vendor: tencent-cbs\n    endpoint: https://cbs.tencentcloudapi.com\n    region: ap-guangzhou\n    maxSnapshot: 1\n');
     expect(oneLine(await snapconform(['run', '--target', file, '--allow-mutations'], { env }), 'maxSnapshot'))
       .toBe(`snapconform: ${file}: unknown key \`maxSnapshot\` in target \`t\` — did you mean \`maxSnapshots\`?`);
-  }, 60_000);
+  });
 
   it('whose credential has a line break or a character outside ASCII is refused naming the variable, never the value', async () => {
     const file = join(tmp('credential'), 'x.yaml');
@@ -66,7 +66,7 @@ describe('a target file', () => {
     const foreign = await snapconform(['run', '--target', file], { env: { ...env, TENCENTCLOUD_SECRET_ID: 'AKIDcafé0000' } });
     expect(oneLine(foreign, 'non-ASCII')).toBe(`snapconform: ${file}: targets[0].credentials: environment variable TENCENTCLOUD_SECRET_ID contains a character outside ASCII; copy the key again from the console`);
     expect(broken.stderr + broken.stdout + foreign.stderr + foreign.stdout).not.toMatch(/first-half|second-half|caf/);
-  }, 60_000);
+  });
 });
 
 describe('sweep', () => {
@@ -116,7 +116,7 @@ describe('sweep', () => {
       `snapconform: ${ledger}:5: skipped, not a whole JSON line (a write cut short?)`,
     ]);
     expect((await onEmulator('DescribeSnapshots', { SnapshotIds: [id] }))?.['TotalCount']).toBe(0);
-  }, 120_000);
+  });
 
   it('refuses a ledger path that is a file, and a report dir it cannot write in, in one line (exit 2)', async () => {
     const reportDir = tmp('sweep-ledger-file');
@@ -125,5 +125,5 @@ describe('sweep', () => {
       .toBe(`snapconform: ${join(reportDir, 'ledger')} is a file, not the directory of ledgers (<report dir>/ledger/<run-id>.ndjson); move it aside`);
     expect(oneLine(await snapconform(['sweep', '--target', targetFile, '--report-dir', '/proc'], { env }), '/proc'))
       .toMatch(/^snapconform: --report-dir \/proc: cannot write a file in it \([A-Z]+\); give a directory snapconform can write in$/);
-  }, 120_000);
+  });
 });
