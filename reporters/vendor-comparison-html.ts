@@ -7,14 +7,14 @@ import { OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type Outcome } from '
  * outcomes per area and target (inline SVG, coloured by the page's outcome colours, no script), then each
  * rule with the catalogue's summary and what every target answered — code, HTTP status, values seen, variant
  * matched — with the cases of a rule of several behind a disclosure. Plain HTML: it reads without JavaScript.
- * Empty for a report of one target, which has nothing to set beside.
+ * A report of one target gets the same, titled for one: the rule summaries and its answers are worth reading alone.
  */
 export function vendorComparisonSection(report: ConformanceReport): string {
   const comparison = compareVendors([{ label: report.run.id, report }]);
-  if (comparison.columns.length < 2) return '';
+  if (comparison.columns.length === 0) return '';
   const heads = comparison.columns.map((c) => `<th scope="col">${escapeHtml(c.label)}<span class="vendor">${escapeHtml(c.vendor)}${c.region ? ` · ${escapeHtml(c.region)}` : ''}</span></th>`).join('');
   return `<section id="vendors">
-<h2>Targets side by side</h2>
+<h2>${comparison.columns.length > 1 ? 'Targets side by side' : 'What the target answered'}</h2>
 <p class="hint">How each target behaved, rule by rule: the answer that decided each case (error code and HTTP status), the values it showed where the documents leave a choice or a number, and the documented variant it matched. A rule of several cases shows how many answered each way; open it for every case. <code>snapconform report --vendors</code> prints the same, and compares the targets of two reports (a vendor and an emulator, two regions, two accounts).</p>
 ${outcomeChart(comparison)}
 <table id="vendor-comparison">

@@ -28,14 +28,14 @@ function cell(tallies: BehaviourTally[], manyCases: boolean): string {
  * The compact "Targets side by side" section of `conformance.md`: one row per rule, with the catalogue's
  * summary, and per target its answer (code, HTTP status, values seen, variant matched) or, for a rule of
  * several cases, how many answered each way (the three most frequent). Folded in a `<details>`, so a pull
- * request comment stays short; empty for a report of one target. `snapconform report --vendors --cases`
- * lists every case.
+ * request comment stays short; a report of one target gets the same, titled for one. `snapconform report
+ * --vendors --cases` lists every case.
  */
 export function vendorComparisonMarkdown(report: ConformanceReport): string[] {
   const comparison = compareVendors([{ label: report.run.id, report }]);
-  if (comparison.columns.length < 2) return [];
+  if (comparison.columns.length === 0) return [];
   return [
-    '## Targets side by side',
+    comparison.columns.length > 1 ? '## Targets side by side' : '## What the target answered',
     '',
     '<details>',
     `<summary>What each target answered, rule by rule (${comparison.rules.length} rules): ${OUTCOME_SYMBOL.pass} pass, ${OUTCOME_SYMBOL.fail} fail, ${OUTCOME_SYMBOL.undocumented} undocumented, ${OUTCOME_SYMBOL.error} error, ${OUTCOME_SYMBOL.skip} skip; ×n cases answered alike</summary>`,

@@ -53,8 +53,11 @@ describe('the HTML report\'s targets side by side', () => {
     expect(page).toContain('a &lt;b&gt;&amp;amp;&lt;/b&gt; &quot;q&quot;');
   });
 
-  it('is left out for a report of one target', () => {
-    expect(vendorComparisonSection(reportOf(vendorEntries().filter((e) => e.vendor === 'tencent-cbs')))).toBe('');
+  it('is titled for one target in a report of one, and left out of a report of none', () => {
+    const one = reportOf(vendorEntries().filter((e) => e.vendor === 'tencent-cbs'));
+    expect(vendorComparisonSection(one)).toMatch(/<h2>What the target answered<\/h2>[^]*InsufficientSnapshotQuota · HTTP 200/);
+    expect(vendorComparisonMarkdown(one)[0]).toBe('## What the target answered');
+    expect(vendorComparisonSection(reportOf([]))).toBe('');
   });
 });
 
