@@ -41,7 +41,7 @@ export const RULES = {
   'snapshot.delete.takes-effect': { file: 'properties/delete-takes-effect.prop.ts', summary: 'a snapshot whose delete was accepted is described as gone or being deleted' },
   'snapshot.group.same-instance': { file: 'properties/group-same-instance.prop.ts', summary: 'a snapshot group is created iff its disks share an instance, members named as documented' },
   'snapshot.lifecycle.completes': { file: 'properties/snapshot-completes.prop.ts', summary: 'a created snapshot reaches the documented completed state within the target\'s readiness timeout' },
-  'snapshot.lifecycle.model': { file: 'properties/snapshot-lifecycle.prop.ts', summary: 'random create/describe/delete/advance-clock sequences agree with a model of the documents' },
+  'snapshot.lifecycle.model': { file: 'properties/snapshot-lifecycle.prop.ts', summary: 'random create/describe/delete/advance-clock sequences agree with a model of the documents (no clock steps on a real endpoint)' },
   // Under --driver only: they judge the SDK (src/drivers/); test/drivers/ proves them with broken SDK builds.
   'sdk.request-conformance': { file: 'suites/sdk-driver.case.ts', summary: 'the SDK sends what the documents require, with every parameter it was given', driverOnly: true },
   'sdk.error-surfacing': { file: 'suites/sdk-driver.case.ts', summary: 'the SDK surfaces a documented error with its code and request id', driverOnly: true },

@@ -13,7 +13,7 @@ import { findingsOf, judge, runFocused, runMatrix, vendorsOf, type Finding, type
 /**
  * Why a rule may skip against a URL target of the demo world: the documents state no such rule, the demo
  * world lacks a fixture role, a case cannot carry the run's label, a creation finished too fast to tell, or
- * the rule needs an embedded emulator (the lifecycle model moves the clock between any two steps). Any other
+ * the rule needs an embedded emulator (a step that moves the emulator's clock or creation time). Any other
  * skip is a rule that silently stopped running.
  */
 export const REAL_ENDPOINT_SKIP = /documents no|does not say|spec documents|no fixture|fixture role|fixture disk|inconclusive|not sent to a real endpoint|needs an emulator/;
@@ -36,11 +36,14 @@ export interface UrlMatrixRow extends MatrixRow {
 }
 
 /**
- * The required findings of `expected` whose rule never ran on that vendor through a URL target, and why:
- * every result of the rule there skipped for a reason a real endpoint allows.
+ * The required findings of `expected` whose rule cannot show the deviation on that vendor through a URL target,
+ * and why: every result of the rule there skipped for a reason a real endpoint allows, or the rule runs there
+ * without the part that would see it (`notOnUrl`).
  */
 export function notRunnableOf(expected: ExpectedFindings, report: ConformanceReport): UrlMatrixRow['notRunnable'] {
   return Object.entries(expected.fails).flatMap(([ruleId, vendors]) => (vendors ?? []).flatMap((vendor) => {
+    const blind = expected.notOnUrl?.[ruleId as keyof NonNullable<ExpectedFindings['notOnUrl']>];
+    if (blind) return [{ ruleId, vendor, reason: blind }];
     const results = report.results.filter((r) => r.ruleId === ruleId && r.vendor === vendor);
     const skipped = results.length > 0 && results.every((r) => r.outcome === 'skip' && REAL_ENDPOINT_SKIP.test(r.skipReason ?? ''));
     return skipped ? [{ ruleId, vendor, reason: results[0]!.skipReason ?? '' }] : [];

@@ -37,7 +37,7 @@ describe('retention deadlines through URL targets, by obligations checked after 
     expect(neverEnforced.findings).toMatchObject([{ ruleId: 'snapshot.retention.auto-delete', vendor: 'tencent-cbs', outcome: 'fail' }]);
     // The run itself passes (the snapshot is there at first), the check before the deadline too; the one after fails.
     expect([neverEnforced.code, ...neverEnforced.checkCodes]).toEqual([0, 0, 1]);
-    // The lifecycle model needs an embedded emulator (the clock between any two steps): the only rule not runnable.
+    // The lifecycle model runs on a URL target without its clock steps: the only rule that cannot see the deadline.
     expect(neverEnforced.notRunnable.map((n) => n.ruleId)).toEqual(['snapshot.lifecycle.model']);
     expect(neverEnforced.leftBehind).toBe(0);
   });

@@ -16,7 +16,7 @@ const CREATION_MS = 1000;
  * (it moves an embedded emulator's clock between any two steps), and the quota rule for the budget (below). Anything
  * else is a rule that silently stopped running.
  */
-const ALLOWED_SKIP = /documents no|does not say|spec documents|no fixture|fixture role|fixture disk|inconclusive|not sent to a real endpoint|needs an emulator: the model moves the clock|the target's budget \(maxSnapshots/;
+const ALLOWED_SKIP = /documents no|does not say|spec documents|no fixture|fixture role|fixture disk|inconclusive|not sent to a real endpoint|the target's budget \(maxSnapshots/;
 
 /**
  * The budget of these runs: the whole suite but the quota rule (66 snapshots of one disk, two minutes a vendor
