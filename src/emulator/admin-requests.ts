@@ -61,7 +61,7 @@ const FAULT = {
   required: ['kind'],
   additionalProperties: false,
   properties: {
-    kind: { enum: ['latency', 'throttle', 'error5xx', 'drop', 'malformed'] },
+    kind: { enum: ['latency', 'throttle', 'error5xx', 'drop', 'malformed', 'hold'] },
     action: id,
     probability: { type: 'number', minimum: 0, maximum: 1 },
     count: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },

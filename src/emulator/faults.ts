@@ -1,5 +1,5 @@
 /** The kinds of fault an emulator can inject. */
-export type FaultKind = 'latency' | 'throttle' | 'error5xx' | 'drop' | 'malformed';
+export type FaultKind = 'latency' | 'throttle' | 'error5xx' | 'drop' | 'malformed' | 'hold';
 
 /** One fault rule: which requests it hits, how often, and what it does. */
 export interface FaultRule {
@@ -10,9 +10,15 @@ export interface FaultRule {
   probability?: number;
   /** Hit at most this many requests, then retire. @defaultValue unlimited */
   count?: number;
-  /** For `latency`: the delay. @defaultValue 1000 */
+  /**
+   * For `latency`: the delay. @defaultValue 1000
+   * For `hold`: the longest a request waits for the hold to be lifted (a later `faults` without it). @defaultValue 60000
+   */
   latencyMs?: number;
 }
+
+/** How long a held request waits at most when its rule names no bound: a hold never waits without one. */
+export const DEFAULT_HOLD_MS = 60_000;
 
 /**
  * The faults an emulator is injecting, for clients that must survive a flaky service: latency, throttling,
@@ -21,11 +27,37 @@ export interface FaultRule {
  */
 export class FaultPlan {
   private rules: Array<FaultRule & { left: number }> = [];
+  /** Lifts the current hold: resolved when the rules set next have no `hold`. */
+  private lift: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly random: () => number = Math.random) {}
 
   set(rules: FaultRule[]): void {
     this.rules = rules.map((rule) => ({ ...rule, left: rule.count ?? Number.POSITIVE_INFINITY }));
+    const holding = rules.some((rule) => rule.kind === 'hold');
+    if (holding && !this.lift) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.lift = { promise, resolve };
+    } else if (!holding && this.lift) {
+      this.lift.resolve();
+      this.lift = undefined;
+    }
+  }
+
+  /**
+   * Waits until the hold is lifted, or `boundMs` has passed: how a `hold` fault keeps a request back while a
+   * test has the emulator's clock somewhere else, without guessing how long that takes.
+   */
+  async held(boundMs: number): Promise<void> {
+    if (!this.lift) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.lift.promise, new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, boundMs);
+    })]);
+    clearTimeout(timer);
   }
 
   list(): FaultRule[] {

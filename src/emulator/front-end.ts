@@ -4,7 +4,7 @@ import { handleAdmin, ADMIN_PREFIX } from './admin.ts';
 import { SnapshotBackend, type IdFactory } from './backend.ts';
 import { Deviations } from './deviations/catalogue.ts';
 import { bendAnswer } from './deviations/answer-bends.ts';
-import { FaultPlan, RateGate } from './faults.ts';
+import { DEFAULT_HOLD_MS, FaultPlan, RateGate } from './faults.ts';
 import { documentedMessage } from './documented-message.ts';
 import { DomainError, type DomainRefusal } from './domain-error.ts';
 import type { ArrivedHttpRequest, HttpAnswer } from './http-server.ts';
@@ -126,6 +126,7 @@ export abstract class EmulatorFrontEnd {
     this.signatureInUse = undefined;
     const injected = this.faults.pick(action);
     if (injected?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, injected.latencyMs ?? 1000));
+    else if (injected?.kind === 'hold') await this.faults.held(injected.latencyMs ?? DEFAULT_HOLD_MS);
     else if (injected?.kind === 'drop') return { status: 0, headers: {}, body: '', drop: true };
     else if (injected?.kind === 'malformed') return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"Response": {"RequestId": ' };
     else if (injected?.kind === 'throttle') return this.refuse(requestId, this.throttled(action, undefined), action);

@@ -119,10 +119,27 @@ describe('injected faults', () => {
     expect(slow.durationMs).toBeGreaterThanOrEqual(290);
   });
 
+  it('holds API requests until the hold is lifted, however long that takes, and no longer', async () => {
+    await admin(tencent, 'faults', { faults: [{ kind: 'hold', latencyMs: 600_000 }] });
+    let answered = false;
+    const held = tencentClient().call('DescribeSnapshots', {}).then((result) => {
+      answered = true;
+      return result;
+    });
+    // Nothing answers while the hold lasts (however slow the machine, a held request cannot have been answered).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    await admin(tencent, 'faults', { faults: [] });
+    expect((await held).ok).toBe(true);
+    // A hold whose bound passes lets the request go on its own: a hold never waits without one.
+    await admin(tencent, 'faults', { faults: [{ kind: 'hold', latencyMs: 10 }] });
+    expect((await tencentClient().call('DescribeSnapshots', {})).ok).toBe(true);
+  });
+
   it('refuses malformed fault rules in one line', async () => {
     const response = await fetch(`${tencent.url}/_snapconform/faults`, adminPost({ faults: [{ kind: 'explode' }] }));
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toBe('admin: faults: faults[0].kind must be one of latency, throttle, error5xx, drop, malformed');
+    expect(((await response.json()) as { error: string }).error).toBe('admin: faults: faults[0].kind must be one of latency, throttle, error5xx, drop, malformed, hold');
   });
 });
 
