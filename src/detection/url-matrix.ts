@@ -139,10 +139,13 @@ export interface UrlRun {
  * snapshot is part of the catalogue). Retention obligations the run leaves are checked after the emulators'
  * clocks are moved ({@link checkAfterClockMoves}), as a scheduled job would a day later.
  */
-export async function runOnUrl(options: Pick<MatrixOptions, 'bin' | 'seed' | 'runs'> & { deviations: DeviationId[]; vendors: VendorId[]; focus: string; label: string }): Promise<UrlRun> {
+export async function runOnUrl(options: Pick<MatrixOptions, 'bin' | 'seed' | 'runs'> & { deviations: DeviationId[]; vendors: VendorId[]; focus: string; label: string; creationMs?: number }): Promise<UrlRun> {
+  const creationMs = options.creationMs ?? URL_CREATION_MS;
+  // The readiness timeout stays well above the creation time: a snapshot that finishes is never taken for stuck.
+  const readinessTimeoutSeconds = Math.max(10, Math.ceil((4 * creationMs) / 1000));
   const fleet = await startFleet({
-    vendors: options.vendors, creationMs: URL_CREATION_MS, deviations: options.deviations,
-    targetExtras: { readinessTimeoutSeconds: 10, cleanupDeadlineSeconds: 15, maxSnapshots: 1000 },
+    vendors: options.vendors, creationMs, deviations: options.deviations,
+    targetExtras: { readinessTimeoutSeconds, cleanupDeadlineSeconds: readinessTimeoutSeconds + 5, maxSnapshots: 1000 },
   });
   const reportDir = mkdtempSync(join(tmpdir(), `snapconform-url-detection-${options.label}-`));
   let run: FocusedRun;
@@ -177,7 +180,10 @@ export function forVendors(expected: ExpectedFindings, vendors: VendorId[]): Exp
 export async function runDeviationOnUrl(deviation: DeviationId, options: Pick<MatrixOptions, 'bin' | 'seed' | 'runs'> & { vendors?: VendorId[] }): Promise<UrlMatrixRow> {
   const expected = options.vendors ? forVendors(EXPECTED_FINDINGS[deviation], options.vendors) : EXPECTED_FINDINGS[deviation];
   const started = Date.now();
-  const { run, checks, findings, leftBehind, reportDir } = await runOnUrl({ ...options, deviations: [deviation], vendors: vendorsOf(expected), focus: urlFocusOf(expected), label: deviation });
+  const { run, checks, findings, leftBehind, reportDir } = await runOnUrl({
+    ...options, deviations: [deviation], vendors: vendorsOf(expected), focus: urlFocusOf(expected), label: deviation,
+    ...(expected.urlCreationMs ? { creationMs: expected.urlCreationMs } : {}),
+  });
   const notRunnable = notRunnableOf(expected, run.report);
   const reachable = runnablePart(expected, notRunnable);
   const runnable = Object.keys(reachable.fails).length > 0;
