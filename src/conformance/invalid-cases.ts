@@ -52,7 +52,7 @@ export function unknownParameterUndocumented(errors: ValidationErrors): string |
 /** Keywords the generator knows how to break. */
 export const BREAKABLE_KEYWORDS = [
   'required', 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'minimum', 'maximum',
-  'minItems', 'maxItems', 'x-forbidden-prefixes', 'additionalProperties',
+  'minItems', 'maxItems', 'x-forbidden-prefixes', 'x-unique-by', 'x-excludes', 'additionalProperties',
 ] as const;
 
 const clone = <T extends Json>(value: T): T => structuredClone(value);
@@ -169,8 +169,23 @@ function candidates(keyword: string, schema: JsonSchema, valid: Json, options: I
       const max = schema['maxItems'] as number;
       const items = Array.isArray(valid) && valid.length > 0 ? valid : [];
       if (items.length === 0) return [];
-      const many = Array.from({ length: max + 1 }, (_, i) => clone(items[i % items.length]!));
+      // Items that must differ in a field (`x-unique-by`: Alibaba's tag keys) get a numbered one each, so the
+      // case breaks maxItems alone.
+      const field = schema['x-unique-by'] as string | undefined;
+      const many = Array.from({ length: max + 1 }, (_, i) => {
+        const item = clone(items[i % items.length]!);
+        if (field && i > 0 && item !== null && typeof item === 'object' && !Array.isArray(item) && typeof item[field] === 'string') item[field] = `${item[field] as string}${i}`;
+        return item;
+      });
       return [{ value: many, description: `${max + 1} items (maximum ${max})`, boundary: true }];
+    }
+    case 'x-unique-by': {
+      // The first item again, as a second item: the two share the field (and everything else).
+      const field = schema['x-unique-by'] as string;
+      const items = Array.isArray(valid) ? valid : [];
+      const first = items[0];
+      if (first === undefined) return [];
+      return [{ value: [first, clone(first), ...items.slice(1)], description: `two items with one ${field} (${JSON.stringify((first as Record<string, Json>)[field])})`, boundary: false }];
     }
     case 'x-forbidden-prefixes':
       return (schema['x-forbidden-prefixes'] as string[]).map((prefix) => ({
@@ -241,6 +256,18 @@ export function invalidCases(schema: JsonSchema, validRequest: { [key: string]: 
         validUnder: [{ value: 'optional', source: propertySchema['x-source'] as DocumentedValue['source'], primary: true }],
         stated: { value: 'required', source: variant['source'] as DocumentedValue['source'], ...(typeof variant['note'] === 'string' ? { note: variant['note'] } : {}), primary: false },
       });
+    }
+    // A parameter that must not come with others (`x-excludes`): both given, each from the request or a sample
+    // (a boolean as true: the parameter switched on, not merely present).
+    for (const [name, propertySchema] of Object.entries(properties)) {
+      const others = propertySchema['x-excludes'] as string[] | undefined;
+      if (!others) continue;
+      const own = name in value ? value[name]! : ([] as unknown[]).concat(propertySchema['type'] ?? []).includes('boolean') ? true : sampleOf(propertySchema);
+      for (const other of others) {
+        const sample = other in value ? value[other] : properties[other] && sampleOf(properties[other]!);
+        if (own === undefined || sample === undefined) continue;
+        add([...at, name], 'x-excludes', setAt(setAt(base, [...at, name], own), [...at, other], sample), `${[...at, name].join('.')} together with ${[...at, other].join('.')}`, false, propertySchema);
+      }
     }
     if (objectSchema['additionalProperties'] === false) {
       const unknown = 'SnapconformUnknownParameter';

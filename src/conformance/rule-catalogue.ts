@@ -20,6 +20,8 @@ export const RULES = {
   'request.invalid-maxItems': { file: 'suites/request-validation.case.ts', summary: 'a list longer than documented is refused' },
   'request.invalid-additionalProperties': { file: 'suites/request-validation.case.ts', summary: 'a nested field the schema does not define is refused' },
   'request.invalid-x-forbidden-prefixes': { file: 'suites/request-validation.case.ts', summary: 'a string with a documented forbidden prefix is refused' },
+  'request.invalid-x-unique-by': { file: 'suites/request-validation.case.ts', summary: 'a list whose items share a field the documents say must differ (two tags with one key) is refused' },
+  'request.invalid-x-excludes': { file: 'suites/request-validation.case.ts', summary: 'parameters the documents say cannot be used together are refused together' },
   'envelope.request-id': { file: 'suites/envelope.case.ts', summary: 'every answer carries a well-formed request id' },
   'envelope.documented-error-code': { file: 'suites/envelope.case.ts', summary: 'every error code is one the documents list' },
   'envelope.error-status': { file: 'suites/envelope.case.ts', summary: 'every error travels with its documented HTTP status' },

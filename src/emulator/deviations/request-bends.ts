@@ -33,6 +33,8 @@ export function overlookedByDeviation(error: ErrorObject, parameters: unknown, d
     case 'maxItems': return deviations.has('max-items-not-enforced');
     case 'format': return deviations.has('space-separated-datetime-accepted') && SPACE_SEPARATED.test(String(value()));
     case 'x-forbidden-prefixes': return deviations.has('forbidden-prefix-accepted');
+    case 'x-unique-by': return deviations.has('duplicate-tag-keys-accepted');
+    case 'x-excludes': return deviations.has('exclusive-parameters-accepted');
     case 'additionalProperties': return deviations.has('nested-unknown-field-accepted') && error.instancePath !== '';
     default: return false;
   }
