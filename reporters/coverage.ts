@@ -16,7 +16,8 @@ import type { CoverageDimension, ReportEntry, VendorCoverage } from './report-ty
  *
  * Exercised, from what the run did (skipped entries exercised nothing):
  * - an error code when a rule that ran expected it or an endpoint answered with it (observed text,
- *   transcripts, the run's exchanges);
+ *   transcripts, the run's exchanges). A code not seen that the spec lists as one no run can provoke
+ *   (`x-unprovokable-errors`) is reported apart, with why: `notExercised` holds the gaps only;
  * - a parameter when a case was about it (`caseId` `<Action>.<path>`) or a request sent it;
  * - a constraint when a generated case broke it (`request.invalid-<keyword>` on `<Action>.<path>`, the
  *   convention of `suites/request-validation.case.ts`).
@@ -27,6 +28,8 @@ export interface CoverageSpec {
   vendor: string;
   actions: ReadonlyArray<Pick<ActionSpec, 'action' | 'resolvedRequestSchema'> & { errors: ReadonlyArray<Pick<ErrorEntry, 'code'>> }>;
   commonErrors: ReadonlyArray<Pick<ErrorEntry, 'code'>>;
+  /** Documented codes no run can provoke, with why (`VendorSpec.unprovokableErrors`). */
+  unprovokableErrors?: ReadonlyArray<{ code: string; why: string }>;
 }
 
 /** The fields of a report entry coverage reads. */
@@ -134,6 +137,17 @@ function dimension(documented: ReadonlySet<string>, exercised: ReadonlySet<strin
   return { documented: documented.size, exercised: documented.size - notExercised.length, notExercised };
 }
 
+/** Error codes: those not seen that no run can provoke are listed apart, with why, from the gaps. */
+function errorCodeDimension(documented: ReadonlySet<string>, seen: ReadonlySet<string>, unprovokable: ReadonlyArray<{ code: string; why: string }>): CoverageDimension {
+  const all = dimension(documented, seen);
+  const why = new Map(unprovokable.map((u) => [u.code, u.why]));
+  return {
+    ...all,
+    notExercised: all.notExercised.filter((code) => !why.has(code)),
+    unprovokable: all.notExercised.filter((code) => why.has(code)).map((code) => ({ code, why: why.get(code)! })),
+  };
+}
+
 /**
  * The coverage of one vendor's spec by a run: its entries (those of other vendors are ignored) and the
  * exchanges its targets recorded.
@@ -170,8 +184,15 @@ export function specCoverage(spec: CoverageSpec, entries: Iterable<CoverageEntry
   }
   return {
     vendor: spec.vendor,
-    errorCodes: dimension(codes, tokens),
+    errorCodes: errorCodeDimension(codes, tokens, spec.unprovokableErrors ?? []),
     parameters: dimension(parameters, touched),
     constraints: dimension(constraints, broken),
   };
+}
+
+/** The unprovokable codes of a dimension grouped by why (reasons in the order of their first code): what the formats list. */
+export function unprovokableByWhy(dimension: CoverageDimension): Array<[why: string, codes: string[]]> {
+  const groups = new Map<string, string[]>();
+  for (const { code, why } of dimension.unprovokable ?? []) groups.set(why, [...(groups.get(why) ?? []), code]);
+  return [...groups.entries()];
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { escapeHtml } from './html-text.ts';
 import { vendorComparisonSection } from './vendor-comparison-html.ts';
 import { areaOf, OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
+import { unprovokableByWhy } from './coverage.ts';
 
 const SYMBOL = OUTCOME_SYMBOL;
 
@@ -152,6 +153,11 @@ function coverageSection(report: ConformanceReport): string {
   const cards = report.coverage.map((c) => {
     const missing = dims.filter(([, key]) => c[key].notExercised.length > 0)
       .map(([label, key]) => `<details><summary>${c[key].notExercised.length} ${label} not exercised</summary><ul>${c[key].notExercised.map((i) => `<li><code>${escapeHtml(i)}</code></li>`).join('')}</ul></details>`);
+    const unprovokable = unprovokableByWhy(c.errorCodes);
+    if (unprovokable.length > 0) {
+      const count = unprovokable.reduce((n, [, codes]) => n + codes.length, 0);
+      missing.push(`<details class="unprovokable"><summary>${count} error codes no run can provoke</summary><ul>${unprovokable.map(([why, codes]) => `<li>${codes.map((code) => `<code>${escapeHtml(code)}</code>`).join(', ')}: ${escapeHtml(why)}</li>`).join('')}</ul></details>`);
+    }
     return `<div class="card" data-vendor="${escapeHtml(c.vendor)}"><h3>${escapeHtml(c.vendor)}</h3>${dims.map(([label, key]) => meter(label, c[key])).join('')}${missing.join('')}</div>`;
   });
   return `<section id="coverage">

@@ -1,6 +1,7 @@
 import { expectationKind, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
 import { vendorComparisonMarkdown } from './vendor-comparison-markdown.ts';
 import { OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
+import { unprovokableByWhy } from './coverage.ts';
 
 const MARK: Record<Outcome, string> = { pass: '✅', fail: '❌', skip: '⏭️', error: '⚠️', undocumented: '❔', known: '📌', fixed: '✨' };
 
@@ -99,9 +100,12 @@ function coverage(report: ConformanceReport): string[] {
   ];
   for (const c of report.coverage) {
     const missing = dims.filter(([, key]) => c[key].notExercised.length > 0);
-    if (missing.length === 0) continue;
+    const unprovokable = unprovokableByWhy(c.errorCodes);
+    if (missing.length === 0 && unprovokable.length === 0) continue;
     lines.push('<details>', `<summary>${c.vendor}: not exercised</summary>`, '');
     for (const [label, key] of missing) lines.push(`- **${label}**: ${c[key].notExercised.map((item) => `\`${item}\``).join(', ')}`);
+    if (unprovokable.length > 0) lines.push('', 'Error codes no run can provoke:', '');
+    for (const [why, codes] of unprovokable) lines.push(`- ${codes.map((code) => `\`${code}\``).join(', ')}: ${why}`);
     lines.push('', '</details>', '');
   }
   return lines;

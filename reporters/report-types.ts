@@ -83,8 +83,13 @@ export interface ReportSpec {
 export interface CoverageDimension {
   documented: number;
   exercised: number;
-  /** The documented items no rule of the run exercised, sorted. */
+  /** The documented items no rule of the run exercised and a run could have (not `unprovokable`), sorted. */
   notExercised: string[];
+  /**
+   * Error codes only: the documented codes the run did not see that no request or fixture can bring about,
+   * each with why (the spec's `x-unprovokable-errors`), sorted by code.
+   */
+  unprovokable?: Array<{ code: string; why: string }>;
 }
 
 /** A vendor's spec coverage: see `reporters/coverage.ts` for what counts as documented and as exercised. */

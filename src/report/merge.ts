@@ -40,7 +40,10 @@ function union<T>(inputs: ReadonlyArray<MergeInput>, list: (r: ConformanceReport
 function mergeDimension(dimensions: ReadonlyArray<CoverageDimension>): CoverageDimension {
   const documented = Math.max(...dimensions.map((d) => d.documented));
   const notExercised = dimensions.slice(1).reduce((left, d) => left.filter((item) => d.notExercised.includes(item)), dimensions[0]!.notExercised).slice().sort();
-  return { documented, exercised: documented - notExercised.length, notExercised };
+  if (!dimensions.some((d) => d.unprovokable)) return { documented, exercised: documented - notExercised.length, notExercised };
+  // An unprovokable code some shard saw after all (an endpoint's InternalError) is exercised.
+  const unprovokable = dimensions.slice(1).reduce((left, d) => left.filter((u) => d.unprovokable?.some((v) => v.code === u.code)), dimensions[0]!.unprovokable ?? []);
+  return { documented, exercised: documented - notExercised.length - unprovokable.length, notExercised, unprovokable };
 }
 
 function mergeCoverage(inputs: ReadonlyArray<MergeInput>): VendorCoverage[] {

@@ -309,7 +309,20 @@ function compileSpec(file: string, text: string, options: { ajv?: Ajv2020 }): Ve
 
   const spec = new VendorSpec(file, doc as never, actions);
   checkContractReferences(source, spec);
+  checkUnprovokableErrors(source, spec);
   return spec;
+}
+
+/** Every code `x-unprovokable-errors` names is a documented one (of an action or the service), listed once. */
+function checkUnprovokableErrors(source: YamlSource, spec: VendorSpec): void {
+  const documented = new Set([...spec.actions.flatMap((a) => a.errors.map((e) => e.code)), ...spec.commonErrors.map((e) => e.code)]);
+  const seen = new Set<string>();
+  (spec.document['x-unprovokable-errors'] ?? []).forEach((group, g) => group.codes.forEach((code, i) => {
+    const at = toPointer(['x-unprovokable-errors', g, 'codes', i]);
+    if (!documented.has(code)) fail(source, at, `'${code}' is not a documented error code of this spec`);
+    if (seen.has(code)) fail(source, at, `'${code}' is listed twice`);
+    seen.add(code);
+  }));
 }
 
 /** Inlines local `$ref`s (the request schemas are small trees; the generators want plain objects). */

@@ -43,7 +43,18 @@ type SpecDocument = OpenAPIV3_1.Document & {
   'x-validation-errors': ValidationErrors;
   'x-common-errors'?: ErrorEntry[];
   'x-contract': Contract;
+  'x-unprovokable-errors'?: UnprovokableErrors[];
 };
+
+/**
+ * Documented error codes that no request or fixture of a run can bring about, and why (the account's state,
+ * the service's own failures, resources the documents do not say how to make): the report lists them so that
+ * a code never exercised is either one of these or a gap.
+ */
+export interface UnprovokableErrors {
+  why: string;
+  codes: string[];
+}
 
 /**
  * A loaded, validated vendor spec: the OpenAPI document plus typed access to its actions, protocol,
@@ -71,6 +82,10 @@ export class VendorSpec {
   get contract(): Contract { return this.document['x-contract']; }
   get validationErrors(): ValidationErrors { return this.document['x-validation-errors']; }
   get commonErrors(): ErrorEntry[] { return this.document['x-common-errors'] ?? []; }
+  /** The documented codes no run can provoke, each with why (`x-unprovokable-errors`). */
+  get unprovokableErrors(): Array<{ code: string; why: string }> {
+    return (this.document['x-unprovokable-errors'] ?? []).flatMap((group) => group.codes.map((code) => ({ code, why: group.why })));
+  }
   get sources(): SpecDocument['info']['x-sources'] { return this.document.info['x-sources']; }
   get actions(): ActionSpec[] { return [...this.actionsByName.values()]; }
 
