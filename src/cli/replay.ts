@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { headlineText } from '../../reporters/entry-text.ts';
 import { replayArgs, shellLine } from '../../reporters/replay.ts';
+import { terminalLine } from '../../reporters/terminal-text.ts';
 import type { ConformanceReport, Outcome, ReportEntry } from '../../reporters/report-types.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail, warn } from './cli-context.ts';
 import { REPLAY_HELP } from './help.ts';
@@ -33,7 +35,8 @@ function list(report: ConformanceReport, file: string, path: string): void {
   const outcomeWidth = Math.max(5, ...findings.map((f) => f.outcome.length));
   process.stdout.write(`snapconform: ${findings.length} findings in ${file}${findings.length > 0 ? ` (replay one: snapconform replay ${path} <number>)` : ''}\n`);
   findings.forEach((f, i) => {
-    process.stdout.write(`  ${String(i + 1).padStart(width)}  ${f.outcome.padEnd(outcomeWidth)}  ${f.ruleId}@${f.target}  ${f.caseId}${f.seed !== undefined ? `  seed ${f.seed}` : ''}\n`);
+    process.stdout.write(`  ${String(i + 1).padStart(width)}  ${f.outcome.padEnd(outcomeWidth)}  ${f.ruleId}@${f.target}  ${terminalLine(f.caseId)}${f.seed !== undefined ? `  seed ${f.seed}` : ''}\n`);
+    process.stdout.write(`  ${' '.repeat(width)}  ${terminalLine(headlineText(f))}\n`);
   });
 }
 
@@ -91,8 +94,9 @@ export async function replayCommand(args: string[]): Promise<number> {
   const still = now.filter((n) => n.entry && isFinding(n.entry));
   const ran = now.filter((n) => n.entry && n.entry.outcome !== 'skip');
   for (const { caseId, entry: e } of now) {
-    const state = !e ? 'did not run' : e.outcome === 'skip' ? `skipped: ${e.skipReason ?? 'no reason given'}` : isFinding(e) ? `still ${e.outcome === 'known' ? 'fails (known)' : e.outcome === 'undocumented' ? 'fails (undocumented)' : e.outcome === 'error' ? 'errors' : 'fails'}: ${e.observed ?? e.message?.split('\n')[0] ?? ''}` : `no longer fails (${e.outcome})`;
-    process.stdout.write(`snapconform: ${entry.ruleId} on ${entry.target} (${caseId}): ${state}\n`);
+    const state = !e ? 'did not run' : e.outcome === 'skip' ? `skipped: ${e.skipReason ?? 'no reason given'}` : isFinding(e) ? `still ${e.outcome === 'known' ? 'fails (known)' : e.outcome === 'undocumented' ? 'fails (undocumented)' : e.outcome === 'error' ? 'errors' : 'fails'}: ${headlineText(e)}` : `no longer fails (${e.outcome})`;
+    // The headline quotes the endpoint: nothing in it may drive the terminal.
+    process.stdout.write(`snapconform: ${entry.ruleId} on ${entry.target} (${terminalLine(caseId)}): ${terminalLine(state)}\n`);
   }
   if (still.length > 0) return EXIT.deviations;
   if (ran.length === 0) {

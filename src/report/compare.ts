@@ -1,4 +1,6 @@
+import { headlineText } from '../../reporters/entry-text.ts';
 import type { ConformanceReport, Outcome, ReportEntry } from '../../reporters/report-types.ts';
+import { terminalLine } from '../../reporters/terminal-text.ts';
 
 /**
  * Diffs two reports — say the last release's and a new SDK or emulator build's — finding by finding. A
@@ -23,6 +25,8 @@ export interface ComparedFinding {
   after?: Outcome;
   /** What `b` observed (for new and unchanged findings), else what `a` did. */
   observed?: string;
+  /** The finding in one plain sentence (expected against observed), from the same report as `observed`. */
+  headline?: string;
 }
 
 /** The findings of `b` against those of `a`. */
@@ -58,6 +62,11 @@ function observedOf(entry: ReportEntry | undefined): string | undefined {
   return entry?.observed ?? entry?.message?.split('\n')[0];
 }
 
+/** A finding's headline; none for an entry that did not fail (a pass has nothing to say against the documents). */
+function headlineOf(entry: ReportEntry | undefined): string | undefined {
+  return entry && (FINDING.has(entry.outcome) || entry.outcome === 'undocumented') ? headlineText(entry) : undefined;
+}
+
 /** Compares `b` (the new build) with `a` (the reference), keyed by rule id, target and case id. */
 export function compareReports(a: ConformanceReport, b: ConformanceReport): Comparison {
   const before = byKey(a);
@@ -78,6 +87,8 @@ export function compareReports(a: ConformanceReport, b: ConformanceReport): Comp
     };
     const observed = observedOf(isFinding || isUndocumented ? now : was);
     if (observed !== undefined) finding.observed = observed;
+    const headline = headlineOf(isFinding || isUndocumented ? now : was);
+    if (headline !== undefined) finding.headline = headline;
     if (isUndocumented) result.undocumented.push(finding);
     else if (isFinding) (wasFinding ? result.unchanged : result.new).push(finding);
     else if (now && (now.outcome === 'pass' || now.outcome === 'fixed')) result.fixed.push(finding);
@@ -86,7 +97,8 @@ export function compareReports(a: ConformanceReport, b: ConformanceReport): Comp
   return result;
 }
 
-const line = (f: ComparedFinding) => `  ${f.ruleId} on ${f.target} (${f.caseId}): ${f.before ?? 'absent'} → ${f.after ?? 'absent'}${f.observed ? ` — ${f.observed}` : ''}`;
+// The headline and the case id come from an endpoint's answers or a report file: nothing in them may drive the terminal.
+const line = (f: ComparedFinding) => terminalLine(`  ${f.ruleId} on ${f.target} (${f.caseId}): ${f.before ?? 'absent'} → ${f.after ?? 'absent'}${f.headline ?? f.observed ? ` — ${f.headline ?? f.observed}` : ''}`);
 
 /** The comparison for a terminal or a CI log. */
 export function comparisonText(comparison: Comparison, a: string, b: string): string {
