@@ -1,4 +1,5 @@
 import { summaryOfRule } from '../../reporters/rule-summaries.ts';
+import { terminalLine } from '../../reporters/terminal-text.ts';
 import { areaOf, OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type Outcome, type ReportEntry } from '../../reporters/report-types.ts';
 
 /**
@@ -259,21 +260,16 @@ export function vendorComparisonText(comparison: VendorComparison, options: Comp
     comparison.columns.forEach((column, i) => {
       const tallies = rule.tallies[i]!;
       const text = tallies.length === 0 ? '—' : tallies.map((t) => `${MARK[t.outcome]} ${t.behaviour}${t.count > 1 || rule.cases.length > 1 ? ` ×${t.count}` : ''}`).join('; ');
-      lines.push(`  ${column.label.padEnd(width)}  ${oneLine(text)}`);
+      lines.push(`  ${column.label.padEnd(width)}  ${text}`);
     });
     if (options.cases && rule.cases.length > 1) {
       for (const row of rule.cases) {
         lines.push(`    ${row.key}`);
-        row.cells.forEach((cell, i) => lines.push(`      ${comparison.columns[i]!.label.padEnd(width)}  ${cell ? `${MARK[cell.outcome]} ${oneLine(behaviourText(cell))}` : '—'}`));
+        row.cells.forEach((cell, i) => lines.push(`      ${comparison.columns[i]!.label.padEnd(width)}  ${cell ? `${MARK[cell.outcome]} ${behaviourText(cell)}` : '—'}`));
       }
     }
     lines.push('');
   }
-  return lines.join('\n');
-}
-
-/** An endpoint's text on one terminal line: no line breaks or control characters that move the cursor. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  // Codes, values and target names come from endpoints and report files: nothing of them may steer the terminal.
+  return lines.map(terminalLine).join('\n');
 }
