@@ -15,7 +15,7 @@ export function vendorComparisonSection(report: ConformanceReport): string {
   const heads = comparison.columns.map((c) => `<th scope="col">${escapeHtml(c.label)}<span class="vendor">${escapeHtml(c.vendor)}${c.region ? ` · ${escapeHtml(c.region)}` : ''}</span></th>`).join('');
   return `<section id="vendors">
 <h2>${comparison.columns.length > 1 ? 'Targets side by side' : 'What the target answered'}</h2>
-<p class="hint">How each target behaved, rule by rule: the answer that decided each case (error code and HTTP status), the values it showed where the documents leave a choice or a number, and the documented variant it matched. A rule of several cases shows how many answered each way; open it for every case. <code>snapconform report --vendors</code> prints the same, and compares the targets of two reports (a vendor and an emulator, two regions, two accounts).</p>
+<p class="hint">How each target behaved, rule by rule: the answer that decided each case (error code/HTTP status), the values it showed where the documents leave a choice or a number, and the documented variant it matched. A rule of several cases shows how many answered each way; open it for every case. <code>snapconform report --vendors</code> prints the same, and compares the targets of two reports (a vendor and an emulator, two regions, two accounts).</p>
 ${outcomeChart(comparison)}
 <table id="vendor-comparison">
 <thead><tr><th scope="col">rule</th>${heads}</tr></thead>

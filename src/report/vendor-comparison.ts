@@ -60,7 +60,7 @@ export interface CaseRow {
 
 /** Cases of a rule on one target that behaved alike: same code and status (or accepted, or skipped). */
 export interface BehaviourTally {
-  /** `MissingParameter · HTTP 400`, `accepted · HTTP 200`, `skipped`, `error`. */
+  /** `MissingParameter/400`, `accepted/200`, `skipped`, `error`. */
   behaviour: string;
   count: number;
   /** The worst outcome among them. */
@@ -115,13 +115,13 @@ export function behaviourOf(entry: ReportEntry): SeenBehaviour {
 }
 
 /**
- * The answer alone: `QuotaExceed.Snapshot · HTTP 403`, `accepted · HTTP 200`, `skipped`, `error`; undefined for
- * a rule that judges something other than one answer (a snapshot's progress, a retention deadline).
+ * The answer alone, as code/HTTP status: `QuotaExceed.Snapshot/403`, `accepted/200`, `skipped`, `error`;
+ * undefined for a rule that judges something other than one answer (a snapshot's progress, a retention deadline).
  */
 export function answerText(b: Pick<SeenBehaviour, 'outcome' | 'code' | 'httpStatus'>): string | undefined {
   if (b.outcome === 'skip') return 'skipped';
   if (b.code === undefined && b.httpStatus === undefined) return b.outcome === 'error' ? 'error' : undefined;
-  const status = b.httpStatus !== undefined ? ` · HTTP ${b.httpStatus}` : '';
+  const status = b.httpStatus !== undefined ? `/${b.httpStatus}` : '';
   return `${b.code ?? (b.httpStatus !== undefined && b.httpStatus < 400 ? 'accepted' : 'refused')}${status}`;
 }
 
@@ -252,7 +252,7 @@ export function vendorComparisonText(comparison: VendorComparison, options: Comp
   const width = Math.max(0, ...comparison.columns.map((c) => c.label.length));
   const lines = [
     `snapconform: ${comparison.columns.length} targets side by side: ${comparison.columns.map((c) => `${c.label} (${c.vendor}${c.region ? `, ${c.region}` : ''})`).join(', ')}`,
-    `${Object.entries(MARK).map(([o, m]) => `${m} ${o}`).join(', ')}; ×n: cases that answered alike`,
+    `${Object.entries(MARK).map(([o, m]) => `${m} ${o}`).join(', ')}; an answer is error code/HTTP status; ×n: cases that answered alike`,
     '',
   ];
   for (const rule of comparison.rules) {
