@@ -1,5 +1,6 @@
 import { expectationKind, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
 import { vendorComparisonMarkdown } from './vendor-comparison-markdown.ts';
+import { runOptionParts } from './run-options-text.ts';
 import { OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 
 const MARK: Record<Outcome, string> = { pass: '✅', fail: '❌', skip: '⏭️', error: '⚠️', undocumented: '❔', known: '📌', fixed: '✨' };
@@ -26,7 +27,7 @@ function header(report: ConformanceReport): string[] {
     '# snapconform conformance report',
     '',
     ...(run.partial ? [`> **⚠️ Partial report: the run ended early (${run.reason}).** Only the rules that ran are listed; the rest did not run.`, ''] : []),
-    `Run \`${run.id}\` · ${run.durationMs} ms · snapconform ${report.tool.version}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}${run.driver ? ` · through ${run.driver.id}${run.driver.version ? ` ${run.driver.version}` : ''}` : ''}`,
+    `Run \`${run.id}\` · ${run.durationMs} ms · snapconform ${report.tool.version}${runOptionParts(run).map((p) => ` · ${p.label} \`${p.value}\``).join('')}`,
     '',
     `**${counts}** (${summary.total} rule × target cases)`,
     '',

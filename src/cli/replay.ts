@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { headlineText } from '../../reporters/entry-text.ts';
 import { replayArgs, shellLine } from '../../reporters/replay.ts';
 import { terminalLine } from '../../reporters/terminal-text.ts';
 import type { ConformanceReport, Outcome, ReportEntry } from '../../reporters/report-types.ts';
-import { DEFAULT_TARGET_FILE, EXIT, fail, warn } from './cli-context.ts';
+import { EXIT, fail, warn } from './cli-context.ts';
 import { REPLAY_HELP } from './help.ts';
 import { readReportOrFail } from './report.ts';
 import { executeRun } from './run.ts';
@@ -81,10 +80,10 @@ export async function replayCommand(args: string[]): Promise<number> {
     return EXIT.conforms;
   }
   const { entry, caseIds } = choose(report, file, finding);
-  const targetFile = report.targets.find((t) => t.name === entry.target)?.file ?? report.run.targetFile ?? DEFAULT_TARGET_FILE;
-  // The replay's report must not replace the replayed one in latest/: it goes elsewhere unless told.
+  // The report's own run options (deviations, runs, driver, target file as named there), so a finding reappears
+  // as it was found; options after `--` come last and win.
   const reportDir = extra.some((a) => a === '--report-dir' || a.startsWith('--report-dir=')) ? [] : ['--report-dir', 'reports/replay'];
-  const runArgs = [...replayArgs(entry, resolve(targetFile), entry.seed ?? report.run.seed), ...reportDir, ...extra];
+  const runArgs = [...replayArgs(entry, report), ...reportDir, ...extra];
   process.stdout.write(`snapconform: replaying ${entry.ruleId} on ${entry.target} (${caseIds.join(', ')}): ${shellLine(['snapconform', 'run', ...runArgs])}\n`);
   const options = parseRunOptions(runArgs);
   if (!options) return fail('replay runs the suite; run options go after -- (see snapconform run --help)');
@@ -100,7 +99,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   if (still.length > 0) return EXIT.deviations;
   if (ran.length === 0) {
-    warn(`the replay did not run ${entry.ruleId} on ${entry.target}: is the target still in ${targetFile}, and may the rule run there?`);
+    warn(`the replay did not run ${entry.ruleId} on ${entry.target}: is the target still in ${options.given.targets?.join(', ') ?? 'the default target file'}, and may the rule run there?`);
     return EXIT.badInput;
   }
   return EXIT.conforms;
