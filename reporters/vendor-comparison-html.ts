@@ -92,6 +92,6 @@ function outcomeChart(comparison: VendorComparison): string {
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${y + 4}" width="${width}" role="img" aria-labelledby="vc-chart-title"><title id="vc-chart-title">Cases per outcome, by area and target</title>
 ${parts.join('\n')}
 </svg>
-<figcaption>Cases per outcome, by area (request, envelope, auth, protocol, snapshot) and target, on one scale: ${OUTCOMES.map((o) => badge(o, true)).join(' ')}</figcaption>
+<figcaption>Cases per outcome, by area (${comparison.areas.map((a) => escapeHtml(a.area)).join(', ')}) and target, on one scale: ${OUTCOMES.map((o) => badge(o, true)).join(' ')}</figcaption>
 </figure>`;
 }
