@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/conformance/rule-catalogue.ts';
 import { behaviourText, compareVendors, vendorComparisonText } from '../../src/report/vendor-comparison.ts';
+import { errorsOf, reportValidator } from '../reporters/support/report-schema.ts';
 import { entryOf, reportOf, vendorEntries } from './support/vendor-reports.ts';
+
+describe('what a comparison reads from conformance.json', () => {
+  it('is in the published schema: each entry\'s answer and values seen, the report\'s rule summaries', () => {
+    const report = reportOf(vendorEntries());
+    expect(report.rules?.['snapshot.create.quota']).toEqual({ summary: RULES['snapshot.create.quota'].summary });
+    const validate = reportValidator();
+    expect(validate(JSON.parse(JSON.stringify(report))), errorsOf(validate)).toBe(true);
+    // An answer always has its status; values are text.
+    const broken = (fields: object) => ({ ...report, results: [{ ...report.results[0], ...fields }] });
+    expect(validate(broken({ answer: { code: 'X' } }))).toBe(false);
+    expect(validate(broken({ valuesSeen: { quota: 64 } }))).toBe(false);
+  });
+});
 
 describe('compareVendors', () => {
   const report = reportOf(vendorEntries());
