@@ -58,7 +58,7 @@ export function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: str
  * An error's is always its message: a sentence a check recorded before the suite or the network failed would
  * blame the vendor.
  */
-function headlineOf(outcome: Outcome, recorded: string | undefined, message: string | undefined): { headline?: string } {
+export function headlineOf(outcome: Outcome, recorded: string | undefined, message: string | undefined): { headline?: string } {
   if (outcome === 'pass' || outcome === 'skip') return {};
   const headline = (outcome === 'error' ? undefined : recorded) || message?.split('\n')[0];
   return headline ? { headline } : {};
