@@ -20,6 +20,21 @@ function variant(change: (entry: ReportEntry) => ReportEntry | undefined): Confo
 
 const key = (f: { ruleId: string; target: string; caseId: string }) => `${f.ruleId} ${f.target} ${f.caseId}`;
 
+describe('a compared finding', () => {
+  it('is said by its headline, with what the endpoint sent made inert for the terminal', () => {
+    const a = sampleReport();
+    const headline = 'create 65 on a disk holding 64 snapshots was accepted (HTTP 200); expected a refusal with QuotaExceed.Snapshot (HTTP 403) \u001b[2J\u009b31m';
+    const b = variant((e) => (e.ruleId === 'request.invalid-enum' && e.caseId === 'CreateSnapshot.DiskUsage' ? { ...e, outcome: 'fail', observed: 'HTTP 200, success', headline } : e));
+    const c = compareReports(a, b);
+    expect(c.new[0]).toMatchObject({ observed: 'HTTP 200, success', headline });
+    const text = comparisonText(c, { file: 'a.json', report: a }, { file: 'b.json', report: b });
+    expect(text).toContain('(CreateSnapshot.DiskUsage): pass → fail — create 65 on a disk holding 64 snapshots was accepted (HTTP 200); expected a refusal with QuotaExceed.Snapshot (HTTP 403) \\x1b[2J\\x9b31m\n');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).not.toContain('— HTTP 200, success');
+  });
+});
+
 describe('comparing two reports', () => {
   it('sorts findings into new, fixed, unchanged and not run, keyed by rule, target and case', () => {
     const a = sampleReport();
@@ -39,7 +54,8 @@ describe('comparing two reports', () => {
     const text = comparisonText(c, { file: 'a.json', report: a }, { file: 'b.json', report: b });
     // The sample's undocumented case is in both: listed apart, with no "findings in the first report" note.
     expect(text).toMatch(/^snapconform: comparing b\.json with a\.json: 1 new, 1 fixed, 2 unchanged, 1 not run, 1 undocumented\n/);
-    expect(text).toContain('New findings (1):\n  request.invalid-enum on tencent-cbs-emulator (CreateSnapshot.DiskUsage): pass → fail — HTTP 200, success');
+    // An entry without a headline (a report written before them) is said as its expectation against what was observed.
+    expect(text).toContain('New findings (1):\n  request.invalid-enum on tencent-cbs-emulator (CreateSnapshot.DiskUsage): pass → fail — expected: CreateSnapshot refuses it with InvalidParameterValue (HTTP 200); observed: HTTP 200, success');
   });
 
   it('lists a fail that became undocumented as that change, never as fixed; an undocumented case that became a fail is new', () => {
