@@ -87,6 +87,22 @@ describe('arranging an emulator while other rules use it', () => {
     expect(await admin(target, 'config')).toMatchObject({ creationMs: 0, faults: [] });
   });
 
+  it('takes a create that was only slow (a busy machine, no other create meanwhile) as its own, at the first attempt', async () => {
+    const disk = await freshDisk();
+    let attempts = 0;
+    // Slower than half the slow lane, as a loaded machine makes it: not a sign that another create took the fast one.
+    const slow = await createAlone(target, 'CreateSnapshot', 2000, async () => {
+      attempts += 1;
+      await sleep(1200);
+      return create(disk);
+    });
+    expect(slow.ok).toBe(true);
+    expect(attempts).toBe(1);
+    expect((await create(disk)).error?.code).toBe('InvalidDisk.SnapshotCreating');
+    await admin(target, 'clock', { advanceMs: 3000 });
+    expect(await admin(target, 'config')).toMatchObject({ creationMs: 0, faults: [] });
+  });
+
   it('lets a retention deadline pass with visitLater, and no other rule\'s signature or deadline is refused', async () => {
     let done = false;
     const others = Array.from({ length: 4 }, () => otherRule(() => done));
