@@ -51,7 +51,8 @@
   // ---- the matrix -----------------------------------------------------------------------------------
 
   const rows = [...document.querySelectorAll('#matrix tbody tr')];
-  const columns = [...document.querySelectorAll('#matrix [data-vendor]')];
+  // The targets side by side (reporters/vendor-comparison-html.ts) follow the vendor filter too.
+  const columns = [...document.querySelectorAll('#matrix [data-vendor], #vendor-comparison [data-vendor]')];
 
   function applyMatrix() {
     for (const node of columns) node.hidden = state.vendor !== 'all' && node.dataset.vendor !== state.vendor;

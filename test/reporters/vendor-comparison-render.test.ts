@@ -26,7 +26,7 @@ describe('the HTML report\'s targets side by side', () => {
   it('sets each vendor\'s quota refusal in a row, with the rule\'s summary from the catalogue', () => {
     const row = section.match(/<tr data-vc-rule="snapshot\.create\.quota"[^]*?<\/tr>/)![0];
     expect(row).toContain(RULES['snapshot.create.quota'].summary);
-    const cells = [...row.matchAll(/<td>([^]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    const cells = [...row.matchAll(/<td data-vendor="[^"]*">([^]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
     expect(cells).toEqual([
       '✓ pass InsufficientSnapshotQuota/200 quota 64',
       '✓ pass QuotaExceed.Snapshot/403 quota 64 variant: quota 64: create 65 refused (ali-create-zh, 描述)',

@@ -71,4 +71,15 @@ describe('the targets side by side in a browser', () => {
     await expect(cases.locator('tr').count()).resolves.toBe(2);
     await expect(cases.locator('tr').first().innerText()).resolves.toMatch(/CreateSnapshot\.DiskId\s+✓\s*pass\s*MissingParameter\/200\s+✓\s*pass\s*MissingParameter\/400\s+✗\s*fail\s*accepted\/200/);
   });
+
+  it('follows the page\'s vendor filter: the other vendors\' columns hide here as in the matrix', async (test) => {
+    requireChromium(test);
+    const shown = () => page.locator('#vendor-comparison thead th[data-vendor]').evaluateAll((heads: unknown[]) => heads
+      .filter((h) => !(h as { hidden: boolean }).hidden).map((h) => (h as { dataset: Record<string, string> }).dataset['vendor']));
+    await page.click('#filters button[data-filter="vendor"][data-value="zenlayer-zec"]');
+    await expect(shown()).resolves.toEqual(['zenlayer-zec']);
+    await expect(page.locator('#vendor-comparison tbody td[data-vendor="tencent-cbs"]').first().isVisible()).resolves.toBe(false);
+    await page.click('#filters button[data-filter="vendor"][data-value="all"]');
+    await expect(shown()).resolves.toEqual(['tencent-cbs', 'alibaba-ecs', 'zenlayer-zec']);
+  });
 });
