@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { checkProperty, describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { checkProperty, decidedBy, describeError, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import type { CallResult } from '../src/transport/call-result.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import type { VendorError } from '../src/spec/spec-types.ts';
 import type { NeutralSnapshot } from '../src/vendors/vendor-adapter.ts';
@@ -77,6 +78,8 @@ describeEachTarget((target, session) => {
     const nonce = randomBytes(3).toString('hex');
     let runs = 0;
     const created: string[] = [];
+    // What a group across instances got: the comparison of targets shows it, not whichever run came last.
+    let refusal: CallResult | undefined;
 
     await exclusively(target, async () => {
       try {
@@ -99,6 +102,7 @@ describeEachTarget((target, session) => {
             if (!oneInstance) {
               const allowed: VendorError[] = [rule.error, ...(stateError && chosen.some((m) => m.instance === undefined) ? [stateError] : [])];
               await expectRefusedWith(task, result, allowed, `a group of ${roles.join(', ')} (not all attached to one instance)`);
+              refusal = result;
               return;
             }
             expectAccepted(result, `a group of ${roles.join(', ')} (all attached to one instance)`);
@@ -125,6 +129,7 @@ describeEachTarget((target, session) => {
             for (const id of described!.snapshotIds) await settle(session, target, id);
           },
         ), 15);
+        decidedBy(task, refusal);
       } finally {
         await cleanUp(session, target, created);
       }

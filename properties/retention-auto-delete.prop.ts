@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { probeEndpointClock, toleranceSeconds } from '../src/conformance/endpoint-clock.ts';
 import { appendLine, dueAt, obligationsFile, type Obligation } from '../src/conformance/obligations.ts';
-import { observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
+import { noDecidingAnswer, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { RUN_ENV } from '../src/conformance/run-env.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { expectAccepted, step, timeoutFor } from './support/checks.ts';
@@ -95,8 +95,8 @@ describeEachTarget((target, session) => {
       record(task, {
         observed: `described right after its create, ${hoursAhead} h before its deadline ${deadline.toISOString()}. ` +
           `Whether it is gone after the deadline is an obligation (${file}) for \`snapconform obligations check\`, due from ${new Date(dueAt(obligation)).toISOString()}; the run's cleanup keeps the snapshot for it`,
-        answer: undefined,
       });
+      noDecidingAnswer(task);
       return;
     }
 
@@ -122,7 +122,8 @@ describeEachTarget((target, session) => {
         expect(described, `snapshot ${id} is still described ${Math.round((after - (deadline.getTime() - now)) / SECOND)} s after its deadline ${deadline.toISOString()}`).toBeUndefined();
       });
       // Described, then gone: no one answer decides this rule, so none is set beside other targets'.
-      record(task, { observed: `described ${MARGIN / 2 / SECOND} s before its deadline, gone ${(lateness + MARGIN / 2) / SECOND} s after it`, answer: undefined });
+      record(task, { observed: `described ${MARGIN / 2 / SECOND} s before its deadline, gone ${(lateness + MARGIN / 2) / SECOND} s after it` });
+      noDecidingAnswer(task);
     });
   });
 });

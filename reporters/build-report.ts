@@ -50,13 +50,25 @@ export function byRuleTargetCase(a: ReportEntry, b: ReportEntry): number {
 
 /**
  * Assembles `conformance.json` from the run's entries: sorted results with their replay commands, the
- * summary, the run's targets, specs and seed, timings, and each vendor's spec coverage.
+ * summary, the run's targets, specs, seed and options, timings, and each vendor's spec coverage.
  */
 export function buildReport(entries: ReadonlyArray<ReportEntry>, run: RunInfo, metadata: RunMetadata, exchanges: Iterable<CoverageExchange> = []): ConformanceReport {
-  // A replay names the file that holds the entry's target: with several --target files, each has its own.
-  const fileOf = new Map(metadata.targets.map((t) => [t.name, t.file ?? metadata.targetFile]));
+  const runPart: ConformanceReport['run'] = {
+    id: run.id,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+    reason: run.reason,
+    partial: isPartial(run.reason),
+    ...(metadata.seed !== undefined ? { seed: metadata.seed } : {}),
+    ...(metadata.options ? { options: metadata.options } : {}),
+    targetFile: metadata.targetFile,
+    ...(run.shard ? { shard: run.shard } : {}),
+    ...(metadata.driver ? { driver: metadata.driver } : {}),
+  };
+  // A replay runs with the run's options and names the file that holds the entry's target.
   const results = entries.map((entry) => {
-    const replay = replayCommand(entry, fileOf.get(entry.target) ?? metadata.targetFile);
+    const replay = replayCommand(entry, { run: runPart, targets: metadata.targets });
     return replay === undefined ? { ...entry } : { ...entry, replay };
   });
   results.sort(byRuleTargetCase);
@@ -65,18 +77,7 @@ export function buildReport(entries: ReadonlyArray<ReportEntry>, run: RunInfo, m
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'snapconform', version: run.toolVersion },
-    run: {
-      id: run.id,
-      startedAt: run.startedAt.toISOString(),
-      finishedAt: run.finishedAt.toISOString(),
-      durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
-      reason: run.reason,
-      partial: isPartial(run.reason),
-      ...(metadata.seed !== undefined ? { seed: metadata.seed } : {}),
-      targetFile: metadata.targetFile,
-      ...(run.shard ? { shard: run.shard } : {}),
-      ...(metadata.driver ? { driver: metadata.driver } : {}),
-    },
+    run: runPart,
     targets: metadata.targets,
     specs: metadata.specs.map((s) => s.report),
     summary,

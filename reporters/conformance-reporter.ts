@@ -4,6 +4,7 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { cleanUpRun, type CleanupResult } from '../src/conformance/cleanup.ts';
 import { possiblyCreated, readAllLedgers, type LedgerEntry } from '../src/conformance/ledger.ts';
 import type { TargetPlan } from '../src/plan/plan.ts';
+import { plainAssertionText } from '../src/conformance/plain-assertion.ts';
 import { RUN_ENV } from '../src/conformance/run-env.ts';
 import { withBaseline, type Baseline } from '../src/report/baseline.ts';
 import { buildReport, isPartial } from './build-report.ts';
@@ -47,7 +48,20 @@ export function outcomeOf(testCase: TestCase): { outcome: Outcome; message?: str
   // A fail is reserved for what contradicts a document: an inferred expectation that did not hold only shows
   // what the service did.
   const outcome = !isAssertion ? 'error' : testCase.meta().conformance?.undocumented !== undefined ? 'undocumented' : 'fail';
-  return { outcome, message: error?.message?.split('\n').slice(0, 12).join('\n') };
+  // The report's readers see the rule's words: assertion-library phrasing and fast-check's runner report
+  // (its seed, path and counterexample are fields of the entry) are left out.
+  return { outcome, message: error?.message === undefined ? undefined : plainAssertionText(error.message).split('\n').slice(0, 12).join('\n') };
+}
+
+/**
+ * The headline of a finding: the failing check's own sentence, else the first line of the (plain) message.
+ * An error's is always its message: a sentence a check recorded before the suite or the network failed would
+ * blame the vendor.
+ */
+export function headlineOf(outcome: Outcome, recorded: string | undefined, message: string | undefined): { headline?: string } {
+  if (outcome === 'pass' || outcome === 'skip') return {};
+  const headline = (outcome === 'error' ? undefined : recorded) || message?.split('\n')[0];
+  return headline ? { headline } : {};
 }
 
 /** One entry per test that recorded a rule (`meta.conformance`); tests without one are not rules. */
@@ -60,10 +74,11 @@ export function entriesOf(testModules: ReadonlyArray<TestModule>): ReportEntry[]
       const { outcome, message } = outcomeOf(testCase);
       // The reason explains a failed inferred assertion; on an error (which ended the test, not the
       // assertion) it would blame the documents for the network or the suite.
-      const { undocumented, ...rest } = meta;
+      const { undocumented, headline, ...rest } = meta;
       entries.push({
         ...rest,
         ...(outcome === 'undocumented' ? { undocumented } : {}),
+        ...headlineOf(outcome, headline, message),
         title: testCase.name,
         outcome,
         ...(message ? { message } : {}),

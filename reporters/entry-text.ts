@@ -1,3 +1,4 @@
+import { plainAssertionLine } from '../src/conformance/plain-assertion.ts';
 import type { SourceRef } from '../src/spec/spec-types.ts';
 import type { ReportEntry } from './report-types.ts';
 
@@ -20,6 +21,16 @@ export function sourceText(entry: Pick<ReportEntry, 'expectation'>): string {
 /** Whether the documents state the expectation or the spec infers it. */
 export function expectationKind(entry: Pick<ReportEntry, 'expectation'>): string {
   return entry.expectation.inferred ? 'inferred, not stated by the documents' : 'documented';
+}
+
+/**
+ * The finding in one plain sentence, the first thing every format says about it: the failing check's headline;
+ * for a report written before headlines, the first line of its message in plain words, else the expectation
+ * against what was observed.
+ */
+export function headlineText(entry: Pick<ReportEntry, 'headline' | 'observed' | 'message' | 'expectation'>): string {
+  const message = entry.message?.split('\n')[0];
+  return entry.headline || (message ? plainAssertionLine(message) : '') || `expected: ${entry.expectation.text}; observed: ${observedText(entry)}`;
 }
 
 /** What was observed, in one line: the record's observation, else the first line of the message. */

@@ -3,6 +3,7 @@ import { escapeHtml } from './html-text.ts';
 import { vendorComparisonSection } from './vendor-comparison-html.ts';
 import { areaOf, OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 import { unprovokableByWhy } from './coverage.ts';
+import { runOptionParts } from './run-options-text.ts';
 
 const SYMBOL = OUTCOME_SYMBOL;
 
@@ -30,7 +31,7 @@ ${asset('report.css')}
 <body>
 <header>
 <h1>snapconform conformance report</h1>
-<div class="meta">Run <code>${escapeHtml(run.id)}</code> · ${escapeHtml(run.startedAt)} · ${run.durationMs} ms · snapconform ${escapeHtml(report.tool.version)}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}</div>
+<div class="meta">Run <code>${escapeHtml(run.id)}</code> · ${escapeHtml(run.startedAt)} · ${run.durationMs} ms · snapconform ${escapeHtml(report.tool.version)}${runOptionParts(run).map((p) => ` · ${escapeHtml(p.label)} <code>${escapeHtml(p.value)}</code>`).join('')}</div>
 ${run.partial ? `<div class="banner" id="partial-banner" role="alert">Partial report: the run ended early (${escapeHtml(run.reason)}). Only the rules that ran are listed; the rest did not run.</div>` : ''}
 <div class="chips" id="summary">${OUTCOMES.map((o) => `<span class="chip o-${o}${report.summary[o] === 0 ? ' zero' : ''}" data-outcome="${o}"><span aria-hidden="true">${SYMBOL[o]}</span> ${report.summary[o]} ${o}</span>`).join('')}<span class="chip">${report.summary.total} total</span></div>
 </header>

@@ -1,4 +1,4 @@
-import { expectationKind, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
+import { expectationKind, headlineText, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
 import type { ConformanceReport, ReportEntry } from './report-types.ts';
 import { xmlAttribute, xmlText } from './xml-text.ts';
 
@@ -66,13 +66,15 @@ function findingText(entry: ReportEntry): string {
   const source = sourceText(entry);
   const seed = seedText(entry);
   return [
+    headlineText(entry),
     `Expected (${expectationKind(entry)}): ${entry.expectation.text}`,
     ...(entry.undocumented ? [`Undocumented: ${entry.undocumented}`] : []),
     ...(source ? [`Source: ${source}`] : []),
     `Observed: ${observedText(entry)}`,
     ...(entry.variantSeen ? [`Variant seen: ${entry.variantSeen}`] : []),
     ...(entry.wire ? [`Wire: signed ${entry.wire.signature}, answers asked in ${entry.wire.format}`] : []),
-    ...(entry.message ? [`Message: ${entry.message}`] : []),
+    // The message's first line is usually the headline already.
+    ...(entry.message && entry.message !== headlineText(entry) ? [`Message: ${entry.message}`] : []),
     ...(entry.counterexample !== undefined ? [`Counterexample: ${jsonText(entry.counterexample)}`] : []),
     ...(seed ? [`Seed: ${seed}`] : []),
     ...(entry.replay ? [`Replay: ${entry.replay}`] : []),
@@ -86,9 +88,9 @@ function testCase(entry: ReportEntry): string {
       case 'pass':
         return entry.variantSeen ? `<system-out>${xmlText(`variant seen: ${entry.variantSeen}`)}</system-out>` : undefined;
       case 'fail':
-        return `<failure type="deviation" message="${xmlAttribute(`expected: ${entry.expectation.text}; observed: ${observedText(entry)}`)}">${xmlText(findingText(entry))}</failure>`;
+        return `<failure type="deviation" message="${xmlAttribute(headlineText(entry))}">${xmlText(findingText(entry))}</failure>`;
       case 'error':
-        return `<error type="error" message="${xmlAttribute(entry.message?.split('\n')[0] ?? 'error')}">${xmlText(findingText(entry))}</error>`;
+        return `<error type="error" message="${xmlAttribute(headlineText(entry))}">${xmlText(findingText(entry))}</error>`;
       case 'skip':
         return `<skipped message="${xmlAttribute(entry.skipReason ?? 'skipped')}"/>`;
       case 'undocumented':

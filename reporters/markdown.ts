@@ -1,4 +1,7 @@
-import { expectationKind, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
+import { expectationKind, headlineText, jsonText, observedText, seedText, sourcesOf } from './entry-text.ts';
+import { fitMarkdown, MARKDOWN_LIMIT, type MarkdownFinding } from './markdown-budget.ts';
+import { markdownCode, markdownCodeBlock, markdownSource, markdownText } from './markdown-text.ts';
+import { runOptionParts } from './run-options-text.ts';
 import { vendorComparisonMarkdown } from './vendor-comparison-markdown.ts';
 import { OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 import { unprovokableByWhy } from './coverage.ts';
@@ -11,10 +14,11 @@ function cell(entries: ReportEntry[]): string {
   return OUTCOMES.filter((o) => count(o) > 0).map((o) => `${MARK[o]} ${count(o)}`).join(' ');
 }
 
-const code = (value: unknown) => '```json\n' + jsonText(value) + '\n```';
+// `<` as JSON's \u003c: inside a code block it is text already, and so it stays text wherever the JSON is pasted.
+const code = (value: unknown) => markdownCodeBlock(jsonText(value).replaceAll('<', '\\u003c'), 'json');
 
-/** `|` would end a table cell early. */
-const inCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+/** Text of the report in a table cell or a line: `|` would end a cell early, and none of it is markup. */
+const inCell = markdownText;
 
 const percent = (d: CoverageDimension) => (d.documented === 0 ? '—' : `${Math.round((100 * d.exercised) / d.documented)} %`);
 
@@ -27,7 +31,7 @@ function header(report: ConformanceReport): string[] {
     '# snapconform conformance report',
     '',
     ...(run.partial ? [`> **⚠️ Partial report: the run ended early (${run.reason}).** Only the rules that ran are listed; the rest did not run.`, ''] : []),
-    `Run \`${run.id}\` · ${run.durationMs} ms · snapconform ${report.tool.version}${run.seed !== undefined ? ` · seed ${run.seed}` : ''}${run.driver ? ` · through ${run.driver.id}${run.driver.version ? ` ${run.driver.version}` : ''}` : ''}`,
+    `Run \`${run.id}\` · ${run.durationMs} ms · snapconform ${report.tool.version}${runOptionParts(run).map((p) => ` · ${p.label} \`${p.value}\``).join('')}`,
     '',
     `**${counts}** (${summary.total} rule × target cases)`,
     '',
@@ -40,7 +44,7 @@ function targetsTable(report: ConformanceReport): string[] {
   return [
     '| target | vendor | endpoint | region | API version |',
     '|---|---|---|---|---|',
-    ...report.targets.map((t) => `| ${t.name} | ${t.vendor} | ${inCell(t.endpoint)} | ${t.region} | ${version(t.vendor)} |`),
+    ...report.targets.map((t) => `| ${inCell(t.name)} | ${inCell(t.vendor)} | ${inCell(t.endpoint)} | ${inCell(t.region)} | ${inCell(version(t.vendor))} |`),
     '',
   ];
 }
@@ -49,7 +53,7 @@ function matrix(report: ConformanceReport): string[] {
   const targets = [...new Set(report.results.map((r) => r.target))].sort();
   const rules = [...new Set(report.results.map((r) => r.ruleId))].sort();
   return [
-    `| rule | ${targets.join(' | ')} |`,
+    `| rule | ${targets.map(inCell).join(' | ')} |`,
     `|---|${targets.map(() => '---').join('|')}|`,
     ...rules.map((rule) => `| \`${rule}\` | ${targets.map((t) => cell(report.results.filter((r) => r.ruleId === rule && r.target === t))).join(' | ')} |`),
     '',
@@ -59,30 +63,43 @@ function matrix(report: ConformanceReport): string[] {
 /** A baseline note in one line: reason, where it is written, its link and expiry. */
 function baselineText(note: NonNullable<ReportEntry['baseline']>): string {
   return [
-    `${note.reason}${note.source ? ` (${note.source})` : ''}`,
-    ...(note.link ? [note.link] : []),
-    ...(note.expired ? [`**expired ${note.expires ?? ''}: excuses nothing any more**`] : note.expires ? [`until ${note.expires}`] : []),
+    `${markdownText(note.reason)}${note.source ? ` (${markdownText(note.source)})` : ''}`,
+    ...(note.link ? [markdownText(note.link)] : []),
+    ...(note.expired ? [`**expired ${markdownText(note.expires ?? '')}: excuses nothing any more**`] : note.expires ? [`until ${markdownText(note.expires)}`] : []),
   ].join(' · ');
 }
 
-function finding(entry: ReportEntry): string[] {
-  const source = sourceText(entry);
+/** `❌ `rule` · case · target`: which finding, as its heading and its one-line form both name it. */
+const findingName = (entry: ReportEntry) => `${MARK[entry.outcome]} ${markdownCode(entry.ruleId)} · ${markdownText(entry.caseId)} · ${markdownText(entry.target)}`;
+
+/**
+ * A finding: its headline first (expected against observed, in one sentence), then the expectation with its
+ * sources linked to the vendor's pages, what was observed, and how to replay it; and the same as one line,
+ * for a report cut to fit a comment. Everything an endpoint or a report file can hold is escaped.
+ */
+function finding(entry: ReportEntry, report: ConformanceReport): MarkdownFinding {
+  const sources = report.specs.find((s) => s.vendor === entry.vendor)?.sources;
+  const refs = sourcesOf(entry).map((ref) => markdownSource(ref, sources));
   const seed = seedText(entry);
-  return [
-    `### ${MARK[entry.outcome]} \`${entry.ruleId}\` · ${entry.caseId} · ${entry.target}`,
+  const headline = markdownText(headlineText(entry));
+  const full = [
+    `### ${findingName(entry)}`,
+    '',
+    `**${headline}**`,
     '',
     ...(entry.baseline ? [`- **Baseline**: ${baselineText(entry.baseline)}`] : []),
-    `- **Expected** (${expectationKind(entry)}): ${entry.expectation.text}`,
-    ...(entry.undocumented ? [`- **Undocumented**: ${entry.undocumented}`] : []),
-    ...(source ? [`- **Source**: ${source}`] : []),
-    `- **Observed**: ${observedText(entry)}`,
-    ...(entry.variantSeen ? [`- **Variant seen**: ${entry.variantSeen}`] : []),
-    ...(entry.wire ? [`- **Wire**: signed ${entry.wire.signature}, answers asked in ${entry.wire.format}`] : []),
+    `- **Expected** (${expectationKind(entry)}): ${markdownText(entry.expectation.text)}`,
+    ...(entry.undocumented ? [`- **Undocumented**: ${markdownText(entry.undocumented)}`] : []),
+    ...(refs.length > 0 ? [`- **Source**: ${refs.join('; ')}`] : []),
+    `- **Observed**: ${markdownText(observedText(entry))}`,
+    ...(entry.variantSeen ? [`- **Variant seen**: ${markdownText(entry.variantSeen)}`] : []),
+    ...(entry.wire ? [`- **Wire**: signed ${markdownText(entry.wire.signature)}, answers asked in ${markdownText(entry.wire.format)}`] : []),
     ...(seed ? [`- **Seed**: ${seed}`] : []),
-    ...(entry.replay ? [`- **Replay**: \`${entry.replay}\``] : []),
+    ...(entry.replay ? [`- **Replay**: ${markdownCode(entry.replay)}`] : []),
     '',
     ...(entry.counterexample !== undefined ? ['Counterexample:', '', code(entry.counterexample), ''] : []),
   ];
+  return { full, brief: `- ${findingName(entry)} — ${headline}` };
 }
 
 function coverage(report: ConformanceReport): string[] {
@@ -133,7 +150,7 @@ function planSection(report: ConformanceReport): string[] {
 /** What the end-of-run cleanup did per real target; what it left, each with its reason, and the command that finishes it. */
 function cleanupSection(report: ConformanceReport): string[] {
   if (!report.cleanup || report.cleanup.length === 0) return [];
-  const notes = (label: string, list: ReadonlyArray<{ id: string; reason: string }>) => list.map((n) => `- ${label} \`${n.id}\`: ${n.reason}`);
+  const notes = (label: string, list: ReadonlyArray<{ id: string; reason: string }>) => list.map((n) => `- ${label} ${markdownCode(n.id)}: ${markdownText(n.reason)}`);
   const left = report.cleanup.filter((c) => c.leftBehind.length + c.unconfirmed.length > 0);
   return [
     '## Cleanup on real targets',
@@ -144,13 +161,21 @@ function cleanupSection(report: ConformanceReport): string[] {
     '|---|---|---|---|---|---|',
     ...report.cleanup.map((c) => `| ${inCell(c.target)} | ${c.deleted.length} | ${c.gone.length} | ${c.kept?.length ?? 0} | ${c.leftBehind.length ? `⚠️ ${c.leftBehind.length}` : 0} | ${c.unconfirmed.length ? `⚠️ ${c.unconfirmed.length}` : 0} |`),
     '',
-    ...report.cleanup.filter((c) => (c.kept?.length ?? 0) > 0).flatMap((c) => [`**${c.target}**, kept for the obligation check:`, '', ...notes('kept', c.kept ?? []), '']),
-    ...left.flatMap((c) => [`**${c.target}** (\`snapconform sweep\` deletes what is the run's once the service can tell):`, '', ...notes('left behind', c.leftBehind), ...notes('unconfirmed', c.unconfirmed), '']),
+    ...report.cleanup.filter((c) => (c.kept?.length ?? 0) > 0).flatMap((c) => [`**${inCell(c.target)}**, kept for the obligation check:`, '', ...notes('kept', c.kept ?? []), '']),
+    ...left.flatMap((c) => [`**${inCell(c.target)}** (\`snapconform sweep\` deletes what is the run's once the service can tell):`, '', ...notes('left behind', c.leftBehind), ...notes('unconfirmed', c.unconfirmed), '']),
   ];
 }
 
-function section(title: string, entries: ReportEntry[], render: (e: ReportEntry) => string[]): string[] {
-  return entries.length === 0 ? [] : [title, '', ...entries.flatMap(render)];
+/**
+ * What a cut report says after its summary: how much of the findings it shows, and that the HTML report beside
+ * it (and conformance.json) has everything.
+ */
+function cutNotice(report: ConformanceReport, cut: { full: number; brief: number; omitted: number; blocks: string[] }): string[] {
+  const findings = cut.full + cut.brief + cut.omitted;
+  return [
+    `> **✂️ Cut to fit a pull-request comment.** Of ${findings} findings, ${cut.full} are shown in full (failures first), ${cut.brief} in one line${cut.omitted > 0 ? `, ${cut.omitted} only counted` : ''}${cut.blocks.length > 0 ? `; left out: ${cut.blocks.join(', ')}` : ''}. Everything is in \`conformance.html\` (and \`conformance.json\`) in the folder of run \`${markdownText(report.run.id)}\`.`,
+    '',
+  ];
 }
 
 /**
@@ -159,26 +184,33 @@ function section(title: string, entries: ReportEntry[], render: (e: ReportEntry)
  * replay command, the undocumented cases (apart: they are not deviations from the documents), the baseline's
  * known and fixed deviations, the targets side by side (folded), spec coverage, and the skip reasons.
  */
-export function renderMarkdown(report: ConformanceReport): string {
+export function renderMarkdown(report: ConformanceReport, limit = MARKDOWN_LIMIT): string {
   const of = (...outcomes: Outcome[]) => report.results.filter((r) => outcomes.includes(r.outcome));
   const skips = new Map<string, number>();
   for (const s of of('skip')) {
     const reason = `${s.target}: ${s.skipReason ?? 'skipped'}`;
     skips.set(reason, (skips.get(reason) ?? 0) + 1);
   }
-  return [
-    ...header(report),
-    ...targetsTable(report),
-    ...matrix(report),
-    ...planSection(report),
-    ...cleanupSection(report),
-    ...section('## Deviations and errors', of('fail', 'error'), finding),
-    ...section('## Undocumented behaviour (the documents do not state these; not failing unless --fail-on inferred)', of('undocumented'), finding),
-    ...section('## Known deviations (accepted by the baseline)', of('known'), finding),
-    ...section('## Fixed since the baseline', of('fixed'), (e) => [`- ${MARK.fixed} \`${e.ruleId}\` · ${e.caseId} · ${e.target}${e.baseline ? ` — baseline: ${e.baseline.reason}` : ''}`]),
-    ...(of('fixed').length > 0 ? [''] : []),
-    ...vendorComparisonMarkdown(report),
-    ...coverage(report),
-    ...(skips.size > 0 ? ['## Skipped', '', ...[...skips].map(([reason, n]) => `- ${reason} (${n})`), ''] : []),
-  ].join('\n');
+  const fixed = of('fixed');
+  const render = (entry: ReportEntry) => finding(entry, report);
+  return fitMarkdown({
+    head: [
+      ...header(report),
+      ...targetsTable(report),
+      ...matrix(report),
+      ...planSection(report),
+      ...cleanupSection(report),
+    ],
+    sections: [
+      { title: '## Deviations and errors', findings: of('fail', 'error').map(render) },
+      { title: '## Undocumented behaviour (the documents do not state these; not failing unless --fail-on inferred)', findings: of('undocumented').map(render) },
+      { title: '## Known deviations (accepted by the baseline)', findings: of('known').map(render) },
+    ],
+    tail: [
+      { name: 'the fixed deviations', lines: fixed.length === 0 ? [] : ['## Fixed since the baseline', '', ...fixed.map((e) => `- ${findingName(e)}${e.baseline ? ` — baseline: ${markdownText(e.baseline.reason)}` : ''}`), ''] },
+      { name: 'the targets side by side', lines: vendorComparisonMarkdown(report) },
+      { name: 'the spec coverage', lines: coverage(report) },
+      { name: 'the skip reasons', lines: skips.size > 0 ? ['## Skipped', '', ...[...skips].map(([reason, n]) => `- ${markdownText(reason)} (${n})`), ''] : [] },
+    ],
+  }, limit, (cut) => cutNotice(report, cut));
 }

@@ -2,8 +2,9 @@ import type { UserConsoleLog } from 'vitest';
 import type { Reporter, SerializedError, TestCase, TestModule, TestSpecification, Vitest } from 'vitest/node';
 import { RULES, ruleSelected } from '../src/conformance/rule-catalogue.ts';
 import { entryFor, isExpired, type Baseline } from '../src/report/baseline.ts';
-import { outcomeOf } from './conformance-reporter.ts';
+import { headlineOf, outcomeOf } from './conformance-reporter.ts';
 import { runOutcomeOf } from './run-outcome.ts';
+import { terminalLine } from './terminal-text.ts';
 
 /** Where progress goes: a terminal (`columns` set) or a log. */
 export interface ProgressStream {
@@ -117,10 +118,11 @@ export default class ProgressReporter implements Reporter {
       const entry = outcome === 'error' ? undefined : entryFor(this.baseline, meta, new Date(this.now()));
       // A failed test is a fail, an error or an undocumented case (outcomeOf); the baseline may make it known.
       const finding = entry && !isExpired(entry, new Date(this.now())) ? 'known' : outcome as Exclude<Finding, 'known'>;
-      const firstLine = (message ?? '').split('\n')[0]!;
+      // The finding's headline, as the report will lead with it; it quotes the endpoint, so nothing in it may drive the terminal.
+      const firstLine = terminalLine(headlineOf(outcome, meta.headline, message).headline ?? '');
       const text = firstLine.length > MESSAGE_WIDTH ? `${firstLine.slice(0, MESSAGE_WIDTH - 1)}…` : firstLine;
       const why = finding === 'undocumented' ? ` (undocumented: ${meta.undocumented ?? 'no reason given'})` : finding === 'known' ? ` (known: ${entry!.reason})` : '';
-      const line = `${meta.ruleId} on ${meta.target} (${meta.caseId}): ${text}${why}`;
+      const line = `${meta.ruleId} on ${meta.target} (${terminalLine(meta.caseId)}): ${text}${terminalLine(why)}`;
       this.counts[finding] += 1;
       this.findings[finding].push(`${MARKS[finding]} ${line}`);
       if (this.mode === 'plain') this.line(`snapconform: ${finding} ${line}`);

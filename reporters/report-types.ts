@@ -55,6 +55,31 @@ export interface ReportEntry extends RuleRecord {
   baseline?: BaselineNote;
 }
 
+/**
+ * The options that shaped a run, as `snapconform run` was given them (`src/cli/run-options.ts` records them): what
+ * a replay of one of its findings passes again, and what two runs to compare may differ in. Files are named as
+ * the user named them, relative to the directory the run started in, never as this machine resolved them. The
+ * seed is the run's `seed`, the SDK's version the run's `driver`.
+ */
+export interface RunOptionsRecord {
+  /** The target files (`--target`), in order; absent: snapconform's default, the embedded emulators. */
+  targets?: string[];
+  /** The factor on the property runs (`--runs`). */
+  runs?: number;
+  /** The rule patterns the run was limited to (`--rules`), as given. */
+  rules?: string;
+  /** The vendors whose targets ran (`--vendor`, or the driver's). */
+  vendors?: string[];
+  /** The deviations the embedded emulators played (`--emulator-deviation`). */
+  emulatorDeviations?: string[];
+  /** Every target allowed to create and delete (`--allow-mutations`). */
+  allowMutations?: true;
+  /** The SDK driver every operation went through (`--driver`). */
+  driver?: string;
+  /** Where the driver's SDK was resolved from (`--driver-path`), as given. */
+  driverPath?: string;
+}
+
 /** A target of the run as its target file names it (credentials are never copied). */
 export interface ReportTarget {
   name: string;
@@ -121,8 +146,13 @@ export interface ConformanceReport {
     reason: string;
     /** True when the run did not finish (interrupted): the entries are only those that ran. */
     partial: boolean;
-    /** The seed the run was given (`--seed`); each property entry records the seed it ran with. */
+    /**
+     * The run's seed: `--seed`, or the one snapconform drew when none was given (older reports record only a given
+     * one); each property entry records the seed it ran with.
+     */
     seed?: number;
+    /** The options that shaped the run, as given: what `snapconform replay` passes again. Absent in older reports. */
+    options?: RunOptionsRecord;
     /** The target file the run read; with several (`--target` repeated), the first, and each target names its own. */
     targetFile?: string;
     /** The slice of the rule files this run ran (`--shard i/n`); `snapconform report --merge` joins the slices. */

@@ -8,7 +8,7 @@ import type { VendorId } from '../src/spec/spec-types.ts';
 import type { VendorSpec } from '../src/spec/vendor-spec.ts';
 import { driverFor } from '../src/drivers/registry.ts';
 import { SPEC_FILES } from '../src/vendors/registry.ts';
-import type { ReportEntry, ReportSpec, ReportTarget } from './report-types.ts';
+import type { ReportEntry, ReportSpec, ReportTarget, RunOptionsRecord } from './report-types.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,6 +23,20 @@ export interface RunMetadata {
   seed?: number;
   /** The SDK the run sent through (`--driver`), with the version it found. */
   driver?: { id: string; package: string; version?: string; path: string };
+  /** The options that shaped the run, as given (`RUN_ENV.options`); absent when the suite ran without the CLI. */
+  options?: RunOptionsRecord;
+}
+
+/** The run's options as the CLI recorded them in the environment; none when it did not (a bare vitest run). */
+function recordedOptions(env: NodeJS.ProcessEnv): RunOptionsRecord | undefined {
+  const text = env[RUN_ENV.options];
+  if (!text) return undefined;
+  try {
+    const record: unknown = JSON.parse(text);
+    return record !== null && typeof record === 'object' && !Array.isArray(record) ? record as RunOptionsRecord : undefined;
+  } catch {
+    return undefined; // written by the CLI a moment ago: unreadable only if someone set it by hand; the report goes without
+  }
 }
 
 /** An endpoint as the report shows it: user information in a URL would be a credential. */
@@ -40,20 +54,25 @@ function publicEndpoint(endpoint: string): string {
 }
 
 /**
- * The targets, specs and seed of the run, from the same environment the CLI configured the run with
- * (`RUN_ENV`). With several target files (`--target` repeated) the report names the user's files, each
- * target its own, not the temporary file that joined them. A target file that cannot be read here (it was
+ * The targets, specs, seed and options of the run, from the same environment the CLI configured the run with
+ * (`RUN_ENV`). The report names target files as the user named them (the recorded options), not as this
+ * machine resolved them; with several (`--target` repeated), each target its own, not the temporary file that
+ * joined them. A target file that cannot be read here (it was
  * read fine when the run started) leaves the targets to what the entries name, with the endpoint unknown:
  * the report is still written.
  */
 export function readRunMetadata(results: ReadonlyArray<Pick<ReportEntry, 'target' | 'vendor'>>, env: NodeJS.ProcessEnv = process.env): RunMetadata {
+  const options = recordedOptions(env);
   const sources = (env[RUN_ENV.targetSources] ?? '').split('\n').filter(Boolean);
-  const targetFile = sources[0] ?? (env[RUN_ENV.targetFile] || DEFAULT_TARGET_FILE);
+  const files = sources.length > 0 ? sources : [env[RUN_ENV.targetFile] || DEFAULT_TARGET_FILE];
+  // The i-th file as the user named it: recorded options without targets mean the default file.
+  const nameOf = (i: number) => (options ? options.targets?.[i] ?? DEFAULT_TARGET_FILE : files[i]!);
+  const targetFile = nameOf(0);
   let targets: ReportTarget[];
   try {
-    const fromFile = (file: string, named: boolean) => loadTargetFile(file, env)
-      .map((t) => ({ name: t.name, vendor: t.vendor, endpoint: publicEndpoint(t.endpoint), region: t.region, ...(named ? { file } : {}) }));
-    targets = sources.length > 1 ? sources.flatMap((file) => fromFile(file, true)) : fromFile(targetFile, false);
+    const fromFile = (file: string, name: string | undefined) => loadTargetFile(file, env)
+      .map((t) => ({ name: t.name, vendor: t.vendor, endpoint: publicEndpoint(t.endpoint), region: t.region, ...(name !== undefined ? { file: name } : {}) }));
+    targets = files.length > 1 ? files.flatMap((file, i) => fromFile(file, nameOf(i))) : fromFile(files[0]!, undefined);
   } catch {
     const seen = new Map(results.map((r) => [r.target, r.vendor]));
     targets = [...seen].map(([name, vendor]) => ({ name, vendor, endpoint: 'unknown', region: 'unknown' }));
@@ -73,7 +92,7 @@ export function readRunMetadata(results: ReadonlyArray<Pick<ReportEntry, 'target
   });
   const seed = Number(env[RUN_ENV.seed] ?? '');
   const driver = driverOf(env);
-  return { targetFile, targets, specs, ...(env[RUN_ENV.seed] && Number.isSafeInteger(seed) ? { seed } : {}), ...(driver ? { driver } : {}) };
+  return { targetFile, targets, specs, ...(env[RUN_ENV.seed] && Number.isSafeInteger(seed) ? { seed } : {}), ...(driver ? { driver } : {}), ...(options ? { options } : {}) };
 }
 
 /** The run's SDK driver and the version of the SDK it resolved: what two runs to compare differ in. */

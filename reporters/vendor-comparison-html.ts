@@ -12,28 +12,30 @@ import { OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type Outcome } from '
 export function vendorComparisonSection(report: ConformanceReport): string {
   const comparison = compareVendors([{ label: report.run.id, report }]);
   if (comparison.columns.length === 0) return '';
-  const heads = comparison.columns.map((c) => `<th scope="col">${escapeHtml(c.label)}<span class="vendor">${escapeHtml(c.vendor)}${c.region ? ` · ${escapeHtml(c.region)}` : ''}</span></th>`).join('');
+  // data-vendor: the page's vendor filter (html/report.js) hides the other vendors' columns here as in the matrix.
+  const vendors = comparison.columns.map((c) => escapeHtml(c.vendor));
+  const heads = comparison.columns.map((c, i) => `<th scope="col" data-vendor="${vendors[i]}">${escapeHtml(c.label)}<span class="vendor">${escapeHtml(c.vendor)}${c.region ? ` · ${escapeHtml(c.region)}` : ''}</span></th>`).join('');
   return `<section id="vendors">
 <h2>${comparison.columns.length > 1 ? 'Targets side by side' : 'What the target answered'}</h2>
-<p class="hint">How each target behaved, rule by rule: the answer that decided each case (error code and HTTP status), the values it showed where the documents leave a choice or a number, and the documented variant it matched. A rule of several cases shows how many answered each way; open it for every case. <code>snapconform report --vendors</code> prints the same, and compares the targets of two reports (a vendor and an emulator, two regions, two accounts).</p>
+<p class="hint">How each target behaved, rule by rule: the answer that decided each case (error code/HTTP status), the values it showed where the documents leave a choice or a number, and the documented variant it matched. A rule of several cases shows how many answered each way; open it for every case. <code>snapconform report --vendors</code> prints the same, and compares the targets of two reports (a vendor and an emulator, two regions, two accounts).</p>
 ${outcomeChart(comparison)}
 <table id="vendor-comparison">
 <thead><tr><th scope="col">rule</th>${heads}</tr></thead>
 <tbody>
-${comparison.rules.map((rule) => ruleRows(rule, comparison.columns.length)).join('\n')}
+${comparison.rules.map((rule) => ruleRows(rule, vendors)).join('\n')}
 </tbody>
 </table>
 </section>`;
 }
 
-function ruleRows(rule: RuleRow, columns: number): string {
+function ruleRows(rule: RuleRow, vendors: string[]): string {
   const single = rule.cases.length === 1 ? rule.cases[0]! : undefined;
-  const cells = rule.tallies.map((tallies, i) => `<td>${single ? behaviourCell(single.cells[i] ?? null) : talliesCell(tallies)}</td>`).join('');
+  const cells = rule.tallies.map((tallies, i) => `<td data-vendor="${vendors[i]}">${single ? behaviourCell(single.cells[i] ?? null) : talliesCell(tallies)}</td>`).join('');
   const head = `<tr data-vc-rule="${escapeHtml(rule.ruleId)}" data-vc-area="${escapeHtml(rule.area)}"><th scope="row"><code>${escapeHtml(rule.ruleId)}</code>${rule.summary ? `<span class="rule-summary">${escapeHtml(rule.summary)}</span>` : ''}</th>${cells}</tr>`;
   if (single) return head;
-  const rows = rule.cases.map((row) => `<tr><th scope="row">${escapeHtml(row.key)}</th>${row.cells.map((cell) => `<td>${behaviourCell(cell)}</td>`).join('')}</tr>`);
+  const rows = rule.cases.map((row) => `<tr><th scope="row">${escapeHtml(row.key)}</th>${row.cells.map((cell, i) => `<td data-vendor="${vendors[i]}">${behaviourCell(cell)}</td>`).join('')}</tr>`);
   return `${head}
-<tr class="vc-cases"><td colspan="${columns + 1}"><details><summary>${rule.cases.length} cases of <code>${escapeHtml(rule.ruleId)}</code>, each target's answer</summary><table><tbody>${rows.join('')}</tbody></table></details></td></tr>`;
+<tr class="vc-cases"><td colspan="${vendors.length + 1}"><details><summary>${rule.cases.length} cases of <code>${escapeHtml(rule.ruleId)}</code>, each target's answer</summary><table><tbody>${rows.join('')}</tbody></table></details></td></tr>`;
 }
 
 /** The outcome's badge: its symbol in a cell (the word is its title and, for a screen reader, its text), symbol and word in the key. */
@@ -92,6 +94,6 @@ function outcomeChart(comparison: VendorComparison): string {
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${y + 4}" width="${width}" role="img" aria-labelledby="vc-chart-title"><title id="vc-chart-title">Cases per outcome, by area and target</title>
 ${parts.join('\n')}
 </svg>
-<figcaption>Cases per outcome, by area (request, envelope, auth, protocol, snapshot) and target, on one scale: ${OUTCOMES.map((o) => badge(o, true)).join(' ')}</figcaption>
+<figcaption>Cases per outcome, by area (${comparison.areas.map((a) => escapeHtml(a.area)).join(', ')}) and target, on one scale: ${OUTCOMES.map((o) => badge(o, true)).join(' ')}</figcaption>
 </figure>`;
 }

@@ -1,21 +1,12 @@
 import { compareVendors, type BehaviourTally } from '../src/report/vendor-comparison.ts';
+import { markdownText as markdownCellText } from './markdown-text.ts';
 import { OUTCOME_SYMBOL, type ConformanceReport } from './report-types.ts';
 
-/** A cell lists at most this many behaviours, and says how many more there were: the section stays compact. */
-const SHOWN = 3;
+// Every Markdown renderer escapes endpoint text the same way: reporters/markdown-text.ts.
+export { markdownCellText };
 
-/**
- * Text from an endpoint (an error code, a default name) inside a Markdown table cell: markup characters and
- * `|` escaped, `<`, `>` and `&` as entities (no HTML reaches the page), control characters and line breaks as
- * spaces (a break would end the row).
- */
-export function markdownCellText(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
-}
+/** A cell lists at most this many behaviours, and says how many more there were: the section stays compact. */
+const SHOWN = 2;
 
 function cell(tallies: BehaviourTally[], manyCases: boolean): string {
   if (tallies.length === 0) return '—';
@@ -27,7 +18,7 @@ function cell(tallies: BehaviourTally[], manyCases: boolean): string {
 /**
  * The compact "Targets side by side" section of `conformance.md`: one row per rule, with the catalogue's
  * summary, and per target its answer (code, HTTP status, values seen, variant matched) or, for a rule of
- * several cases, how many answered each way (the three most frequent). Folded in a `<details>`, so a pull
+ * several cases, how many answered each way (the two most frequent). Folded in a `<details>`, so a pull
  * request comment stays short; a report of one target gets the same, titled for one. `snapconform report
  * --vendors --cases` lists every case.
  */
@@ -38,7 +29,7 @@ export function vendorComparisonMarkdown(report: ConformanceReport): string[] {
     comparison.columns.length > 1 ? '## Targets side by side' : '## What the target answered',
     '',
     '<details>',
-    `<summary>What each target answered, rule by rule (${comparison.rules.length} rules): ${OUTCOME_SYMBOL.pass} pass, ${OUTCOME_SYMBOL.fail} fail, ${OUTCOME_SYMBOL.undocumented} undocumented, ${OUTCOME_SYMBOL.error} error, ${OUTCOME_SYMBOL.skip} skip; ×n cases answered alike</summary>`,
+    `<summary>What each target answered, rule by rule (${comparison.rules.length} rules): ${OUTCOME_SYMBOL.pass} pass, ${OUTCOME_SYMBOL.fail} fail, ${OUTCOME_SYMBOL.undocumented} undocumented, ${OUTCOME_SYMBOL.error} error, ${OUTCOME_SYMBOL.skip} skip; an answer is error code/HTTP status; ×n cases answered alike</summary>`,
     '',
     `| rule | ${comparison.columns.map((c) => markdownCellText(c.label)).join(' | ')} |`,
     `|---|${comparison.columns.map(() => '---').join('|')}|`,

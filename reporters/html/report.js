@@ -44,12 +44,15 @@
     }
   };
   const observed = (entry) => entry.observed || (entry.message ? entry.message.split('\n')[0] : 'no answer');
+  // The finding in one plain sentence (expected against observed), as the check that failed wrote it.
+  const headline = (entry) => entry.headline || observed(entry);
   const headersText = (headers) => Object.entries(headers || {}).map(([k, v]) => `${k}: ${v}`).join('\n');
 
   // ---- the matrix -----------------------------------------------------------------------------------
 
   const rows = [...document.querySelectorAll('#matrix tbody tr')];
-  const columns = [...document.querySelectorAll('#matrix [data-vendor]')];
+  // The targets side by side (reporters/vendor-comparison-html.ts) follow the vendor filter too.
+  const columns = [...document.querySelectorAll('#matrix [data-vendor], #vendor-comparison [data-vendor]')];
 
   function applyMatrix() {
     for (const node of columns) node.hidden = state.vendor !== 'all' && node.dataset.vendor !== state.vendor;
@@ -162,7 +165,7 @@
       el('code', {}, entry.ruleId),
       el('span', {}, entry.caseId),
       el('span', { class: 'tag' }, entry.target),
-      el('span', { class: 'obs' }, entry.outcome === 'skip' ? entry.skipReason || '' : observed(entry)));
+      el('span', { class: 'obs' }, entry.outcome === 'skip' ? entry.skipReason || '' : headline(entry)));
     const node = el('details', { class: 'finding', 'data-outcome': entry.outcome }, summary);
     // Bodies (transcripts above all) are built when opened: a run holds hundreds of entries.
     node.addEventListener('toggle', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ADMIN_PREFIX } from '../emulator/admin.ts';
-import { Deviations } from '../emulator/deviations/catalogue.ts';
+import { Deviations, type DeviationId } from '../emulator/deviations/catalogue.ts';
 import { ViolationRecorder } from './violations.ts';
 import { DEMO_ACCOUNT, EMULATE_HELP, EMULATED_VENDORS, emulatorOf, pad, parseOptions, standaloneOf, type EmulateContext } from './emulate-options.ts';
 import type { EmulatorFrontEnd, EmulatorPrincipal } from '../emulator/front-end.ts';
@@ -24,6 +24,8 @@ interface Running {
   principals: EmulatorPrincipal[];
   region: string | undefined;
   source: 'demo' | 'seed' | 'state';
+  /** What it misbehaves in on purpose (`--deviation`), as it started: a client's tests against it should notice. */
+  deviations: DeviationId[];
 }
 
 /** The demo world of a vendor: the standard fixtures (vendor-shaped ids), a disk for every fixture role. */
@@ -105,6 +107,7 @@ function vendorDocument(run: Running): Record<string, unknown> {
     credentials: { ...key(first!), names: profile.credentialNames },
     accounts: run.principals.map(key),
     source: run.source,
+    deviations: run.deviations,
     world: describeWorld(run),
     // The demo world's disks by fixture role: what a target file for this emulator names (README, "Fixture roles").
     ...(run.source === 'demo' ? { fixtures: adapterFor(run.vendor)!.emulator!.fixtures(run.region ?? 'default').roles } : {}),
@@ -122,6 +125,8 @@ function humanText(runs: Running[], context: { version: string; seed?: string; s
     const doc = vendorDocument(run);
     lines.push('');
     lines.push(`${run.vendor}  ${run.server.url}${run.region ? `  region ${run.region}` : ''}`);
+    // Said before anything else about it: whoever reads the banner must not take a bent emulator for a faithful one.
+    if (run.deviations.length > 0) lines.push(`  deviations   ${run.deviations.join(', ')} (misbehaving on purpose: --deviation)`);
     for (const p of run.principals) {
       lines.push(`  credentials  ${profile.credentialNames.id} ${p.id}  ${profile.credentialNames.secret} ${p.secret}  (account ${p.account})`);
     }
@@ -252,7 +257,7 @@ export async function emulate(args: string[], context: EmulateContext): Promise<
       throw error;
     }
     recorder?.watch(vendor, frontEnd.requests);
-    runs.push({ vendor, spec, frontEnd, server, principals, region, source });
+    runs.push({ vendor, spec, frontEnd, server, principals, region, source, deviations: deviations.list() });
   }
 
   if (options.state !== undefined) {

@@ -57,9 +57,10 @@ A <report> is a conformance.json, a run's report folder, or a --report-dir (its 
 --compare  diffs two reports finding by finding (a finding is a fail, error or known entry, keyed by rule,
            target and case): new findings (in b, not in a), fixed (in a, passing in b), unchanged, and
            not run (in a, absent or skipped in b); apart, b's undocumented cases with a's outcome (a
-           finding that became undocumented was reclassified, not fixed). Exit 1 when b has new findings,
-           else 0; 2 for an unreadable report.
-  --json               the comparison as JSON: {a, b, new, fixed, unchanged, notRun, undocumented}
+           finding that became undocumented was reclassified, not fixed). Under the counts, what each side
+           ran: run id, client (the SDK driven and its version), seed and options, targets, and how many
+           cases ran with which outcomes. Exit 1 when b has new findings, else 0; 2 for an unreadable report.
+  --json               the comparison as JSON: {a, b, runs: {a, b}, new, fixed, unchanged, notRun, undocumented}
 
 --vendors  sets the targets of one report — or of several: a vendor and an emulator, two regions, two
            accounts — side by side, rule by rule with the rule's summary: each target's answer (error code
@@ -73,14 +74,16 @@ A <report> is a conformance.json, a run's report folder, or a --report-dir (its 
 export const REPLAY_HELP = `Usage:
   snapconform replay <report> [<finding>] [-- <run options>]
 
-Runs one finding of a report again, with the report's target file and seed, narrowed to the finding's
-rule and vendor (the command a finding's replay field shows), and says whether it still fails.
+Runs one finding of a report again as its run ran it — its seed and the options the report records
+(target files as named, --runs, --emulator-deviation, --allow-mutations, --driver, --driver-path) —
+narrowed to the finding's rule and vendor (the command a finding's replay field shows), and says whether
+it still fails. Run it from the directory the run started in: target files are named relative to it.
 <report> is a conformance.json, a run's folder or a --report-dir.
 
 <finding>  a number from the list that 'snapconform replay <report>' prints, or <ruleId>[@<target>]
            (e.g. snapshot.create.retention-minimum@tencent-cbs-emulator). Without it, the findings are
            listed and nothing runs.
---         what follows goes to snapconform run as it is, e.g. -- --emulator-deviation <id> --runs 4;
+--         what follows goes to snapconform run as it is, and wins over the report's, e.g. -- --runs 4;
            the replay's report goes to reports/replay unless --report-dir is given there.
 
 Exit codes: 0 the finding no longer fails, 1 it still fails, 2 bad input (no such report or finding, or

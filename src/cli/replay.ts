@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { headlineText } from '../../reporters/entry-text.ts';
 import { replayArgs, shellLine } from '../../reporters/replay.ts';
+import { terminalLine } from '../../reporters/terminal-text.ts';
 import type { ConformanceReport, Outcome, ReportEntry } from '../../reporters/report-types.ts';
-import { DEFAULT_TARGET_FILE, EXIT, fail, warn } from './cli-context.ts';
+import { EXIT, fail, warn } from './cli-context.ts';
 import { REPLAY_HELP } from './help.ts';
 import { readReportOrFail } from './report.ts';
 import { executeRun } from './run.ts';
@@ -33,7 +34,8 @@ function list(report: ConformanceReport, file: string, path: string): void {
   const outcomeWidth = Math.max(5, ...findings.map((f) => f.outcome.length));
   process.stdout.write(`snapconform: ${findings.length} findings in ${file}${findings.length > 0 ? ` (replay one: snapconform replay ${path} <number>)` : ''}\n`);
   findings.forEach((f, i) => {
-    process.stdout.write(`  ${String(i + 1).padStart(width)}  ${f.outcome.padEnd(outcomeWidth)}  ${f.ruleId}@${f.target}  ${f.caseId}${f.seed !== undefined ? `  seed ${f.seed}` : ''}\n`);
+    process.stdout.write(`  ${String(i + 1).padStart(width)}  ${f.outcome.padEnd(outcomeWidth)}  ${f.ruleId}@${f.target}  ${terminalLine(f.caseId)}${f.seed !== undefined ? `  seed ${f.seed}` : ''}\n`);
+    process.stdout.write(`  ${' '.repeat(width)}  ${terminalLine(headlineText(f))}\n`);
   });
 }
 
@@ -78,10 +80,10 @@ export async function replayCommand(args: string[]): Promise<number> {
     return EXIT.conforms;
   }
   const { entry, caseIds } = choose(report, file, finding);
-  const targetFile = report.targets.find((t) => t.name === entry.target)?.file ?? report.run.targetFile ?? DEFAULT_TARGET_FILE;
-  // The replay's report must not replace the replayed one in latest/: it goes elsewhere unless told.
+  // The report's own run options (deviations, runs, driver, target file as named there), so a finding reappears
+  // as it was found; options after `--` come last and win.
   const reportDir = extra.some((a) => a === '--report-dir' || a.startsWith('--report-dir=')) ? [] : ['--report-dir', 'reports/replay'];
-  const runArgs = [...replayArgs(entry, resolve(targetFile), entry.seed ?? report.run.seed), ...reportDir, ...extra];
+  const runArgs = [...replayArgs(entry, report), ...reportDir, ...extra];
   process.stdout.write(`snapconform: replaying ${entry.ruleId} on ${entry.target} (${caseIds.join(', ')}): ${shellLine(['snapconform', 'run', ...runArgs])}\n`);
   const options = parseRunOptions(runArgs);
   if (!options) return fail('replay runs the suite; run options go after -- (see snapconform run --help)');
@@ -91,12 +93,13 @@ export async function replayCommand(args: string[]): Promise<number> {
   const still = now.filter((n) => n.entry && isFinding(n.entry));
   const ran = now.filter((n) => n.entry && n.entry.outcome !== 'skip');
   for (const { caseId, entry: e } of now) {
-    const state = !e ? 'did not run' : e.outcome === 'skip' ? `skipped: ${e.skipReason ?? 'no reason given'}` : isFinding(e) ? `still ${e.outcome === 'known' ? 'fails (known)' : e.outcome === 'undocumented' ? 'fails (undocumented)' : e.outcome === 'error' ? 'errors' : 'fails'}: ${e.observed ?? e.message?.split('\n')[0] ?? ''}` : `no longer fails (${e.outcome})`;
-    process.stdout.write(`snapconform: ${entry.ruleId} on ${entry.target} (${caseId}): ${state}\n`);
+    const state = !e ? 'did not run' : e.outcome === 'skip' ? `skipped: ${e.skipReason ?? 'no reason given'}` : isFinding(e) ? `still ${e.outcome === 'known' ? 'fails (known)' : e.outcome === 'undocumented' ? 'fails (undocumented)' : e.outcome === 'error' ? 'errors' : 'fails'}: ${headlineText(e)}` : `no longer fails (${e.outcome})`;
+    // The headline quotes the endpoint: nothing in it may drive the terminal.
+    process.stdout.write(`snapconform: ${entry.ruleId} on ${entry.target} (${terminalLine(caseId)}): ${terminalLine(state)}\n`);
   }
   if (still.length > 0) return EXIT.deviations;
   if (ran.length === 0) {
-    warn(`the replay did not run ${entry.ruleId} on ${entry.target}: is the target still in ${targetFile}, and may the rule run there?`);
+    warn(`the replay did not run ${entry.ruleId} on ${entry.target}: is the target still in ${options.given.targets?.join(', ') ?? 'the default target file'}, and may the rule run there?`);
     return EXIT.badInput;
   }
   return EXIT.conforms;

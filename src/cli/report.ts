@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BaselineError, loadBaseline, withBaseline, type Baseline } from '../report/baseline.ts';
-import { compareReports, comparisonText } from '../report/compare.ts';
+import { comparedRun, compareReports, comparisonText } from '../report/compare.ts';
 import { FAIL_ON, FAIL_ON_TEXT, gateProblems, type FailOn } from '../report/gate.ts';
 import { mergeReports, MergeError } from '../report/merge.ts';
 import { readReport, ReportInputError, type LoadedReport } from '../report/read-report.ts';
@@ -74,7 +74,7 @@ function compare(a: string, b: string, json: boolean): number {
   const before = readReportOrFail(a);
   const after = readReportOrFail(b);
   const comparison = compareReports(before.report, after.report);
-  process.stdout.write(json ? `${JSON.stringify({ a: before.file, b: after.file, ...comparison }, null, 2)}\n` : comparisonText(comparison, before.file, after.file));
+  process.stdout.write(json ? `${JSON.stringify({ a: before.file, b: after.file, runs: { a: comparedRun(before), b: comparedRun(after) }, ...comparison }, null, 2)}\n` : comparisonText(comparison, before, after));
   return comparison.new.length > 0 ? EXIT.deviations : EXIT.conforms;
 }
 

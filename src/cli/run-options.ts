@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RULES, selectRules, type RuleId } from '../conformance/rule-catalogue.ts';
 import { DEVIATIONS, Deviations } from '../emulator/deviations/catalogue.ts';
 import { FAIL_ON, FAIL_ON_TEXT, type FailOn } from '../report/gate.ts';
 import type { VendorId } from '../spec/spec-types.ts';
+import type { RunOptionsRecord } from '../../reporters/report-types.ts';
 import { DriverNotFoundError, locateSdk } from '../drivers/driver.ts';
 import { DRIVERS, driverFor } from '../drivers/registry.ts';
 import { SPEC_FILES } from '../vendors/registry.ts';
@@ -48,6 +49,11 @@ export interface RunOptions {
   plan: boolean;
   /** Whether vitest's own output (file by file, failures with code frames) is printed beside snapconform's. */
   verbose: boolean;
+  /**
+   * What the report records as the user wrote it (see {@link recordOf}): the target files and the driver's path
+   * as named (absolute ones inside the working directory made relative to it), the rule patterns unexpanded.
+   */
+  given: { targets?: string[]; rules?: string; driverPath?: string };
 }
 
 const VENDORS = Object.keys(SPEC_FILES) as VendorId[];
@@ -144,13 +150,56 @@ function parseShard(value: string): { index: number; count: number } {
 }
 
 /**
+ * A path as the report names it: as the user gave it, except that an absolute path inside the working directory
+ * is made relative to it, so that a replay command holds no path of this machine it need not.
+ */
+function nameAsGiven(path: string): string {
+  if (!isAbsolute(path)) return path;
+  const inside = relative(process.cwd(), path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+
+/**
+ * `--seed -5` as `--seed=-5`: parseArgs takes an option's value that starts with a dash only in the `=` form, and
+ * the replay commands of older reports wrote a negative seed the other way.
+ */
+function joinNegativeSeed(args: ReadonlyArray<string>): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '--seed' && /^-\d+$/.test(args[i + 1] ?? '')) joined.push(`--seed=${args[++i]!}`);
+    else joined.push(args[i]!);
+  }
+  return joined;
+}
+
+/**
+ * What the report records of a run's options (`run.options`), from which `snapconform replay` builds the run
+ * again (`reporters/replay.ts`). Every option that changes what the run does or finds is here; options that
+ * change only how it is judged (baseline, fail-on), where it writes, or how it paces, splits and prints (rate
+ * share, shard, plan, verbose) are not. The seed is the report's `run.seed`.
+ */
+export function recordOf(options: RunOptions): RunOptionsRecord {
+  const { given } = options;
+  return {
+    ...(given.targets ? { targets: given.targets } : {}),
+    ...(options.runs !== undefined ? { runs: Number(options.runs) } : {}),
+    ...(given.rules !== undefined ? { rules: given.rules } : {}),
+    ...(options.vendors.length > 0 ? { vendors: options.vendors } : {}),
+    ...(options.deviations.length > 0 ? { emulatorDeviations: options.deviations } : {}),
+    ...(options.allowMutations ? { allowMutations: true } : {}),
+    ...(options.driver !== undefined ? { driver: options.driver } : {}),
+    ...(given.driverPath !== undefined ? { driverPath: given.driverPath } : {}),
+  };
+}
+
+/**
  * Parses and checks `snapconform run`'s arguments; `undefined` when help was asked for. Bad input ends the
  * process with one line and exit 2.
  */
 export function parseRunOptions(args: string[]): RunOptions | undefined {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: RUN_OPTIONS }));
+    ({ values } = parseArgs({ args: joinNegativeSeed(args), options: RUN_OPTIONS }));
   } catch (error) {
     return fail(`${(error as Error).message} (see snapconform run --help)`);
   }
@@ -206,6 +255,11 @@ export function parseRunOptions(args: string[]): RunOptions | undefined {
     rateShare: rateShare ?? (values.shard !== undefined ? parseShard(values.shard).count : 1),
     plan: !values['no-plan'],
     verbose: values.verbose,
+    given: {
+      ...(values.target.length > 0 ? { targets: values.target.map(nameAsGiven) } : {}),
+      ...(values.rules !== undefined ? { rules: values.rules } : {}),
+      ...(values['driver-path'] !== undefined ? { driverPath: nameAsGiven(values['driver-path']) } : {}),
+    },
   };
 }
 

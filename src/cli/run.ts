@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { RULES, type RuleId } from '../conformance/rule-catalogue.ts';
 import { RUN_ENV } from '../conformance/run-env.ts';
@@ -15,7 +16,7 @@ import { EXIT, fail, newRunId, ROOT, VERSION, warn } from './cli-context.ts';
 import { writableReportDirOrFail } from './command-inputs.ts';
 import { Interrupts } from './interrupt.ts';
 import { isLiveTerminal } from './output-style.ts';
-import { parseRunOptions, RUN_HELP, ruleFilesOf, type RunOptions } from './run-options.ts';
+import { parseRunOptions, recordOf, RUN_HELP, ruleFilesOf, type RunOptions } from './run-options.ts';
 import { prepareTargets, type RunTargets } from './run-targets.ts';
 
 /** How a run ended: its exit code and, when one was written, its report. */
@@ -94,6 +95,15 @@ function configureEnvironment(options: RunOptions, targets: RunTargets, runId: s
   set('driver', options.driver);
   set('driverPath', options.driverPath);
   set('rateShare', options.rateShare > 1 ? String(options.rateShare) : undefined);
+  set('options', JSON.stringify(recordOf(options)));
+}
+
+/**
+ * A seed for a run given none: fast-check would draw one per property, and the run could not be repeated as a
+ * whole nor its seed be recorded. Drawn from fast-check's own range (32-bit, negative half the time).
+ */
+function drawSeed(): string {
+  return String(randomInt(-(2 ** 31), 2 ** 31));
 }
 
 /**
@@ -114,7 +124,8 @@ export function testTimeoutFor(entries: readonly TargetEntry[]): number {
  * Runs the suite with vitest's Node API and returns the exit code (see {@link EXIT}) with the report.
  * Bad input exits the process (2) before anything starts.
  */
-export async function executeRun(options: RunOptions, mode: { quiet?: boolean; plans?: TargetPlan[] } = {}): Promise<RunResult> {
+export async function executeRun(given: RunOptions, mode: { quiet?: boolean; plans?: TargetPlan[] } = {}): Promise<RunResult> {
+  const options = given.seed !== undefined ? given : { ...given, seed: drawSeed() };
   const { targets, baseline } = readInputs(options);
   configureEnvironment(options, targets, newRunId());
   const { startVitest, BaseSequencer } = await import('vitest/node');

@@ -20,7 +20,10 @@ function alternatives(listText: string): string {
   return items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
-/** One line of an assertion message in plain words (unchanged when it has no assertion-library phrasing). */
+/**
+ * One line of an assertion message in plain words (unchanged when it has no assertion-library phrasing; empty
+ * when it is nothing but a bare boolean check's phrasing).
+ */
 export function plainAssertionLine(line: string): string {
   const match = CHAI_TAIL.exec(line.trim());
   if (!match?.groups) return line;
@@ -29,7 +32,8 @@ export function plainAssertionLine(line: string): string {
   switch (verb) {
     case 'to be':
       // A boolean check's message is the rule's sentence about what went wrong ("… was accepted").
-      if (/^(true|false)$/.test(actual ?? '') && /^(true|false)$/.test(expected ?? '')) return what ?? `${actual} where ${expected} was expected`;
+      // Without one, a bare `expected true to be false` says nothing a reader can use: nothing is left.
+      if (/^(true|false)$/.test(actual ?? '') && /^(true|false)$/.test(expected ?? '')) return what ?? '';
       return lead(`expected ${expected}, observed ${actual}`);
     case 'to deeply equal':
     case 'to strictly equal':

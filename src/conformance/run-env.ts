@@ -29,6 +29,11 @@ export const RUN_ENV = {
    * not refused, and nothing is cleaned up on the real endpoint.
    */
   rehearsal: 'SNAPCONFORM_REHEARSAL',
+  /**
+   * The options that shaped the run, as given (JSON of `RunOptionsRecord`, `src/cli/run-options.ts`): the report
+   * records them and names the target files by them; unset when the suite runs without the CLI.
+   */
+  options: 'SNAPCONFORM_RUN_OPTIONS',
   /** The number of shards sharing each target's rate budget (`--shard i/n`: n; each paces at 1/n of the limit). */
   rateShare: 'SNAPCONFORM_RATE_SHARE',
 } as const;

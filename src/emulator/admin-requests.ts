@@ -18,6 +18,9 @@ export const MAX_CREATION_MS = 7 * 86_400_000;
 /** The longest an injected `latency` fault holds a request: an hour (past any client's timeout). */
 export const MAX_LATENCY_MS = 3_600_000;
 
+/** The largest disk, in GiB: the vendors' largest are 32 000 GiB (Tencent CBS) and 65 536 GiB (Alibaba ESSD). */
+export const MAX_DISK_GIB = 65_536;
+
 /** The most instances or disks one `seed` request places. */
 export const MAX_SEEDED = 10_000;
 
@@ -45,8 +48,7 @@ const DISK = {
     id,
     name: text,
     zone: id,
-    // The vendors' largest disks are 32 000 GiB (Tencent CBS) and 65 536 GiB (Alibaba ESSD); a whole number.
-    sizeGiB: { type: 'integer', minimum: 1, maximum: 65_536 },
+    sizeGiB: { type: 'integer', minimum: 1, maximum: MAX_DISK_GIB },
     usage: { enum: ['system', 'data'] },
     type: id,
     state: { enum: ['attached', 'unattached', 'attaching', 'detaching', 'creating', 'rollbacking', 'expanding', 'deleting'] },

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { readYamlFile } from '../spec/yaml-source.ts';
 import type { SnapshotBackend } from './backend.ts';
 import type { DiskState, Instance } from './model.ts';
+import { MAX_DISK_GIB } from './admin-requests.ts';
 
 /**
  * The files of a standalone emulator (`snapconform emulate`): the seed file (YAML, a world to start from)
@@ -217,7 +218,8 @@ function vendorWorld(raw: unknown, at: string, patterns: { disk?: RegExp; instan
     let sizeGiB = 50;
     if (entry['sizeGiB'] !== undefined) {
       const size = entry['sizeGiB'];
-      if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) bad(`${where}.sizeGiB`, 'must be a whole number of GiB, at least 1');
+      // The admin API's bound (src/emulator/admin-requests.ts), which the world is seeded through.
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_DISK_GIB) bad(`${where}.sizeGiB`, `must be a whole number of GiB, 1 to ${MAX_DISK_GIB}`);
       sizeGiB = size as number;
     }
     const disk: SeedDisk = {

@@ -1,4 +1,8 @@
+import { headlineText } from '../../reporters/entry-text.ts';
 import type { ConformanceReport, Outcome, ReportEntry } from '../../reporters/report-types.ts';
+import { runOptionParts } from '../../reporters/run-options-text.ts';
+import { summaryText } from '../../reporters/write-report.ts';
+import { terminalLine } from '../../reporters/terminal-text.ts';
 
 /**
  * Diffs two reports — say the last release's and a new SDK or emulator build's — finding by finding. A
@@ -23,6 +27,8 @@ export interface ComparedFinding {
   after?: Outcome;
   /** What `b` observed (for new and unchanged findings), else what `a` did. */
   observed?: string;
+  /** The finding in one plain sentence (expected against observed), from the same report as `observed`. */
+  headline?: string;
 }
 
 /** The findings of `b` against those of `a`. */
@@ -58,6 +64,11 @@ function observedOf(entry: ReportEntry | undefined): string | undefined {
   return entry?.observed ?? entry?.message?.split('\n')[0];
 }
 
+/** A finding's headline; none for an entry that did not fail (a pass has nothing to say against the documents). */
+function headlineOf(entry: ReportEntry | undefined): string | undefined {
+  return entry && (FINDING.has(entry.outcome) || entry.outcome === 'undocumented') ? headlineText(entry) : undefined;
+}
+
 /** Compares `b` (the new build) with `a` (the reference), keyed by rule id, target and case id. */
 export function compareReports(a: ConformanceReport, b: ConformanceReport): Comparison {
   const before = byKey(a);
@@ -78,6 +89,8 @@ export function compareReports(a: ConformanceReport, b: ConformanceReport): Comp
     };
     const observed = observedOf(isFinding || isUndocumented ? now : was);
     if (observed !== undefined) finding.observed = observed;
+    const headline = headlineOf(isFinding || isUndocumented ? now : was);
+    if (headline !== undefined) finding.headline = headline;
     if (isUndocumented) result.undocumented.push(finding);
     else if (isFinding) (wasFinding ? result.unchanged : result.new).push(finding);
     else if (now && (now.outcome === 'pass' || now.outcome === 'fixed')) result.fixed.push(finding);
@@ -86,16 +99,71 @@ export function compareReports(a: ConformanceReport, b: ConformanceReport): Comp
   return result;
 }
 
-const line = (f: ComparedFinding) => `  ${f.ruleId} on ${f.target} (${f.caseId}): ${f.before ?? 'absent'} → ${f.after ?? 'absent'}${f.observed ? ` — ${f.observed}` : ''}`;
+// The headline and the case id come from an endpoint's answers or a report file: nothing in them may drive the terminal.
+const line = (f: ComparedFinding) => terminalLine(`  ${f.ruleId} on ${f.target} (${f.caseId}): ${f.before ?? 'absent'} → ${f.after ?? 'absent'}${f.headline ?? f.observed ? ` — ${f.headline ?? f.observed}` : ''}`);
 
-/** The comparison for a terminal or a CI log. */
-export function comparisonText(comparison: Comparison, a: string, b: string): string {
+/** One side of a comparison: a report, and the file it was read from as the command line named it. */
+export interface ComparedReport {
+  file: string;
+  report: ConformanceReport;
+}
+
+/**
+ * What one side of a comparison ran, for `report --compare --json`: the run, its seed and options, the SDK
+ * driven and its version, the targets, and how many cases ran with which outcomes.
+ */
+export interface ComparedRun {
+  file: string;
+  id: string;
+  seed?: number;
+  options?: ConformanceReport['run']['options'];
+  driver?: { id: string; version?: string };
+  targets: string[];
+  /** Cases in the report, and of those the ones that ran (every outcome but skip). */
+  cases: number;
+  ran: number;
+  summary: ConformanceReport['summary'];
+}
+
+/** A side of the comparison as `--json` describes it. */
+export function comparedRun({ file, report }: ComparedReport): ComparedRun {
+  const { run, summary } = report;
+  return {
+    file,
+    id: run.id,
+    ...(run.seed !== undefined ? { seed: run.seed } : {}),
+    ...(run.options ? { options: run.options } : {}),
+    ...(run.driver ? { driver: { id: run.driver.id, ...(run.driver.version ? { version: run.driver.version } : {}) } } : {}),
+    targets: report.targets.map((t) => t.name),
+    cases: summary.total,
+    ran: summary.total - summary.skip,
+    summary,
+  };
+}
+
+/**
+ * A side of the comparison in a few lines: the file, then the run with what shaped it (the SDK driven and its
+ * version, or snapconform's own client; seed and options; targets), then how many cases ran and how they
+ * ended. Two reports without a finding between them still differ here, so a reader sees what was compared.
+ */
+function sideText(name: 'a' | 'b', side: ComparedReport): string[] {
+  const { run, targets, summary } = side.report;
+  const shape = [`run ${run.id}`, ...(run.driver || run.options?.driver ? [] : ["snapconform's own client"]), ...runOptionParts(run).map((p) => `${p.label} ${p.value}`), `targets ${targets.map((t) => t.name).join(', ') || 'none'}`];
+  // Run ids, target names and options come from a report file: nothing in them may drive the terminal.
+  return [`  ${name}  ${side.file}`, `     ${shape.join(' · ')}`, `     ${summary.total - summary.skip} of ${summary.total} cases ran: ${summaryText(side.report)}`].map(terminalLine);
+}
+
+/** The comparison for a terminal or a CI log: the counts, what each side ran, then the findings by kind. */
+export function comparisonText(comparison: Comparison, aSide: ComparedReport, bSide: ComparedReport): string {
+  const [a, b] = [aSide.file, bSide.file];
   const section = (title: string, list: ComparedFinding[]) => (list.length === 0 ? [] : [`${title} (${list.length}):`, ...list.map(line), '']);
   const undocumented = comparison.undocumented.length;
   // A finding that became undocumented left the counts above: say so in the headline, not only further down.
   const reclassified = comparison.undocumented.filter((f) => f.before !== undefined && FINDING.has(f.before)).length;
   return [
     `snapconform: comparing ${b} with ${a}: ${comparison.new.length} new, ${comparison.fixed.length} fixed, ${comparison.unchanged.length} unchanged, ${comparison.notRun.length} not run${undocumented > 0 ? `, ${undocumented} undocumented${reclassified > 0 ? ` (${reclassified} of them findings in the first report: reclassified, not fixed)` : ''}` : ''}`,
+    ...sideText('a', aSide),
+    ...sideText('b', bSide),
     '',
     ...section('New findings', comparison.new),
     ...section('Fixed', comparison.fixed),

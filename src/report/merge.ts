@@ -113,6 +113,8 @@ export function mergeReports(inputs: ReadonlyArray<MergeInput>, id: string): Con
   const reason = missing.length > 0 ? (interrupted ? 'interrupted' : `incomplete: ${missing.join('; ')}`) : runs.some((r) => r.reason === 'failed') ? 'failed' : 'passed';
   const seed = common(runs.map((r) => r.seed));
   const targetFile = common(runs.map((r) => r.targetFile));
+  // The shards of one run were given the same options: replays of the merged report's findings run with them.
+  const options = common(runs.map((r) => r.options));
   return {
     schemaVersion: inputs[0]!.report.schemaVersion,
     tool: { name: 'snapconform', version },
@@ -125,6 +127,7 @@ export function mergeReports(inputs: ReadonlyArray<MergeInput>, id: string): Con
       partial: isPartial(reason),
       ...(seed !== undefined ? { seed } : {}),
       ...(targetFile !== undefined ? { targetFile } : {}),
+      ...(options !== undefined ? { options } : {}),
     },
     targets: union<ReportTarget>(inputs, (r) => r.targets, (t) => t.name, 'target'),
     specs: union<ReportSpec>(inputs, (r) => r.specs, (s) => s.vendor, 'the spec of'),

@@ -1,4 +1,5 @@
 import { summaryOfRule } from '../../reporters/rule-summaries.ts';
+import { terminalLine } from '../../reporters/terminal-text.ts';
 import { areaOf, OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type Outcome, type ReportEntry } from '../../reporters/report-types.ts';
 
 /**
@@ -59,7 +60,7 @@ export interface CaseRow {
 
 /** Cases of a rule on one target that behaved alike: same code and status (or accepted, or skipped). */
 export interface BehaviourTally {
-  /** `MissingParameter · HTTP 400`, `accepted · HTTP 200`, `skipped`, `error`. */
+  /** `MissingParameter/400`, `accepted/200`, `skipped`, `error`. */
   behaviour: string;
   count: number;
   /** The worst outcome among them. */
@@ -114,13 +115,13 @@ export function behaviourOf(entry: ReportEntry): SeenBehaviour {
 }
 
 /**
- * The answer alone: `QuotaExceed.Snapshot · HTTP 403`, `accepted · HTTP 200`, `skipped`, `error`; undefined for
- * a rule that judges something other than one answer (a snapshot's progress, a retention deadline).
+ * The answer alone, as code/HTTP status: `QuotaExceed.Snapshot/403`, `accepted/200`, `skipped`, `error`;
+ * undefined for a rule that judges something other than one answer (a snapshot's progress, a retention deadline).
  */
 export function answerText(b: Pick<SeenBehaviour, 'outcome' | 'code' | 'httpStatus'>): string | undefined {
   if (b.outcome === 'skip') return 'skipped';
   if (b.code === undefined && b.httpStatus === undefined) return b.outcome === 'error' ? 'error' : undefined;
-  const status = b.httpStatus !== undefined ? ` · HTTP ${b.httpStatus}` : '';
+  const status = b.httpStatus !== undefined ? `/${b.httpStatus}` : '';
   return `${b.code ?? (b.httpStatus !== undefined && b.httpStatus < 400 ? 'accepted' : 'refused')}${status}`;
 }
 
@@ -251,7 +252,7 @@ export function vendorComparisonText(comparison: VendorComparison, options: Comp
   const width = Math.max(0, ...comparison.columns.map((c) => c.label.length));
   const lines = [
     `snapconform: ${comparison.columns.length} targets side by side: ${comparison.columns.map((c) => `${c.label} (${c.vendor}${c.region ? `, ${c.region}` : ''})`).join(', ')}`,
-    `${Object.entries(MARK).map(([o, m]) => `${m} ${o}`).join(', ')}; ×n: cases that answered alike`,
+    `${Object.entries(MARK).map(([o, m]) => `${m} ${o}`).join(', ')}; an answer is error code/HTTP status; ×n: cases that answered alike`,
     '',
   ];
   for (const rule of comparison.rules) {
@@ -259,21 +260,16 @@ export function vendorComparisonText(comparison: VendorComparison, options: Comp
     comparison.columns.forEach((column, i) => {
       const tallies = rule.tallies[i]!;
       const text = tallies.length === 0 ? '—' : tallies.map((t) => `${MARK[t.outcome]} ${t.behaviour}${t.count > 1 || rule.cases.length > 1 ? ` ×${t.count}` : ''}`).join('; ');
-      lines.push(`  ${column.label.padEnd(width)}  ${oneLine(text)}`);
+      lines.push(`  ${column.label.padEnd(width)}  ${text}`);
     });
     if (options.cases && rule.cases.length > 1) {
       for (const row of rule.cases) {
         lines.push(`    ${row.key}`);
-        row.cells.forEach((cell, i) => lines.push(`      ${comparison.columns[i]!.label.padEnd(width)}  ${cell ? `${MARK[cell.outcome]} ${oneLine(behaviourText(cell))}` : '—'}`));
+        row.cells.forEach((cell, i) => lines.push(`      ${comparison.columns[i]!.label.padEnd(width)}  ${cell ? `${MARK[cell.outcome]} ${behaviourText(cell)}` : '—'}`));
       }
     }
     lines.push('');
   }
-  return lines.join('\n');
-}
-
-/** An endpoint's text on one terminal line: no line breaks or control characters that move the cursor. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  // Codes, values and target names come from endpoints and report files: nothing of them may steer the terminal.
+  return lines.map(terminalLine).join('\n');
 }

@@ -36,6 +36,8 @@ interface VendorDoc {
   credentials: { id: string; secret: string; account: string };
   accounts: Array<{ id: string; secret: string; account: string }>;
   source: 'demo' | 'seed' | 'state';
+  /** What it misbehaves in on purpose (`--deviation`). */
+  deviations: string[];
   world: Array<{
     account: string;
     region?: string;
@@ -257,10 +259,21 @@ describe('snapconform emulate --deviation', () => {
   it('bends every emulator, or one vendor\'s, as asked; the admin API reports and switches them', async () => {
     const { emulator, doc } = await startJson('--vendor', 'tencent-cbs,zenlayer-zec', '--deviation', 'request-id-missing', '--deviation', 'tencent-cbs:quota-one-early');
     const config = async (vendor: string) => (await (await fetch(`${doc.vendors[vendor]!.endpoint}/_snapconform/config`)).json()) as { deviations: string[] };
+    // The printout says so too: a bent emulator must not pass for a faithful one.
+    expect(doc.vendors['tencent-cbs']!.deviations).toEqual(['request-id-missing', 'quota-one-early']);
+    expect(doc.vendors['zenlayer-zec']!.deviations).toEqual(['request-id-missing']);
     expect((await config('tencent-cbs')).deviations.sort()).toEqual(['quota-one-early', 'request-id-missing']);
     expect((await config('zenlayer-zec')).deviations).toEqual(['request-id-missing']);
     await fetch(`${doc.vendors['zenlayer-zec']!.endpoint}/_snapconform/config`, adminPost({ deviations: ['tags-dropped'] }));
     expect((await config('zenlayer-zec')).deviations).toEqual(['tags-dropped']);
+    await stop(emulator);
+  });
+
+  it('names the deviations in the banner, under each emulator they bend', async () => {
+    const emulator = spawnEmulate(['--vendor', 'tencent-cbs,zenlayer-zec', '--deviation', 'tencent-cbs:quota-off-by-one']);
+    const text = await waitFor(emulator, (stdout) => (stdout.includes('Stop with') ? stdout : undefined));
+    expect(text).toMatch(/^tencent-cbs {2}http:\S+ {2}region ap-guangzhou\n {2}deviations {3}quota-off-by-one \(misbehaving on purpose: --deviation\)$/m);
+    expect(text.match(/deviations/g)).toHaveLength(1);
     await stop(emulator);
   });
 

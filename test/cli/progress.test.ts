@@ -110,6 +110,22 @@ describe('progress with a baseline', () => {
     expect(progress.status()).toBe('snapconform: rules 0/7 (0 %), 3 cases, 1 fail, 1 error, 1 known — last: auth.wrong-signature on tencent-cbs-emulator');
   });
 
+  it('prints a finding\'s headline, with whatever control characters the endpoint sent written visibly', async () => {
+    const { out, text } = recorder();
+    const progress = new ProgressReporter({ mode: 'plain', out });
+    await progress.onTestRunStart(specs('suites/envelope.case.ts'));
+    const conformance = {
+      ruleId: 'envelope.request-id', target: 'tencent-cbs-emulator', caseId: 'CreateSnapshot.valid\u001b[2J', vendor: 'tencent-cbs', expectation: { text: '' },
+      headline: 'the answer\'s request id: malformed-request-id: RequestId "\u001b]0;pwned\u0007\u001b[31mred\u009b1m" does not match the pattern',
+    };
+    const failing = { ...testCase('envelope.request-id', 'failed', { name: 'AssertionError', message: 'the answer\'s request id: expected [ Array(1) ] to deeply equal []' }), meta: () => ({ conformance }) } as unknown as TestCase;
+    progress.onTestCaseResult(failing);
+    const line = text().split('\n')[1]!;
+    expect(line).toBe('snapconform: fail envelope.request-id on tencent-cbs-emulator (CreateSnapshot.valid\\x1b[2J): the answer\'s request id: malformed-request-id: RequestId "\\x1b]0;pwned\\x07\\x1b[31mred\\x9b1m" does not match the pattern');
+    // eslint-disable-next-line no-control-regex
+    expect(text()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('keeps a finding to one line of bounded width, however long its message', async () => {
     const { out, text } = recorder();
     const progress = new ProgressReporter({ mode: 'plain', out });

@@ -22,7 +22,7 @@ describe('snapconform report --vendors', () => {
     const result = await snapconform(['report', '--vendors', emulatorDir]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('snapconform: 3 targets side by side: tencent-cbs-emulator (tencent-cbs, ap-guangzhou)');
-    expect(result.stdout).toMatch(/snapshot\.create\.quota — creates stop at the per-disk quota with the documented error\n {2}tencent-cbs-emulator +✓ InsufficientSnapshotQuota · HTTP 200 · quota 64\n {2}alibaba-ecs-emulator +✓ QuotaExceed\.Snapshot · HTTP 403 · quota 64 · variant: .*\n {2}zenlayer-zec-emulator +✓ INVALID_SNAPSHOT_QUOTA_EXCEED · HTTP 400 · quota 64\n/);
+    expect(result.stdout).toMatch(/snapshot\.create\.quota — creates stop at the per-disk quota with the documented error\n {2}tencent-cbs-emulator +✓ InsufficientSnapshotQuota\/200 · quota 64\n {2}alibaba-ecs-emulator +✓ QuotaExceed\.Snapshot\/403 · quota 64 · variant: .*\n {2}zenlayer-zec-emulator +✓ INVALID_SNAPSHOT_QUOTA_EXCEED\/400 · quota 64\n/);
   });
 
   it('compares two reports of one target in a column each, named by the report; --json gives the structure', async () => {

@@ -167,12 +167,42 @@ describe('replay', () => {
     expect(stdout.split('\n')[1]).toMatch(new RegExp(`^ +1 {2}known {2}${findings[0]!.ruleId}@${findings[0]!.target} {2}${findings[0]!.caseId.replaceAll('.', '\\.')}$`));
   });
 
-  it('says a finding still fails when it does (exit 1), and no longer fails when it does not (exit 0)', async () => {
-    const still = await snapconform(['replay', dirs.deviating, 'request.invalid-enum@zenlayer-zec-emulator', '--', '--emulator-deviation', DEVIATION, '--report-dir', tmp('replay1')]);
+  /** A copy of the deviating run's report, changed as `change` says (what another run would have recorded). */
+  const reportLike = (change: (copy: ConformanceReport) => void) => {
+    const copy = structuredClone(report);
+    change(copy);
+    const file = join(tmp('replayed'), 'conformance.json');
+    writeFileSync(file, JSON.stringify(copy));
+    return file;
+  };
+
+  it('records the options of the run, and a finding of a deviation run still fails on replay (exit 1)', async () => {
+    expect(report.run.options).toEqual({ rules: DEVIATION_RULES, emulatorDeviations: [DEVIATION] });
+    expect(Number.isSafeInteger(report.run.seed)).toBe(true);
+    const still = await snapconform(['replay', dirs.deviating, '1', '--', '--report-dir', tmp('replay1')]);
     expect(still.code, still.stderr).toBe(1);
-    expect(still.stdout).toMatch(/snapconform: replaying request\.invalid-enum on zenlayer-zec-emulator \(.+\): snapconform run --target \S+emulators\.yaml --rules request\.invalid-enum --vendor zenlayer-zec --emulator-deviation accepts-invalid-enum --report-dir /);
-    expect(still.stdout).toMatch(/snapconform: request\.invalid-enum on zenlayer-zec-emulator \(DescribeSnapshots\.status\): still fails: HTTP 200, success/);
-    const fixed = await snapconform(['replay', join(dirs.deviating, 'latest', 'conformance.json'), '1', '--', '--report-dir', tmp('replay2')]);
+    // The run's deviation comes back from the report, and no path of this machine is in the command.
+    expect(still.stdout).toMatch(/snapconform: replaying request\.invalid-enum on \S+ \(.+\): snapconform run --seed[ =]-?\d+ --rules request\.invalid-enum --vendor \S+ --emulator-deviation accepts-invalid-enum --report-dir \S+\n/);
+    expect(still.stdout).not.toContain('--target');
+    expect(still.stdout).toMatch(/: still fails: .+\n/);
+  });
+
+  it('replays a run of a negative seed, passing it as --seed=<n>', async () => {
+    const file = reportLike((copy) => {
+      copy.run.seed = -1322559987;
+    });
+    const still = await snapconform(['replay', file, 'request.invalid-enum@zenlayer-zec-emulator', '--', '--report-dir', tmp('replay2')]);
+    expect(still.code, still.stderr).toBe(1);
+    expect(still.stdout).toMatch(/snapconform: replaying request\.invalid-enum on zenlayer-zec-emulator \(.+\): snapconform run --seed=-1322559987 --rules request\.invalid-enum --vendor zenlayer-zec --emulator-deviation accepts-invalid-enum --report-dir /);
+    expect(still.stdout).toMatch(/snapconform: request\.invalid-enum on zenlayer-zec-emulator \(DescribeSnapshots\.status\): still fails: /);
+  });
+
+  it('says a finding no longer fails when the run it came from would now pass it (exit 0)', async () => {
+    // A run of an emulator without the deviation: what a fixed build would have recorded.
+    const file = reportLike((copy) => {
+      delete copy.run.options!.emulatorDeviations;
+    });
+    const fixed = await snapconform(['replay', file, '1', '--', '--report-dir', tmp('replay3')]);
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(fixed.stdout).toContain(`snapconform: ${report.results.find((r) => r.outcome === 'known')!.ruleId} on `);
     expect(fixed.stdout).toMatch(/: no longer fails \(pass\)\n/);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetInfo } from '../../src/conformance/target.ts';
 import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
@@ -6,7 +7,7 @@ import { loadSpec } from '../../src/spec/load-spec.ts';
 import { HttpTransport } from '../../src/transport/http-transport.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import type { VendorClient } from '../../src/vendors/vendor-adapter.ts';
-import { admin, createAlone, emulatorNow, exclusively, visitLater } from '../../properties/support/emulator.ts';
+import { admin, createAlone, emulatorNow, exclusively, holdingRequests, visitLater } from '../../properties/support/emulator.ts';
 
 // The helpers with which rules arrange an emulator (properties/support/emulator.ts) change state every rule
 // shares: the creation time, the clock. Test files run in parallel workers, so these tests prove that other
@@ -86,6 +87,22 @@ describe('arranging an emulator while other rules use it', () => {
     expect(await admin(target, 'config')).toMatchObject({ creationMs: 0, faults: [] });
   });
 
+  it('takes a create that was only slow (a busy machine, no other create meanwhile) as its own, at the first attempt', async () => {
+    const disk = await freshDisk();
+    let attempts = 0;
+    // Slower than half the slow lane, as a loaded machine makes it: not a sign that another create took the fast one.
+    const slow = await createAlone(target, 'CreateSnapshot', 2000, async () => {
+      attempts += 1;
+      await sleep(1200);
+      return create(disk);
+    });
+    expect(slow.ok).toBe(true);
+    expect(attempts).toBe(1);
+    expect((await create(disk)).error?.code).toBe('InvalidDisk.SnapshotCreating');
+    await admin(target, 'clock', { advanceMs: 3000 });
+    expect(await admin(target, 'config')).toMatchObject({ creationMs: 0, faults: [] });
+  });
+
   it('lets a retention deadline pass with visitLater, and no other rule\'s signature or deadline is refused', async () => {
     let done = false;
     const others = Array.from({ length: 4 }, () => otherRule(() => done));
@@ -107,6 +124,23 @@ describe('arranging an emulator while other rules use it', () => {
     }
     expect(seen).toEqual(Array(5).fill(false));
     expect((await Promise.all(others)).flat()).toEqual([]);
+    expect(await admin(target, 'config')).toMatchObject({ faults: [] });
+  });
+
+  it('holds other requests for as long as an arrangement takes, so a busy machine cannot let one see the clock out of place', async () => {
+    // Issue 15: a loaded machine made the admin calls of visitLater take 0.6-1.6 s, past a fixed one-second
+    // delay, and every retention and lifecycle rule ended as an error. A hold lasts until it is lifted.
+    let answered = false;
+    let request: Promise<unknown> | undefined;
+    await holdingRequests(target, async () => {
+      request = client.call('DescribeSnapshots', tencentCbs.canonical.describeSnapshot!.params('snap-00000000', REGION)).then(() => {
+        answered = true;
+      });
+      await sleep(1500);
+      expect(answered).toBe(false);
+    });
+    await request;
+    expect(answered).toBe(true);
     expect(await admin(target, 'config')).toMatchObject({ faults: [] });
   });
 

@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/conformance/rule-catalogue.ts';
 import { behaviourText, compareVendors, vendorComparisonText } from '../../src/report/vendor-comparison.ts';
+import { errorsOf, reportValidator } from '../reporters/support/report-schema.ts';
 import { entryOf, reportOf, vendorEntries } from './support/vendor-reports.ts';
+
+describe('what a comparison reads from conformance.json', () => {
+  it('is in the published schema: each entry\'s answer and values seen, the report\'s rule summaries', () => {
+    const report = reportOf(vendorEntries());
+    expect(report.rules?.['snapshot.create.quota']).toEqual({ summary: RULES['snapshot.create.quota'].summary });
+    const validate = reportValidator();
+    expect(validate(JSON.parse(JSON.stringify(report))), errorsOf(validate)).toBe(true);
+    // An answer always has its status; values are text.
+    const broken = (fields: object) => ({ ...report, results: [{ ...report.results[0], ...fields }] });
+    expect(validate(broken({ answer: { code: 'X' } }))).toBe(false);
+    expect(validate(broken({ valuesSeen: { quota: 64 } }))).toBe(false);
+  });
+});
 
 describe('compareVendors', () => {
   const report = reportOf(vendorEntries());
@@ -25,14 +39,14 @@ describe('compareVendors', () => {
       ['QuotaExceed.Snapshot', 403, '64'],
       ['INVALID_SNAPSHOT_QUOTA_EXCEED', 400, '64'],
     ]);
-    expect(behaviourText(row!.cells[column('alibaba-ecs-emulator')]!)).toBe('QuotaExceed.Snapshot · HTTP 403 · quota 64 · variant: quota 64: create 65 refused (ali-create-zh, 描述)');
+    expect(behaviourText(row!.cells[column('alibaba-ecs-emulator')]!)).toBe('QuotaExceed.Snapshot/403 · quota 64 · variant: quota 64: create 65 refused (ali-create-zh, 描述)');
   });
 
   it('shows the default name each vendor gave, and a skip with its reason', () => {
     const [row] = rule('snapshot.create.roundtrip').cases;
     expect(row!.cells.map((c) => c && behaviourText(c))).toEqual([
-      'accepted · HTTP 200 · default name "Unnamed" · variant: default name \'Unnamed\' (cbs-create-intl, 2. Input Parameters)',
-      'accepted · HTTP 200 · default name ""',
+      'accepted/200 · default name "Unnamed" · variant: default name \'Unnamed\' (cbs-create-intl, 2. Input Parameters)',
+      'accepted/200 · default name ""',
       'skipped',
     ]);
     expect(row!.cells[2]!.skipReason).toBe('the name is required');
@@ -45,10 +59,10 @@ describe('compareVendors', () => {
     expect(disk!.cells.map((c) => c && `${c.outcome} ${c.code ?? 'accepted'} ${c.httpStatus}`)).toEqual(['pass MissingParameter 200', 'pass MissingParameter 400', 'fail accepted 200']);
     // Alibaba has no such case: an empty cell, not a guess.
     expect(del!.cells[column('alibaba-ecs-emulator')]).toBeNull();
-    expect(required.tallies[column('tencent-cbs-emulator')]).toEqual([{ behaviour: 'MissingParameter · HTTP 200', count: 2, outcome: 'pass' }]);
+    expect(required.tallies[column('tencent-cbs-emulator')]).toEqual([{ behaviour: 'MissingParameter/200', count: 2, outcome: 'pass' }]);
     expect(required.tallies[column('zenlayer-zec-emulator')]).toEqual([
-      { behaviour: 'accepted · HTTP 200', count: 1, outcome: 'fail' },
-      { behaviour: 'MISSING_PARAMETER · HTTP 400', count: 1, outcome: 'pass' },
+      { behaviour: 'accepted/200', count: 1, outcome: 'fail' },
+      { behaviour: 'MISSING_PARAMETER/400', count: 1, outcome: 'pass' },
     ]);
   });
 
@@ -73,9 +87,12 @@ describe('compareVendors', () => {
     const hostile = reportOf([entryOf('tencent-cbs', { ruleId: 'snapshot.create.quota', caseId: 'createSnapshot', outcome: 'fail', answer: { httpStatus: 200, code: 'Bad\u001b[2J\ncode' } })]);
     const text = vendorComparisonText(comparison);
     expect(text).toContain(`snapshot.create.quota — ${RULES['snapshot.create.quota'].summary}`);
-    expect(text).toMatch(/alibaba-ecs-emulator +✓ QuotaExceed\.Snapshot · HTTP 403 · quota 64/);
-    expect(text).toMatch(/tencent-cbs-emulator +✓ MissingParameter · HTTP 200 ×2/);
-    expect(vendorComparisonText(comparison, { cases: true })).toMatch(/ {4}DeleteSnapshots\.SnapshotIds\n {6}tencent-cbs-emulator +✓ MissingParameter · HTTP 200/);
-    expect(vendorComparisonText(compareVendors([{ label: 'x', report: hostile }]))).not.toMatch(/\u001b|Bad\n/);
+    expect(text).toMatch(/alibaba-ecs-emulator +✓ QuotaExceed\.Snapshot\/403 · quota 64/);
+    expect(text).toMatch(/tencent-cbs-emulator +✓ MissingParameter\/200 ×2/);
+    expect(vendorComparisonText(comparison, { cases: true })).toMatch(/ {4}DeleteSnapshots\.SnapshotIds\n {6}tencent-cbs-emulator +✓ MissingParameter\/200/);
+    const printed = vendorComparisonText(compareVendors([{ label: 'x', report: hostile }]));
+    expect(printed).not.toMatch(/\u001b|Bad\n/);
+    // Written visibly, not dropped: the reader sees what the endpoint sent.
+    expect(printed).toContain('Bad\\x1b[2J\\ncode');
   });
 });

@@ -29,21 +29,27 @@ describe('the report of a real run', () => {
     expect(report.summary.skip).toBeGreaterThan(0);
   });
 
-  it('names the targets, spec versions and target file of the run', () => {
+  it('names the targets, spec versions, target file and options of the run', () => {
     expect(report.targets).toEqual([
       { name: 'tencent-cbs-emulator', vendor: 'tencent-cbs', endpoint: 'emulator', region: 'ap-guangzhou' },
       { name: 'alibaba-ecs-emulator', vendor: 'alibaba-ecs', endpoint: 'emulator', region: 'cn-hangzhou' },
       { name: 'zenlayer-zec-emulator', vendor: 'zenlayer-zec', endpoint: 'emulator', region: 'asia-east-1' },
     ]);
     expect(Object.fromEntries(report.specs.map((s) => [s.vendor, s.apiVersion]))).toEqual({ 'tencent-cbs': '2017-03-12', 'alibaba-ecs': '2014-05-26', 'zenlayer-zec': '2025-09-01' });
-    expect(report.run.targetFile).toMatch(/\/targets\/emulators\.yaml$/);
+    // The default target file, named as in snapconform's folder, not as this machine placed it.
+    expect(report.run.targetFile).toBe('targets/emulators.yaml');
+    // No --seed: the run drew one and recorded it, with the options that shaped it.
+    expect(Number.isSafeInteger(report.run.seed)).toBe(true);
+    expect(report.run.options).toEqual({ emulatorDeviations: ['accepts-invalid-enum', 'retention-minimum-not-enforced'] });
     expect(report.run.partial).toBe(false);
   });
 
-  it('gives each property failure a replay command with its seed, rule and vendor', () => {
+  it('gives each property failure a replay command with its seed, rule, vendor and the run\'s emulator deviations', () => {
     const replays = report.results.filter((r) => r.replay !== undefined);
     expect(replays.map((r) => [r.ruleId, r.vendor]).sort()).toEqual([['snapshot.create.retention-minimum', 'tencent-cbs'], ['snapshot.create.retention-minimum', 'zenlayer-zec']]);
-    for (const r of replays) expect(r.replay).toBe(`snapconform run --target ${report.run.targetFile} --seed ${r.seed} --rules ${r.ruleId} --vendor ${r.vendor}`);
+    // A negative seed is joined with = (run would read `--seed -5` as a seed without its value).
+    const seed = (n: number) => (n < 0 ? `--seed=${n}` : `--seed ${n}`);
+    for (const r of replays) expect(r.replay).toBe(`snapconform run ${seed(r.seed!)} --rules ${r.ruleId} --vendor ${r.vendor} --emulator-deviation accepts-invalid-enum --emulator-deviation retention-minimum-not-enforced`);
     // Generated request cases repeat without a seed: no replay command.
     expect(report.results.filter((r) => r.ruleId === 'request.invalid-enum' && r.outcome === 'fail').every((r) => r.replay === undefined)).toBe(true);
   });
@@ -75,7 +81,7 @@ describe('the report of a real run', () => {
   it('writes conformance.md and conformance.html with the coverage and every rule', () => {
     const markdown = readFileSync(join(latest, 'conformance.md'), 'utf8');
     expect(markdown).toContain('## Spec coverage');
-    expect(markdown).toContain('- **Replay**: `snapconform run --target ');
+    expect(markdown).toContain('- **Replay**: `snapconform run --seed');
     const html = readFileSync(join(latest, 'conformance.html'), 'utf8');
     expect(html.match(/<tr data-rule="/g)).toHaveLength(new Set(report.results.map((r) => r.ruleId)).size);
   });

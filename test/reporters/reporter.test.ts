@@ -94,15 +94,27 @@ describe('ConformanceReporter', () => {
 
 describe('an assertion on an expectation the documents do not state', () => {
   const why = 'the documents name no error for an unknown parameter; the spec infers InvalidParameter';
-  const assertion = { name: 'AssertionError', message: 'expected 200 to be 400\nmore' };
+  const assertion = { name: 'AssertionError', message: 'the HTTP status: expected 200 to be 400 // Object.is equality\nmore' };
   const inferred = testCase('inferred', rule('protocol.unknown-parameter', 'CreateSnapshot.Bogus', { undocumented: why, variantSeen: 'ignored', observed: 'HTTP 200, success' }), { state: 'failed', errors: [assertion] });
 
   it('is undocumented, not fail, keeping the message, the reason and the variant seen', () => {
-    expect(outcomeOf(inferred as unknown as TestCase)).toEqual({ outcome: 'undocumented', message: 'expected 200 to be 400\nmore' });
+    expect(outcomeOf(inferred as unknown as TestCase)).toEqual({ outcome: 'undocumented', message: 'the HTTP status: expected 400, observed 200\nmore' });
     const [entry] = entriesOf(modules(inferred));
-    expect(entry).toMatchObject({ outcome: 'undocumented', undocumented: why, variantSeen: 'ignored', message: 'expected 200 to be 400\nmore', observed: 'HTTP 200, success' });
+    expect(entry).toMatchObject({ outcome: 'undocumented', undocumented: why, variantSeen: 'ignored', message: 'the HTTP status: expected 400, observed 200\nmore', headline: 'the HTTP status: expected 400, observed 200', observed: 'HTTP 200, success' });
     const validate = reportValidator();
     expect(validate({ ...sampleReport(), results: [{ ...entry, durationMs: 4 }] }), errorsOf(validate)).toBe(true);
+  });
+
+  it('takes its headline from the check that failed, in plain words, and an error\'s from the error', () => {
+    const property = testCase('property', rule('snapshot.group.same-instance', 'CreateSnapshotGroup', { headline: 'a group of disks of two instances was accepted (HTTP 200); expected a refusal with InvalidParameterValue (HTTP 400)' }), {
+      state: 'failed', errors: [{ name: 'AssertionError', message: 'a group of disks of two instances was accepted: expected true to be false // Object.is equality\nProperty failed after 1 tests\n{ seed: 7, path: "0:1" }\nCounterexample: [1]\nShrunk 3 time(s)\n\nHint: Enable verbose mode' }],
+    });
+    const [entry] = entriesOf(modules(property));
+    expect(entry?.headline).toBe('a group of disks of two instances was accepted (HTTP 200); expected a refusal with InvalidParameterValue (HTTP 400)');
+    // Nothing of the assertion library or of fast-check's runner report is left for a reader.
+    expect(entry?.message).toBe('a group of disks of two instances was accepted');
+    const erred = testCase('erred', rule('snapshot.create.quota', 'createSnapshot', { headline: 'create 65 was accepted' }), { state: 'failed', errors: [{ name: 'TypeError', message: 'fetch failed\nat …' }] });
+    expect(entriesOf(modules(erred))[0]?.headline).toBe('fetch failed');
   });
 
   it('stays a fail without the reason, and an error whatever the record says', () => {

@@ -9,7 +9,7 @@ import { runSuite } from './support/cli-run.ts';
 
 // A run of the rules whose answers differ most between vendors, against the three emulators, Tencent's giving
 // unnamed snapshots a wrong default name: the comparison must show each vendor's own refusal, and the wrong name.
-const RULE_IDS = ['snapshot.create.quota', 'snapshot.create.roundtrip', 'snapshot.create.retention-minimum', 'request.invalid-required'];
+const RULE_IDS = ['snapshot.create.quota', 'snapshot.create.roundtrip', 'snapshot.create.retention-minimum', 'snapshot.create.disk-state', 'snapshot.group.same-instance', 'request.invalid-required'];
 let dir: string;
 let report: ConformanceReport;
 let comparison: VendorComparison;
@@ -54,11 +54,22 @@ describe('the targets side by side, from a real run', () => {
     ]);
   });
 
+  it('shows what each disk role\'s create got, and the refusal of a group across instances rather than the last group made', () => {
+    const [tencent, alibaba] = cells('snapshot.create.disk-state');
+    expect(tencent!.valuesSeen).toMatchObject({ noSnapshotAbilityDisk: 'InvalidDisk.NotSupportSnapshot (HTTP 200)', unattachedDisk: 'accepted' });
+    expect(alibaba!.valuesSeen).toMatchObject({ forbiddenStateDisk: 'IncorrectDiskStatus (HTTP 403)', unattachedDisk: 'IncorrectDiskStatus (HTTP 403)' });
+    // No single answer decides the rule: the roles' answers stand for it.
+    expect(tencent!.code).toBeUndefined();
+    const [group] = cells('snapshot.group.same-instance');
+    expect(group).toMatchObject({ outcome: 'pass', httpStatus: 200 });
+    expect(group!.code).toMatch(/^InvalidParameter/);
+  });
+
   it('is in conformance.html and conformance.md, and `report --vendors` prints it', async () => {
-    expect(readFileSync(join(dir, 'conformance.html'), 'utf8')).toMatch(/<section id="vendors">[^]*<svg[^]*QuotaExceed\.Snapshot · HTTP 403/);
+    expect(readFileSync(join(dir, 'conformance.html'), 'utf8')).toMatch(/<section id="vendors">[^]*<svg[^]*QuotaExceed\.Snapshot\/403/);
     expect(readFileSync(join(dir, 'conformance.md'), 'utf8')).toContain('## Targets side by side');
     const printed = await snapconform(['report', '--vendors', dir]);
     expect(printed.code, printed.stderr).toBe(0);
-    expect(printed.stdout).toMatch(/tencent-cbs-emulator +✗ accepted · HTTP 200 · default name "snapshot"/);
+    expect(printed.stdout).toMatch(/tencent-cbs-emulator +✗ accepted\/200 · default name "snapshot"/);
   });
 });

@@ -26,16 +26,16 @@ describe('the HTML report\'s targets side by side', () => {
   it('sets each vendor\'s quota refusal in a row, with the rule\'s summary from the catalogue', () => {
     const row = section.match(/<tr data-vc-rule="snapshot\.create\.quota"[^]*?<\/tr>/)![0];
     expect(row).toContain(RULES['snapshot.create.quota'].summary);
-    const cells = [...row.matchAll(/<td>([^]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    const cells = [...row.matchAll(/<td data-vendor="[^"]*">([^]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
     expect(cells).toEqual([
-      '✓ pass InsufficientSnapshotQuota · HTTP 200 quota 64',
-      '✓ pass QuotaExceed.Snapshot · HTTP 403 quota 64 variant: quota 64: create 65 refused (ali-create-zh, 描述)',
-      '✓ pass INVALID_SNAPSHOT_QUOTA_EXCEED · HTTP 400 quota 64',
+      '✓ pass InsufficientSnapshotQuota/200 quota 64',
+      '✓ pass QuotaExceed.Snapshot/403 quota 64 variant: quota 64: create 65 refused (ali-create-zh, 描述)',
+      '✓ pass INVALID_SNAPSHOT_QUOTA_EXCEED/400 quota 64',
     ]);
   });
 
   it('folds the cases of a rule of several under its tallies', () => {
-    expect(section).toMatch(/<tr data-vc-rule="request\.invalid-required"[^]*?MissingParameter · HTTP 200 <span class="vc-count">×2<\/span>[^]*?<details><summary>2 cases of <code>request\.invalid-required<\/code>/);
+    expect(section).toMatch(/<tr data-vc-rule="request\.invalid-required"[^]*?MissingParameter\/200 <span class="vc-count">×2<\/span>[^]*?<details><summary>2 cases of <code>request\.invalid-required<\/code>/);
   });
 
   it('draws outcomes per area and target as inline SVG: no script, no external resource', () => {
@@ -55,7 +55,7 @@ describe('the HTML report\'s targets side by side', () => {
 
   it('is titled for one target in a report of one, and left out of a report of none', () => {
     const one = reportOf(vendorEntries().filter((e) => e.vendor === 'tencent-cbs'));
-    expect(vendorComparisonSection(one)).toMatch(/<h2>What the target answered<\/h2>[^]*InsufficientSnapshotQuota · HTTP 200/);
+    expect(vendorComparisonSection(one)).toMatch(/<h2>What the target answered<\/h2>[^]*InsufficientSnapshotQuota\/200/);
     expect(vendorComparisonMarkdown(one)[0]).toBe('## What the target answered');
     expect(vendorComparisonSection(reportOf([]))).toBe('');
   });
@@ -66,8 +66,8 @@ describe('the Markdown report\'s targets side by side', () => {
     const lines = vendorComparisonMarkdown(report);
     expect(lines[0]).toBe('## Targets side by side');
     expect(lines).toContain('| rule | tencent-cbs-emulator | alibaba-ecs-emulator | zenlayer-zec-emulator |');
-    expect(lines).toContain(`| \`snapshot.create.quota\`<br>${RULES['snapshot.create.quota'].summary} | ✓ InsufficientSnapshotQuota · HTTP 200 · quota 64 | ✓ QuotaExceed.Snapshot · HTTP 403 · quota 64 · variant: quota 64: create 65 refused (ali-create-zh, 描述) | ✓ INVALID\\_SNAPSHOT\\_QUOTA\\_EXCEED · HTTP 400 · quota 64 |`);
-    expect(lines).toContain(`| \`request.invalid-required\`<br>${RULES['request.invalid-required'].summary} | ✓ MissingParameter · HTTP 200 ×2 | ✓ MissingParameter · HTTP 400 ×1 | ✗ accepted · HTTP 200 ×1<br>✓ MISSING\\_PARAMETER · HTTP 400 ×1 |`);
+    expect(lines).toContain(`| \`snapshot.create.quota\`<br>${RULES['snapshot.create.quota'].summary} | ✓ InsufficientSnapshotQuota/200 · quota 64 | ✓ QuotaExceed.Snapshot/403 · quota 64 · variant: quota 64: create 65 refused (ali-create-zh, 描述) | ✓ INVALID\\_SNAPSHOT\\_QUOTA\\_EXCEED/400 · quota 64 |`);
+    expect(lines).toContain(`| \`request.invalid-required\`<br>${RULES['request.invalid-required'].summary} | ✓ MissingParameter/200 ×2 | ✓ MissingParameter/400 ×1 | ✗ accepted/200 ×1<br>✓ MISSING\\_PARAMETER/400 ×1 |`);
     expect(renderMarkdown(report)).toContain('<summary>What each target answered, rule by rule (3 rules)');
   });
 

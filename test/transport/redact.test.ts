@@ -42,4 +42,46 @@ describe('Redactor', () => {
     expect(JSON.stringify(out)).not.toContain(encodeURIComponent(secret));
     expect(redactor.text(`token=${token}`)).toBe('token=****');
   });
+
+  describe('a credential echoed by the endpoint', () => {
+    const id = 'LTAI5tEchoedKeyId/9+x';
+    const withId = new Redactor([secret], [id]);
+    const upper = (text: string) => [...text].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const unicode = (text: string, hexCase: (h: string) => string) => [...text].map((c) => `\\u${hexCase(c.charCodeAt(0).toString(16).padStart(4, '0'))}`).join('');
+    const forms: Record<string, string> = {
+      plain: id,
+      'URL-encoded, upper case': encodeURIComponent(id),
+      'URL-encoded, lower case': encodeURIComponent(id).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      'every character URL-encoded': upper(id),
+      'JSON \\/': id.replace(/\//g, '\\/'),
+      'JSON \\u, lower case': unicode(id, (h) => h),
+      'JSON \\u, upper case': unicode(id, (h) => h.toUpperCase()),
+      'a mix': `LT%41I5t\\u0045choedKeyId\\/9%2bx`,
+    };
+
+    it('keeps only its first four characters, in every form', () => {
+      for (const [form, echoed] of Object.entries(forms)) {
+        expect(withId.text(`SignatureDoesNotMatch: Credential=${echoed}, please check`), form).toBe('SignatureDoesNotMatch: Credential=LTAI****, please check');
+      }
+    });
+
+    it('is removed whole when it is a secret, a space given as +', () => {
+      const spaced = 'my secret with spaces';
+      const redactor = new Redactor([spaced, secret]);
+      expect(redactor.text(`{"Message":"the string to sign was a=${new URLSearchParams({ s: spaced }).toString().slice(2)}"}`)).toBe('{"Message":"the string to sign was a=****"}');
+      expect(redactor.text(JSON.stringify({ m: secret }))).toBe('{"m":"****"}');
+      expect(redactor.text(`x ${secret.replace('/', '\\/')} ${encodeURIComponent(secret).toLowerCase()}`)).toBe('x **** ****');
+    });
+
+    it('is removed from every string of a decoded answer, keys included', () => {
+      const decoded = { Error: { Code: 'SignatureDoesNotMatch', Message: `Credential=${id}` }, List: [`${id}`, 3], [id]: null };
+      expect(JSON.stringify(withId.value(decoded))).not.toContain(id);
+      expect(withId.value(decoded)).toEqual({ Error: { Code: 'SignatureDoesNotMatch', Message: 'Credential=LTAI****' }, List: ['LTAI****', 3], 'LTAI****': null });
+    });
+
+    it('is removed from the response headers of a transcript', () => {
+      const out = withId.transcript({ request: { method: 'GET', url: 'http://x/', headers: {}, body: '' }, response: { status: 403, headers: { 'x-echo': id }, body: '' } });
+      expect(out.response.headers['x-echo']).toBe('LTAI****');
+    });
+  });
 });

@@ -4,11 +4,13 @@ import type { TargetInfo } from '../target.ts';
 import type { Layer } from './layer.ts';
 
 /**
- * Redacts every transcript (the target's secret and token, in every form a response may echo them) before
- * anything above — rules, reporters, logs — sees it, and appends the exchange to the worker's log.
+ * Redacts every result (the target's secret and token, and its key id down to four characters, in every form a
+ * response may echo them) before anything above — rules, reporters, logs — sees it: the transcript, and the
+ * decoded answer and error too, since a rule quotes those (an error message echoing `Credential=…`) in its
+ * observation. Then appends the exchange to the worker's log.
  */
 export function exchangeRecord(info: TargetInfo, log: ExchangeLog | undefined): Layer {
-  const redactor = new Redactor([info.credentials.secret, info.credentials.token]);
+  const redactor = new Redactor([info.credentials.secret, info.credentials.token], [info.credentials.id]);
   return (next) => async (action, params, options) => {
     const startedAt = Date.now();
     const result = await next(action, params, options);
@@ -17,6 +19,6 @@ export function exchangeRecord(info: TargetInfo, log: ExchangeLog | undefined): 
       target: info.name, action, startedAt: new Date(startedAt).toISOString(), durationMs: Math.round(result.durationMs),
       attempts: result.attempts ?? 1, reconciled: result.reconciled ?? false, request: transcript.request, response: transcript.response,
     });
-    return { ...result, transcript };
+    return { ...result, data: redactor.value(result.data), error: redactor.value(result.error), body: redactor.value(result.body), transcript };
   };
 }
