@@ -141,11 +141,9 @@ function dimension(documented: ReadonlySet<string>, exercised: ReadonlySet<strin
 function errorCodeDimension(documented: ReadonlySet<string>, seen: ReadonlySet<string>, unprovokable: ReadonlyArray<{ code: string; why: string }>): CoverageDimension {
   const all = dimension(documented, seen);
   const why = new Map(unprovokable.map((u) => [u.code, u.why]));
-  return {
-    ...all,
-    notExercised: all.notExercised.filter((code) => !why.has(code)),
-    unprovokable: all.notExercised.filter((code) => why.has(code)).map((code) => ({ code, why: why.get(code)! })),
-  };
+  const unprovokableSeen = all.notExercised.filter((code) => why.has(code)).map((code) => ({ code, why: why.get(code)! }));
+  if (unprovokableSeen.length === 0) return all;
+  return { ...all, notExercised: all.notExercised.filter((code) => !why.has(code)), unprovokable: unprovokableSeen };
 }
 
 /**

@@ -32,6 +32,16 @@ const entry = (fields: Partial<CoverageEntry> & Pick<CoverageEntry, 'ruleId' | '
 });
 
 describe('specCoverage', () => {
+  it('lists the codes no run can provoke apart from the gaps, with why, unless the run saw them after all', () => {
+    const withUnprovokable: CoverageSpec = { ...spec, unprovokableErrors: [{ code: 'InternalError', why: 'the service failed' }, { code: 'QuotaExceed.Thing', why: 'the account\'s quota' }] };
+    const coverage = specCoverage(withUnprovokable, [entry({ ruleId: 'x', caseId: 'CreateThing', observed: 'HTTP 500, InternalError' })]);
+    expect(coverage.errorCodes).toEqual({
+      documented: 4, exercised: 1,
+      notExercised: ['InvalidName.Malformed', 'MissingParameter'],
+      unprovokable: [{ code: 'QuotaExceed.Thing', why: 'the account\'s quota' }],
+    });
+  });
+
   it('counts what the spec documents: codes once each, nested parameters, every constraint keyword', () => {
     const coverage = specCoverage(spec, []);
     expect(coverage.errorCodes).toEqual({ documented: 4, exercised: 0, notExercised: ['InternalError', 'InvalidName.Malformed', 'MissingParameter', 'QuotaExceed.Thing'] });
@@ -102,7 +112,7 @@ describe('specCoverage', () => {
     expect(coverage.constraints.notExercised).toContain('CreateSnapshot.Deadline#format');
     for (const d of [coverage.errorCodes, coverage.parameters, coverage.constraints]) {
       expect(d.documented).toBeGreaterThan(0);
-      expect(d.exercised + d.notExercised.length).toBe(d.documented);
+      expect(d.exercised + d.notExercised.length + (d.unprovokable?.length ?? 0)).toBe(d.documented);
     }
   });
 });
