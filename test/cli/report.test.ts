@@ -144,6 +144,10 @@ describe('report --compare', () => {
     const forward = await snapconform(['report', '--compare', dirs.whole, dirs.deviating]);
     expect(forward.code).toBe(1);
     expect(forward.stdout).toMatch(/^snapconform: comparing .* with .*: \d+ new, 0 fixed, 0 unchanged, 0 not run\n/);
+    // Each side says what it ran: run, client, seed and options, targets, and the cases that ran.
+    const [whole, deviating] = [latestReport(dirs.whole), latestReport(dirs.deviating)];
+    expect(forward.stdout).toContain(`\n  a  ${join(dirs.whole, 'latest', 'conformance.json')}\n     run ${whole.run.id} · snapconform's own client · seed 7 · rules ${SHARD_RULES} · target files ${targetsA}, ${targetsB} · targets tencent-cbs-emulator, alibaba-ecs-emulator, zenlayer-zec-emulator\n     ${whole.summary.total - whole.summary.skip} of ${whole.summary.total} cases ran: ${whole.summary.pass} pass, 0 fail, ${whole.summary.skip} skip, 0 error\n`);
+    expect(forward.stdout).toContain(`\n  b  ${join(dirs.deviating, 'latest', 'conformance.json')}\n     run ${deviating.run.id} · snapconform's own client · seed ${deviating.run.seed} · rules ${DEVIATION_RULES} · emulator deviations ${DEVIATION} · targets `);
     // A finding is said by its headline: what was expected against what the failing call did.
     expect(forward.stdout).toMatch(/New findings \(\d+\):\n {2}request\.invalid-enum on alibaba-ecs-emulator \(CreateSnapshot\.Category\): pass → known — CreateSnapshot with Category = .+ was accepted \(HTTP 200\); expected a refusal with \S+ \(HTTP \d+\)/);
     expect(forward.stdout).not.toContain('HTTP 200, success');
@@ -151,6 +155,7 @@ describe('report --compare', () => {
     expect(backward.code).toBe(0);
     const json = JSON.parse(backward.stdout) as { a: string; b: string; new: unknown[]; fixed: Array<{ ruleId: string; before: string; after: string }> };
     expect(json.a).toBe(join(dirs.deviating, 'latest', 'conformance.json'));
+    expect((json as unknown as { runs: { a: { id: string; options: unknown } } }).runs.a).toMatchObject({ id: latestReport(dirs.deviating).run.id, options: { emulatorDeviations: [DEVIATION] } });
     expect(json.new).toEqual([]);
     expect(json.fixed.length).toBeGreaterThan(5);
     expect(json.fixed[0]).toMatchObject({ ruleId: 'request.invalid-enum', before: 'known', after: 'pass' });
