@@ -11,6 +11,7 @@ import { buildReport, isPartial } from './build-report.ts';
 import { gatherExchanges, readExchanges } from './exchanges.ts';
 import type { ConformanceReport, Outcome, PlanComparison, ReportEntry } from './report-types.ts';
 import { readRunMetadata } from './run-metadata.ts';
+import { terminalLine } from './terminal-text.ts';
 import { summaryText, writeReportAtomically, writeReportFiles } from './write-report.ts';
 
 export type { ConformanceReport, Outcome, ReportEntry } from './report-types.ts';
@@ -161,7 +162,7 @@ export default class ConformanceReporter implements Reporter {
     // What takes days is left to a later job: say so where the run ends, not only in the report.
     const kept = (cleanup ?? []).flatMap((c) => c.kept ?? []);
     if (kept.length > 0 && !this.options.quiet) {
-      process.stdout.write(`snapconform: ${kept.length} snapshot(s) kept for their retention obligations (${kept.map((k) => k.id).join(', ')}): verify them after their deadlines with \`snapconform obligations check --target ${this.report?.run.targetFile ?? '<target file>'} --report-dir ${this.reportDir}\` (see the report's cleanup section)\n`);
+      process.stdout.write(`snapconform: ${kept.length} snapshot(s) kept for their retention obligations (${terminalLine(kept.map((k) => k.id).join(', '))}): verify them after their deadlines with \`snapconform obligations check --target ${this.report?.run.targetFile ?? '<target file>'} --report-dir ${this.reportDir}\` (see the report's cleanup section)\n`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { plainAssertionLine } from '../src/conformance/plain-assertion.ts';
+import { plainAssertionLine, plainAssertionText } from '../src/conformance/plain-assertion.ts';
 import type { SourceRef } from '../src/spec/spec-types.ts';
 import type { ReportEntry } from './report-types.ts';
 
@@ -31,6 +31,15 @@ export function expectationKind(entry: Pick<ReportEntry, 'expectation'>): string
 export function headlineText(entry: Pick<ReportEntry, 'headline' | 'observed' | 'message' | 'expectation'>): string {
   const message = entry.message?.split('\n')[0];
   return entry.headline || (message ? plainAssertionLine(message) : '') || `expected: ${entry.expectation.text}; observed: ${observedText(entry)}`;
+}
+
+/**
+ * The message beyond the headline, in plain words (a report written before messages were cleaned still carries
+ * the assertion library's phrasing); undefined when it says nothing the headline does not.
+ */
+export function messageText(entry: Pick<ReportEntry, 'headline' | 'observed' | 'message' | 'expectation'>): string | undefined {
+  const message = entry.message === undefined ? '' : plainAssertionText(entry.message);
+  return message === '' || message === headlineText(entry) ? undefined : message;
 }
 
 /** What was observed, in one line: the record's observation, else the first line of the message. */

@@ -1,4 +1,4 @@
-import { expectationKind, headlineText, jsonText, observedText, seedText, sourceText } from './entry-text.ts';
+import { expectationKind, headlineText, jsonText, messageText, observedText, seedText, sourceText } from './entry-text.ts';
 import type { ConformanceReport, ReportEntry } from './report-types.ts';
 import { xmlAttribute, xmlText } from './xml-text.ts';
 
@@ -73,8 +73,7 @@ function findingText(entry: ReportEntry): string {
     `Observed: ${observedText(entry)}`,
     ...(entry.variantSeen ? [`Variant seen: ${entry.variantSeen}`] : []),
     ...(entry.wire ? [`Wire: signed ${entry.wire.signature}, answers asked in ${entry.wire.format}`] : []),
-    // The message's first line is usually the headline already.
-    ...(entry.message && entry.message !== headlineText(entry) ? [`Message: ${entry.message}`] : []),
+    ...(messageText(entry) ? [`Message: ${messageText(entry)}`] : []),
     ...(entry.counterexample !== undefined ? [`Counterexample: ${jsonText(entry.counterexample)}`] : []),
     ...(seed ? [`Seed: ${seed}`] : []),
     ...(entry.replay ? [`Replay: ${entry.replay}`] : []),

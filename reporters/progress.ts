@@ -167,7 +167,7 @@ export default class ProgressReporter implements Reporter {
       `snapconform: ${reason === 'interrupted' ? 'interrupted after ' : ''}${this.rulesDone}/${this.rulesTotal} rules, ${this.cases} cases in ${seconds} s`,
       ...listed.slice(0, 20).map((f) => `  ${f}`),
       ...(listed.length > 20 ? [`  … and ${listed.length - 20} more in the report`] : []),
-      ...outside.map((e) => `  error outside the tests: ${e}`),
+      ...outside.map((e) => `  error outside the tests: ${terminalLine(e)}`),
     ];
     this.out.write(`${lines.join('\n')}\n`);
   }

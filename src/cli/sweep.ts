@@ -7,18 +7,22 @@ import { ExchangeLog } from '../transport/exchange-log.ts';
 import { adapterFor } from '../vendors/registry.ts';
 import { ledgersOrFail, reportDirOrFail, targetsOrFail } from './command-inputs.ts';
 import { DEFAULT_TARGET_FILE, EXIT, fail, warn } from './cli-context.ts';
+import { terminalLine } from '../../reporters/terminal-text.ts';
 import { SWEEP_HELP } from './help.ts';
 
-/** One target's line of the sweep's output: what was deleted, and what is left with the reasons. */
+/**
+ * One target's line of the sweep's output: what was deleted, and what is left with the reasons (ids and reasons
+ * come from the endpoint's answers: their control characters are written visibly).
+ */
 export function sweepLine(result: CleanupResult): string {
   const notes = (list: CleanupResult['leftBehind']) => list.map((n) => `${n.id} (${n.reason})`).join('; ');
-  return [
+  return terminalLine([
     `${result.target}: deleted ${result.deleted.length}`,
     ...(result.gone.length ? [`already gone ${result.gone.length}`] : []),
     ...(result.kept?.length ? [`kept for the obligation check ${result.kept.length}: ${result.kept.map((n) => n.id).join(', ')}`] : []),
     ...(result.leftBehind.length ? [`left behind ${result.leftBehind.length}: ${notes(result.leftBehind)}`] : []),
     ...(result.unconfirmed.length ? [`unconfirmed, left alone ${result.unconfirmed.length}: ${notes(result.unconfirmed)}`] : []),
-  ].join(', ');
+  ].join(', '));
 }
 
 /**

@@ -39,7 +39,8 @@ describe('--help', () => {
   it('refuses malformed options of the new commands in one line, exit 2', async () => {
     const cases: Array<[string[], string]> = [
       [['run', '--shard', '3/2'], "snapconform: --shard must be <index>/<count> with 1 ≤ index ≤ count, e.g. 1/2; got '3/2'\n"],
-      [['report'], 'snapconform: give --merge <report>… or --compare <a> <b> (see snapconform report --help)\n'],
+      [['report'], 'snapconform: give --merge <report>…, --compare <a> <b> or --vendors <report>… (see snapconform report --help)\n'],
+      [['report', '--vendors'], 'snapconform: --vendors takes one or more reports: conformance.json files, run folders or --report-dirs\n'],
       [['report', '--compare', 'a'], 'snapconform: --compare takes two reports, <a> (the reference) and <b>; got 1\n'],
       [['replay'], 'snapconform: replay takes a report and, optionally, one finding (see snapconform replay --help)\n'],
       [['replay', '/nonexistent/report'], "snapconform: /nonexistent/report: no such file or folder; give a conformance.json, a run's report folder or a --report-dir\n"],

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { markdownText } from '../../reporters/markdown-text.ts';
 import type { ConformanceReport } from '../../reporters/report-types.ts';
 import { latestReport, matrixOf, snapconform, type CliResult } from './support/cli.ts';
 
@@ -110,7 +111,8 @@ describe('run --baseline', () => {
     const fails = latestReport(dirs.expired).results.filter((r) => r.outcome === 'fail');
     expect(fails.length).toBeGreaterThan(5);
     expect(fails.every((r) => r.baseline?.expired === true)).toBe(true);
-    expect(readFileSync(join(dirs.expired, 'latest', 'conformance.md'), 'utf8')).toContain(`- **Baseline**: accepted for the 2020 release (${expiredFile}, deviations[0]) · SNAP-0 · **expired 2020-12-31: excuses nothing any more**`);
+    // The Markdown escapes what a file names (`[0]` could start a link): rendered, it reads as written.
+    expect(readFileSync(join(dirs.expired, 'latest', 'conformance.md'), 'utf8')).toContain(`- **Baseline**: accepted for the 2020 release (${markdownText(`${expiredFile}, deviations[0]`)}) · SNAP-0 · **expired 2020-12-31: excuses nothing any more**`);
   });
 
   it('with --fail-on any, fails on known deviations too; report --merge judges a baseline the same way', async () => {
@@ -142,11 +144,18 @@ describe('report --compare', () => {
     const forward = await snapconform(['report', '--compare', dirs.whole, dirs.deviating]);
     expect(forward.code).toBe(1);
     expect(forward.stdout).toMatch(/^snapconform: comparing .* with .*: \d+ new, 0 fixed, 0 unchanged, 0 not run\n/);
-    expect(forward.stdout).toMatch(/New findings \(\d+\):\n {2}request\.invalid-enum on alibaba-ecs-emulator \(CreateSnapshot\.Category\): pass → known — HTTP 200, success/);
+    // Each side says what it ran: run, client, seed and options, targets, and the cases that ran.
+    const [whole, deviating] = [latestReport(dirs.whole), latestReport(dirs.deviating)];
+    expect(forward.stdout).toContain(`\n  a  ${join(dirs.whole, 'latest', 'conformance.json')}\n     run ${whole.run.id} · snapconform's own client · seed 7 · rules ${SHARD_RULES} · target files ${targetsA}, ${targetsB} · targets tencent-cbs-emulator, alibaba-ecs-emulator, zenlayer-zec-emulator\n     ${whole.summary.total - whole.summary.skip} of ${whole.summary.total} cases ran: ${whole.summary.pass} pass, 0 fail, ${whole.summary.skip} skip, 0 error\n`);
+    expect(forward.stdout).toContain(`\n  b  ${join(dirs.deviating, 'latest', 'conformance.json')}\n     run ${deviating.run.id} · snapconform's own client · seed ${deviating.run.seed} · rules ${DEVIATION_RULES} · emulator deviations ${DEVIATION} · targets `);
+    // A finding is said by its headline: what was expected against what the failing call did.
+    expect(forward.stdout).toMatch(/New findings \(\d+\):\n {2}request\.invalid-enum on alibaba-ecs-emulator \(CreateSnapshot\.Category\): pass → known — CreateSnapshot with Category = .+ was accepted \(HTTP 200\); expected a refusal with \S+ \(HTTP \d+\)/);
+    expect(forward.stdout).not.toContain('HTTP 200, success');
     const backward = await snapconform(['report', '--compare', dirs.deviating, dirs.whole, '--json']);
     expect(backward.code).toBe(0);
     const json = JSON.parse(backward.stdout) as { a: string; b: string; new: unknown[]; fixed: Array<{ ruleId: string; before: string; after: string }> };
     expect(json.a).toBe(join(dirs.deviating, 'latest', 'conformance.json'));
+    expect((json as unknown as { runs: { a: { id: string; options: unknown } } }).runs.a).toMatchObject({ id: latestReport(dirs.deviating).run.id, options: { emulatorDeviations: [DEVIATION] } });
     expect(json.new).toEqual([]);
     expect(json.fixed.length).toBeGreaterThan(5);
     expect(json.fixed[0]).toMatchObject({ ruleId: 'request.invalid-enum', before: 'known', after: 'pass' });
@@ -185,6 +194,7 @@ describe('replay', () => {
     expect(still.stdout).toMatch(/snapconform: replaying request\.invalid-enum on \S+ \(.+\): snapconform run --seed[ =]-?\d+ --rules request\.invalid-enum --vendor \S+ --emulator-deviation accepts-invalid-enum --report-dir \S+\n/);
     expect(still.stdout).not.toContain('--target');
     expect(still.stdout).toMatch(/: still fails: .+\n/);
+    expect(still.stdout).toMatch(/: still fails(?: \(known\))?: CreateSnapshot with \S+ = .+ was accepted \(HTTP 200\); expected a refusal with /);
   });
 
   it('replays a run of a negative seed, passing it as --seed=<n>', async () => {
@@ -206,6 +216,17 @@ describe('replay', () => {
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(fixed.stdout).toContain(`snapconform: ${report.results.find((r) => r.outcome === 'known')!.ruleId} on `);
     expect(fixed.stdout).toMatch(/: no longer fails \(pass\)\n/);
+  });
+
+  it('lists each finding with its headline, whatever the endpoint sent written visibly', async () => {
+    const file = reportLike((copy) => {
+      copy.results.find((r) => r.outcome === 'known')!.headline = 'CreateSnapshot with Category = "x\u001b]0;owned\u0007\u001b[2J" was accepted (HTTP 200); expected a refusal';
+    });
+    const { code, stdout } = await snapconform(['replay', file]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[2]).toMatch(/^ +CreateSnapshot with Category = "x\\x1b\]0;owned\\x07\\x1b\[2J" was accepted \(HTTP 200\); expected a refusal$/);
+    // eslint-disable-next-line no-control-regex
+    expect(stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('refuses a finding the report does not have, exit 2', async () => {

@@ -44,6 +44,18 @@ describe('junit.xml', () => {
     expect(child(caseOf('error'), 'error')!.attributes['message']).toBe('connect ECONNREFUSED 127.0.0.1:1');
   });
 
+  it('gives a failure its headline as the message, and no test-runner phrasing anywhere', () => {
+    const withHeadline = sampleReport();
+    const failing = withHeadline.results.find((r) => r.outcome === 'fail')!;
+    failing.headline = 'CreateSnapshot with DiskUsage = "X" (outside the documented values) was accepted (HTTP 200); expected a refusal with InvalidParameterValue (HTTP 200)';
+    const parsed = findAll(parseXml(renderJunit(withHeadline)), 'failure');
+    const failure = parsed.find((f) => f.attributes['message']!.startsWith('CreateSnapshot with DiskUsage'))!;
+    expect(failure.attributes['message']).toBe(failing.headline);
+    expect(failure.text.split('\n')[0]).toBe(failing.headline);
+    // The sample's old-style message (`expected true to be false`) is not repeated to the reader.
+    expect(renderJunit(withHeadline)).not.toMatch(/expected (true|false) to be|Object\.is equality/);
+  });
+
   it('passes an undocumented case with a note (reason, finding, variant seen): neither a failure nor skipped', () => {
     const undocumented = caseOf('undocumented');
     expect(undocumented.children.map((c) => c.name)).toEqual(['system-out']);
