@@ -149,7 +149,8 @@
     add('observed', observed(entry));
     if (entry.variantSeen) add('variant seen', entry.variantSeen);
     if (entry.wire) add('wire', `signed ${entry.wire.signature}, answers asked in ${entry.wire.format}`);
-    if (entry.message) add('message', el('pre', {}, entry.message));
+    // The message's first line is most often the headline itself, shown above.
+    if (entry.message && entry.message !== entry.headline) add('message', el('pre', {}, entry.message));
     if (entry.skipReason) add('skip reason', entry.skipReason);
     if (entry.counterexample !== undefined) add('counterexample', el('pre', {}, json(entry.counterexample)));
     if (entry.seed !== undefined) add('seed', `${entry.seed}${entry.path ? `, path ${entry.path}` : ''}`);

@@ -111,6 +111,10 @@ describe('conformance.html in Chromium', () => {
     expect((await listedOutcomes()).sort()).toEqual(inCell.map((r) => r.outcome).sort());
     expect((await listedOutcomes())[0]).toBe('fail');
     const item = page.locator('#finding-list details').first();
+    // The list says each finding by its headline: expected against what the failing call did.
+    const failing = inCell.find((r) => r.outcome === 'fail')!;
+    expect(failing.headline).toMatch(/was accepted \(HTTP 200\); expected a refusal with /);
+    expect(await item.locator('summary').innerText()).toContain(failing.headline!);
     await item.locator('summary').click();
     // The body is built on the details' toggle event, which fires after the click returns.
     await item.locator('.detail').waitFor();
