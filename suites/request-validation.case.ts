@@ -86,7 +86,9 @@ describeEachTarget((target, session) => {
             }
             if (c.stated) record(task, { variantSeen: variantLabel(`${c.path} refused: ${c.keyword} ${JSON.stringify(c.stated.value)}`, c.stated) });
           }
-          await expectRefusedWith(task, result, expected ? [expected] : [], `${action.action} with ${c.description}`, refusalInferred ? { refusalInferred } : {});
+          // "CreateSnapshot without DiskId", "… with an unknown parameter X", "… with Name = 129 characters (maximum 128)".
+          const what = `${action.action} ${/^with(out)? /.test(c.description) ? c.description : `with ${c.description}`}`;
+          await expectRefusedWith(task, result, expected ? [expected] : [], what, refusalInferred ? { refusalInferred } : {});
         });
       }
     });
