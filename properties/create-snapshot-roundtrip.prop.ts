@@ -4,7 +4,7 @@ import { stringFromSchema } from '../src/conformance/arbitraries.ts';
 import { checkProperty, decidedBy, inferredCheck, observe, record, skipBecause } from '../src/conformance/rule-meta.ts';
 import { describeEachTarget } from '../src/conformance/session.ts';
 import { contractValues } from '../src/spec/vendor-spec.ts';
-import { cleanUp, expectDefaultName } from './support/checks.ts';
+import { cleanUp, expectDefaultName, expectSameTags } from './support/checks.ts';
 
 // For any valid name and tags, a created snapshot has an id of the documented shape, and describing it
 // returns the same disk, name (or the documented default name) and tags.
@@ -83,7 +83,7 @@ describeEachTarget((target, session) => {
         else if (defaultName) await expectDefaultName(task, described!.name, defaultName);
         // No documented default: the name the service chose is still set beside other vendors' (report --vendors).
         else decidedBy(task, undefined, { 'default name': JSON.stringify(described!.name ?? null) });
-        expect(described!.tags, 'the described tags').toEqual(input.tags);
+        expectSameTags(task, described!.tags, input.tags, id!);
       },
     ).afterEach(async () => {
       // On a real endpoint the next create on this disk waits for this one (one in flight per disk).

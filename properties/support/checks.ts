@@ -98,6 +98,18 @@ export function expectNone(task: Test, found: ReadonlyArray<string>, what: strin
   if (found.length > 0) failRule(task, `${what}: ${found.join('; ')}`, failing);
 }
 
+/** Tags as a person reads them: `key=value, key=value`, or none. */
+const tagsText = (tags: ReadonlyArray<{ key: string; value: string }>) => (tags.length === 0 ? 'none' : tags.map((t) => `${t.key}=${t.value}`).join(', '));
+
+/**
+ * Asserts that a snapshot is described with the tags its create sent (in any order); otherwise the headline
+ * names both sets.
+ */
+export function expectSameTags(task: Test | undefined, described: ReadonlyArray<{ key: string; value: string }>, sent: ReadonlyArray<{ key: string; value: string }>, snapshotId: string): void {
+  const sorted = (tags: ReadonlyArray<{ key: string; value: string }>) => JSON.stringify([...tags].map((t) => [t.key, t.value]).sort());
+  if (sorted(described) !== sorted(sent)) failRule(task, `the tags of snapshot ${snapshotId} were described as ${tagsText(described)}; its create sent ${tagsText(sent)}`);
+}
+
 /**
  * Runs a deterministic rule as named steps: when a step's assertion fails, the step (its name and inputs)
  * is recorded as the rule's counterexample before the failure propagates, so the report says which step

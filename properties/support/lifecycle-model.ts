@@ -5,7 +5,7 @@ import type { TargetSession } from '../../src/conformance/session.ts';
 import type { TargetInfo } from '../../src/conformance/target.ts';
 import type { Contract } from '../../src/spec/spec-types.ts';
 import type { VendorClient, VendorAdapter } from '../../src/vendors/vendor-adapter.ts';
-import { expectAccepted, expectDefaultName, expectDeleted, expectRefusedWith, settle } from './checks.ts';
+import { expectAccepted, expectDefaultName, expectDeleted, expectRefusedWith, expectSameTags, settle } from './checks.ts';
 import { emulatorNow, visitLater } from './emulator.ts';
 import { Story, withStory } from './shrinkable-story.ts';
 
@@ -63,7 +63,6 @@ export interface LifecycleContext {
 }
 
 let created = 0;
-const sortTags = (tags: Array<{ key: string; value: string }>) => [...tags].sort((a, b) => a.key.localeCompare(b.key));
 
 /** Describes one snapshot; undefined when the answer lists none. */
 async function describe(ctx: LifecycleContext, id: string) {
@@ -80,7 +79,7 @@ async function expectDescribedAsModelled(ctx: LifecycleContext, snapshot: ModelS
   expect(described!.diskId, `the disk of ${snapshot.id}`).toBe(snapshot.diskId);
   if (snapshot.name !== undefined) expect(described!.name, `the name of ${snapshot.id}`).toBe(snapshot.name);
   else if (ctx.defaultName) await expectDefaultName(ctx.task, described!.name, ctx.defaultName);
-  expect(sortTags(described!.tags), `the tags of ${snapshot.id}`).toEqual(sortTags(snapshot.tags));
+  expectSameTags(undefined, described!.tags, snapshot.tags, snapshot.id);
   if (ctx.states) expect(ctx.states, `the state of ${snapshot.id}`).toContain(described!.state);
 }
 
