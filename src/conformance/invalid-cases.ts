@@ -142,8 +142,9 @@ function candidates(keyword: string, schema: JsonSchema, valid: Json, options: I
     }
     case 'pattern':
       // Timestamps also get near misses that stay valid date-times (another offset, fractions), so a
-      // pattern stricter than `format` (Zenlayer's yyyy-MM-ddTHH:mm:ssZ) can be broken alone.
-      return [text.replace(/Z$/, '+00:00'), text.replace(/Z$/, '.000Z'), '!' + text, text + ' !', '#', ' ', '中'].map((value) => ({ value, description: `"${value}" (does not match ${String(schema['pattern'])})`, boundary: false }));
+      // pattern stricter than `format` (Zenlayer's yyyy-MM-ddTHH:mm:ssZ, Tencent's UTC-only Deadline) can be
+      // broken alone.
+      return [text.replace(/Z$/, '+00:00'), text.replace(/Z$/, '+08:00'), text.replace(/Z$/, '.000Z'), '!' + text, text + ' !', '#', ' ', '中'].map((value) => ({ value, description: `"${value}" (does not match ${String(schema['pattern'])})`, boundary: false }));
     case 'format':
       // The space-separated form first (the older Tencent page's format, the nearest miss of ISO 8601), in the
       // future: a past time would be refused for its retention anyway, hiding a service that accepts the format.
