@@ -37,6 +37,7 @@ export const RULES = {
   'snapshot.create.quota': { file: 'properties/create-quota.prop.ts', summary: 'creates stop at the per-disk quota with the documented error' },
   'snapshot.create.one-in-flight': { file: 'properties/create-one-in-flight.prop.ts', summary: 'a second create while one is in flight is refused' },
   'snapshot.create.disk-state': { file: 'properties/create-disk-state.prop.ts', summary: 'creates on disks in forbidden states are refused' },
+  'snapshot.create.resource-group': { file: 'properties/create-resource-group.prop.ts', summary: 'a create naming a resource group the account does not have is refused with the documented error' },
   'snapshot.create.idempotency': { file: 'properties/create-idempotency.prop.ts', summary: 'a repeated idempotency token answers with the first snapshot' },
   'snapshot.create.retention-minimum': { file: 'properties/retention-window.prop.ts', summary: 'a retention deadline sooner than the documented minimum is refused' },
   'snapshot.retention.auto-delete': { file: 'properties/retention-auto-delete.prop.ts', summary: 'a snapshot is deleted once its retention deadline passes' },

@@ -76,6 +76,7 @@ export const EXPECTED_FINDINGS: Record<DeviationId, ExpectedFindings> = {
   'max-items-not-enforced': { fails: { 'request.invalid-maxItems': AZ }, notApplicable: 'Tencent documents no maximum list length' },
   'space-separated-datetime-accepted': { fails: { 'request.invalid-format': T }, notApplicable: 'Alibaba has no date-time parameter (RetentionDays counts days); Zenlayer\'s pattern for retentionTime refuses the space-separated form by itself' },
   'forbidden-prefix-accepted': { fails: { 'request.invalid-x-forbidden-prefixes': A }, notApplicable: 'only Alibaba documents forbidden prefixes' },
+  'unknown-resource-group-accepted': { fails: { 'snapshot.create.resource-group': A }, notApplicable: 'only Alibaba documents resource groups' },
   'duplicate-tag-keys-accepted': { fails: { 'request.invalid-x-unique-by': A }, notApplicable: 'only Alibaba documents a refusal of two tags with one key' },
   'exclusive-parameters-accepted': { fails: { 'request.invalid-x-excludes': A }, notApplicable: 'only Alibaba documents parameters that cannot be used together' },
   'nested-unknown-field-accepted': {

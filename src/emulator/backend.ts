@@ -35,6 +35,11 @@ export interface CreateSnapshotInput {
    * again returns the first result; the same token with another fingerprint is refused.
    */
   idempotency?: { token: string; fingerprint: string };
+  /**
+   * The resource group the create names (Alibaba `ResourceGroupId`), if any. The emulator's accounts have
+   * only their default group, which a request chooses by naming none: any group named does not exist.
+   */
+  resourceGroup?: string;
 }
 
 /** How new ids are made; each vendor front end supplies its own shapes. */
@@ -227,6 +232,9 @@ export class SnapshotBackend {
       // The first result again, even if that snapshot is gone since.
       if (first) return this.view(first, this.clock.now());
       return { ...this.newSnapshot(this.admitted(state, input.diskId), input), id: earlier.snapshotId, state: 'completed', progress: 100 };
+    }
+    if (input.resourceGroup !== undefined && this.rules.refuseUnknownResourceGroups) {
+      throw new DomainError('resource-group-must-exist', `resource group ${input.resourceGroup} does not exist`);
     }
     const disk = this.admit(state, input.diskId, input.deadline);
     const snapshot = this.newSnapshot(disk, input);

@@ -17,6 +17,8 @@ export interface DomainRules {
   refuseNeverStarted: boolean;
   /** Whether the disks of an instance locked for security are refused (`instance-security-lock`). */
   refuseSecurityLocked: boolean;
+  /** Whether a create naming a resource group is refused (the emulator's accounts have only their default one). */
+  refuseUnknownResourceGroups: boolean;
   requireSnapshotAbility: boolean;
   sameInstanceForGroups: boolean;
   /** The name of member `index` (0-based position) of a group named `group`. */
@@ -72,6 +74,7 @@ export function rulesFromContract(contract: Contract, renderDiskState: DiskState
       : undefined,
     refuseNeverStarted: contract['instance-never-started'] !== undefined && !deviations.has('instance-locks-ignored'),
     refuseSecurityLocked: contract['instance-security-lock'] !== undefined && !deviations.has('instance-locks-ignored'),
+    refuseUnknownResourceGroups: contract['resource-group-must-exist'] !== undefined && !deviations.has('unknown-resource-group-accepted'),
     requireSnapshotAbility: contract['snapshot-ability'] !== undefined && diskStateRules && !deviations.has('snapshot-ability-ignored'),
     sameInstanceForGroups: contract['same-instance'] !== undefined && !deviations.has('group-across-instances'),
     groupMemberName: naming

@@ -139,6 +139,8 @@ export interface Contract {
   'instance-never-started'?: Rule & { error: VendorError };
   'instance-security-lock'?: Rule & { error: VendorError };
   'disk-must-exist'?: Rule & { error: VendorError };
+  /** A create that names a resource group the account does not have is refused (Alibaba `ResourceGroupId`). */
+  'resource-group-must-exist'?: Rule & { parameter: string; error: VendorError };
   idempotency?: Rule & { action: string; parameter: string; mismatchError: VendorError; inProgressError?: VendorError };
   'default-snapshot-name'?: Rule & { value: string; variants?: Array<Variant<string>> };
   'snapshot-lifecycle'?: Rule & {

@@ -16,6 +16,7 @@ export const DEVIATIONS = {
   'max-items-not-enforced': 'a list longer than its documented `maxItems` is accepted',
   'space-separated-datetime-accepted': 'a `yyyy-MM-dd HH:mm:ss` time is accepted where the documents require ISO 8601 (`format: date-time`)',
   'forbidden-prefix-accepted': 'a string starting with a documented forbidden prefix (`http://`, `auto`, …) is accepted',
+  'unknown-resource-group-accepted': 'a create naming a resource group the account does not have is accepted (Alibaba documents InvalidResourceGroup.NotFound)',
   'duplicate-tag-keys-accepted': 'two tags with one key are accepted (Alibaba documents Duplicate.TagKey)',
   'exclusive-parameters-accepted': 'parameters documented as not to be used together are accepted together (Alibaba: Category and InstantAccess)',
   'nested-unknown-field-accepted': 'a field a nested object of the request schema does not define (`Tags.0.Colour`) is ignored instead of refused',

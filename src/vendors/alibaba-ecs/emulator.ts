@@ -205,6 +205,7 @@ export class AlibabaEmulator extends EmulatorFrontEnd {
           deadline: days === undefined ? undefined : this.backend.clock.now() + days * 86_400_000,
           tags,
           idempotency: typeof token === 'string' ? { token, fingerprint: JSON.stringify(rest) } : undefined,
+          resourceGroup: str(p['ResourceGroupId']),
         });
         this.retention.set(snapshot.id, days);
         return { SnapshotId: snapshot.id };
