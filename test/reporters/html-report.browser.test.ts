@@ -3,17 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../reporters/conformance-reporter.ts';
 import { renderHtml } from '../../reporters/html.ts';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, requireChromium } from './support/chromium.ts';
 import { runSuite } from './support/cli-run.ts';
 import { sampleReport } from './support/sample-report.ts';
 
 // conformance.html in a real browser: Debian's Chromium, driven by playwright-core (no downloaded browser).
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = new URL('../../reports/test-artifacts/html-report.png', import.meta.url);
-const available = existsSync(CHROMIUM);
 
 let context: BrowserContext | undefined;
 let page: Page;
@@ -25,21 +23,14 @@ const requests: string[] = [];
 /** What the page functions read of DOM elements: the project compiles without the DOM library. */
 interface DomElement { dataset: Record<string, string | undefined>; checkVisibility(): boolean }
 
-/** Without Chromium the tests skip here, and fail in CI, where a missing browser is a broken setup. */
-function requireChromium(test: TestContext): void {
-  if (available) return;
-  if (process.env['CI']) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (.ci/run does: apt-get install -y chromium)`);
-  test.skip(`${CHROMIUM} is missing: apt-get install chromium to run the browser tests`);
-}
-
 beforeAll(async () => {
-  if (!available) return;
+  if (!chromiumAvailable) return;
   // A run with deliberate deviations: the page has failures to filter and drill into.
   const run = await runSuite('--emulator-deviation', 'accepts-invalid-enum', '--emulator-deviation', 'retention-minimum-not-enforced');
   const latest = join(run.dir, 'latest');
   report = JSON.parse(readFileSync(join(latest, 'conformance.json'), 'utf8')) as ConformanceReport;
   profile = mkdtempSync(join(tmpdir(), 'snapconform-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
   page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });

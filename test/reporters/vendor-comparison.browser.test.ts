@@ -1,17 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../reporters/html.ts';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, requireChromium } from './support/chromium.ts';
 import { reportOf, vendorEntries } from '../report/support/vendor-reports.ts';
 
 // The side-by-side section of conformance.html as a person sees it: Debian's Chromium through playwright-core.
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = new URL('../../reports/test-artifacts/vendor-comparison.png', import.meta.url);
-const available = existsSync(CHROMIUM);
 
 let context: BrowserContext | undefined;
 let page: Page;
@@ -21,18 +19,12 @@ const problems: string[] = [];
 /** What the page functions read of DOM elements: the project compiles without the DOM library. */
 interface DomElement { getBoundingClientRect(): { width: number; height: number } }
 
-function requireChromium(test: TestContext): void {
-  if (available) return;
-  if (process.env['CI']) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (.ci/run does: apt-get install -y chromium)`);
-  test.skip(`${CHROMIUM} is missing: apt-get install chromium to run the browser tests`);
-}
-
 beforeAll(async () => {
-  if (!available) return;
+  if (!chromiumAvailable) return;
   profile = mkdtempSync(join(tmpdir(), 'snapconform-chromium-'));
   const file = join(profile, 'conformance.html');
   writeFileSync(file, renderHtml(reportOf(vendorEntries())));
-  context = await chromium.launchPersistentContext(join(profile, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+  context = await chromium.launchPersistentContext(join(profile, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
   page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
