@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createSchemaValidator } from '../spec/ajv.ts';
 import { DEVIATIONS } from './deviations/catalogue.ts';
+import { FAULT_KINDS } from './faults.ts';
 
 /**
  * What each admin request may carry, as JSON Schemas with bounds: every field of every `POST` body is
@@ -63,7 +64,7 @@ const FAULT = {
   required: ['kind'],
   additionalProperties: false,
   properties: {
-    kind: { enum: ['latency', 'throttle', 'error5xx', 'drop', 'malformed', 'hold'] },
+    kind: { enum: [...FAULT_KINDS] },
     action: id,
     probability: { type: 'number', minimum: 0, maximum: 1 },
     count: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },

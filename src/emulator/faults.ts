@@ -1,5 +1,8 @@
-/** The kinds of fault an emulator can inject. */
-export type FaultKind = 'latency' | 'throttle' | 'error5xx' | 'drop' | 'malformed' | 'hold';
+/** The kinds of fault an emulator can inject: the one list the type and the admin API's schema are made from. */
+export const FAULT_KINDS = ['latency', 'throttle', 'error5xx', 'drop', 'malformed', 'hold'] as const;
+
+/** A kind of fault an emulator can inject. */
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** One fault rule: which requests it hits, how often, and what it does. */
 export interface FaultRule {
