@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { Deviations } from '../../src/emulator/deviations/catalogue.ts';
 import type { RunningServer } from '../../src/emulator/http-server.ts';
 import { loadSpec } from '../../src/spec/load-spec.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
-import { snapconform } from './support/cli.ts';
+import { filesUnder, snapconform } from './support/cli.ts';
 
 // An endpoint that quotes the request back (as Alibaba's SignatureDoesNotMatch quotes the string it signed,
 // the key id URL-encoded) must not carry the full key id into any file the run writes.
@@ -27,13 +27,6 @@ const ECHOED = {
   jsonUnicode: hexEach(principal.id, '\\u', 4, false),
   jsonUnicodeUpper: hexEach(principal.id, '\\u', 4, true),
 };
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 let emulator: RunningServer;
 let echo: Server;

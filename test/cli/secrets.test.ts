@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { loadSpec } from '../../src/spec/load-spec.ts';
 import { tencentCbs } from '../../src/vendors/tencent-cbs/adapter.ts';
 import { adminPost } from '../../src/emulator/admin-client.ts';
 import { CHILD_LIMIT_MS } from '../support/time-limits.ts';
+import { filesUnder } from './support/cli.ts';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/snapconform.js', import.meta.url).pathname;
@@ -24,13 +25,6 @@ function derivedKeys(secret: string, date: string): string[] {
   const secretDate = hmac('TC3' + secret, date);
   const secretService = hmac(secretDate, 'cbs');
   return [secretDate, secretService, hmac(secretService, 'tc3_request')].flatMap((k) => [k.toString('hex'), k.toString('base64')]);
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 let emulator: RunningServer;

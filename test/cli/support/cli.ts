@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConformanceReport } from '../../../reporters/report-types.ts';
 import { CHILD_LIMIT_MS } from '../../support/time-limits.ts';
@@ -37,4 +37,12 @@ export function matrixOf(report: ConformanceReport): Record<string, string> {
     cells.set(`${r.ruleId} @ ${r.target}`, cell);
   }
   return Object.fromEntries([...cells].sort(([a], [b]) => a.localeCompare(b)).map(([k, cell]) => [k, [...cell].sort().map(([o, n]) => `${o} ${n}`).join(', ')]));
+}
+
+/** Every file under `dir`, at any depth: what a test searches for text a run must not have written. */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
 }
