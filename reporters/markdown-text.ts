@@ -11,14 +11,17 @@ import type { ReportSpec } from './report-types.ts';
 /**
  * Text from an endpoint (an error code, a headline, a default name) inside a Markdown line or table cell:
  * markup characters and `|` escaped, `<`, `>` and `&` as entities (no HTML reaches the page), control characters
- * and line breaks as spaces (a break would end the list item or the row).
+ * and line breaks as spaces (a break would end the list item or the row), and an `@` before a name followed by
+ * a zero-width space, so that `@someone` in an answer notifies no one when the report is posted as a comment
+ * (what Dependabot and Renovate do with the release notes they quote).
  */
 export function markdownText(text: string): string {
   return text
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
     .replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/@(?=[A-Za-z0-9])/g, '@&#8203;');
 }
 
 /**

@@ -83,6 +83,15 @@ describe('conformance.md, as a reader and GitHub see it', () => {
     expect(markdown).toContain('````json\n{\n  "RequestId": "```\\n\\u003cscript>alert(2)\\u003c/script>"\n}\n````');
   });
 
+  it('mentions no one: an @name from the endpoint reaches the comment with a zero-width space after the @', () => {
+    const report = sampleReport();
+    const failing = report.results.find((r) => r.outcome === 'fail')!;
+    failing.headline = 'the snapshot name @octocat/team was refused; write to ops@example.com';
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('**the snapshot name @&#8203;octocat/team was refused; write to ops@&#8203;example.com**');
+    expect(markdown).not.toMatch(/@octocat/);
+  });
+
   it('fits a pull-request comment however many findings: summary, matrix and the worst findings first, the rest counted, the HTML report named', () => {
     const report = sampleReport();
     const many = (outcome: ReportEntry['outcome'], n: number): ReportEntry[] => Array.from({ length: n }, (_, i) => ({
