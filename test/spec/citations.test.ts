@@ -152,6 +152,12 @@ describe('the specs cite their documents faithfully', () => {
         .map(([c, problem]) => `${c.pointer} (${c.doc}): '${c.section}': ${problem}`);
       expect([...new Set(problems)]).toEqual([]);
     });
+
+    it(`${file}: every vendor page it cites has a link, so a report's sources are links`, () => {
+      const pages = Object.entries(sources as Record<string, { file: string; url?: string }>).filter(([, s]) => s.file.startsWith('seeds/'));
+      expect(pages.length).toBeGreaterThan(0);
+      expect(pages.filter(([, s]) => !/^https:\/\/[^\s]+$/.test(s.url ?? '')).map(([doc]) => doc)).toEqual([]);
+    });
   }
 
   it('the checks catch a paraphrase, a missing section and a wrong sub-heading (they are not vacuous)', () => {
