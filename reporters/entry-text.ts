@@ -1,6 +1,6 @@
 import { plainAssertionLine, plainAssertionText } from '../src/conformance/plain-assertion.ts';
 import type { SourceRef } from '../src/spec/spec-types.ts';
-import type { ReportEntry } from './report-types.ts';
+import type { ReportEntry, ReportTarget } from './report-types.ts';
 
 /**
  * Plain-text pieces of an entry, shared by the Markdown and JUnit renderers so both say the same thing the
@@ -61,4 +61,9 @@ export function jsonText(value: unknown, max = 2000): string {
 /** `42, path 3:1:0` for a property's seed and shrink path. */
 export function seedText(entry: Pick<ReportEntry, 'seed' | 'path'>): string | undefined {
   return entry.seed === undefined ? undefined : `${entry.seed}${entry.path ? `, path ${entry.path}` : ''}`;
+}
+
+/** A target's endpoint as the report's targets table shows it: `emulator (deviates on purpose: quota-off-by-one)`. */
+export function endpointText(target: Pick<ReportTarget, 'endpoint' | 'deviations'>): string {
+  return target.deviations?.length ? `${target.endpoint} (deviates on purpose: ${target.deviations.join(', ')})` : target.endpoint;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { escapeHtml } from './html-text.ts';
+import { endpointText } from './entry-text.ts';
 import { vendorComparisonSection } from './vendor-comparison-html.ts';
 import { areaOf, OUTCOME_SYMBOL, OUTCOMES, type ConformanceReport, type CoverageDimension, type Outcome, type ReportEntry } from './report-types.ts';
 import { unprovokableByWhy } from './coverage.ts';
@@ -84,7 +85,7 @@ export function embedJson(value: unknown): string {
 function targetsSection(report: ConformanceReport): string {
   if (report.targets.length === 0) return '';
   const spec = (vendor: string) => report.specs.find((s) => s.vendor === vendor);
-  const rows = report.targets.map((t) => `<tr><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.vendor)}</td><td class="mono">${escapeHtml(t.endpoint)}</td><td>${escapeHtml(t.region)}</td><td>${escapeHtml(spec(t.vendor)?.apiVersion ?? '—')}</td></tr>`);
+  const rows = report.targets.map((t) => `<tr><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.vendor)}</td><td class="mono">${escapeHtml(endpointText(t))}</td><td>${escapeHtml(t.region)}</td><td>${escapeHtml(spec(t.vendor)?.apiVersion ?? '—')}</td></tr>`);
   return `<section id="targets">
 <h2>Targets</h2>
 <table class="targets"><thead><tr><th>target</th><th>vendor</th><th>endpoint</th><th>region</th><th>API version (spec)</th></tr></thead>

@@ -1,4 +1,4 @@
-import { expectationKind, headlineText, jsonText, observedText, seedText, sourcesOf } from './entry-text.ts';
+import { endpointText, expectationKind, headlineText, jsonText, observedText, seedText, sourcesOf } from './entry-text.ts';
 import { fitMarkdown, MARKDOWN_LIMIT, type MarkdownFinding } from './markdown-budget.ts';
 import { markdownCode, markdownCodeBlock, markdownSource, markdownText } from './markdown-text.ts';
 import { runOptionParts } from './run-options-text.ts';
@@ -44,7 +44,7 @@ function targetsTable(report: ConformanceReport): string[] {
   return [
     '| target | vendor | endpoint | region | API version |',
     '|---|---|---|---|---|',
-    ...report.targets.map((t) => `| ${inCell(t.name)} | ${inCell(t.vendor)} | ${inCell(t.endpoint)} | ${inCell(t.region)} | ${inCell(version(t.vendor))} |`),
+    ...report.targets.map((t) => `| ${inCell(t.name)} | ${inCell(t.vendor)} | ${inCell(endpointText(t))} | ${inCell(t.region)} | ${inCell(version(t.vendor))} |`),
     '',
   ];
 }

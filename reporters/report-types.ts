@@ -89,6 +89,8 @@ export interface ReportTarget {
   region: string;
   /** The target file that names the target, when the run read several (`--target` repeated). */
   file?: string;
+  /** The deviations its embedded emulator made on purpose (`deviations:` in the target file). */
+  deviations?: string[];
 }
 
 /** The spec a vendor's expectations were read from. */

@@ -71,7 +71,7 @@ export function readRunMetadata(results: ReadonlyArray<Pick<ReportEntry, 'target
   let targets: ReportTarget[];
   try {
     const fromFile = (file: string, name: string | undefined) => loadTargetFile(file, env)
-      .map((t) => ({ name: t.name, vendor: t.vendor, endpoint: publicEndpoint(t.endpoint), region: t.region, ...(name !== undefined ? { file: name } : {}) }));
+      .map((t) => ({ name: t.name, vendor: t.vendor, endpoint: publicEndpoint(t.endpoint), region: t.region, ...(name !== undefined ? { file: name } : {}), ...(t.deviations?.length ? { deviations: t.deviations } : {}) }));
     targets = files.length > 1 ? files.flatMap((file, i) => fromFile(file, nameOf(i))) : fromFile(files[0]!, undefined);
   } catch {
     const seen = new Map(results.map((r) => [r.target, r.vendor]));

@@ -59,7 +59,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       continue;
     }
     const principal = { id: `AKIDSNAPCONFORM${randomBytes(8).toString('hex').toUpperCase()}`, secret: randomBytes(16).toString('hex'), account: 'snapconform' };
-    const server = await adapter.emulator.start(loadSpec(adapter.specFile), principal, deviations);
+    // The run's deviations (--emulator-deviation) and the target's own (`deviations:` in the target file).
+    const server = await adapter.emulator.start(loadSpec(adapter.specFile), principal, entry.deviations ? new Deviations([...deviations.list(), ...entry.deviations]) : deviations);
     servers.push(server);
     const standard = adapter.emulator.fixtures(entry.region);
     // A rehearsal plays a URL target: its own fixture disks (ids and roles) in the standard world's shapes.

@@ -5,6 +5,7 @@ import { DEFAULT_READINESS_TIMEOUT_SECONDS, DISK_ROLES, type Fixtures } from './
 import { loadSpec } from '../spec/load-spec.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import { unknownKeyIn } from './unknown-keys.ts';
+import { DEVIATIONS, type DeviationId } from '../emulator/deviations/catalogue.ts';
 import { documentedWires, wireChoiceProblem, type WireChoice } from './wires.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
@@ -36,6 +37,12 @@ export interface TargetEntry {
    * src/conformance/wires.ts). @defaultValue every pair the documents allow
    */
   wires?: WireChoice;
+  /**
+   * Deviations from the documents that this target's embedded emulator makes on purpose (ids of
+   * `src/emulator/deviations/catalogue.ts`; `endpoint: emulator` only): a broken service to aim a gate at, or
+   * one deviating emulator beside a faithful one in a single report. @defaultValue none
+   */
+  deviations?: DeviationId[];
 }
 
 /** The per-target bounds of an entry, as a {@link TargetInfo} holds them (ms), only those the file sets. */
@@ -57,7 +64,7 @@ const VENDORS: VendorId[] = ['tencent-cbs', 'alibaba-ecs', 'zenlayer-zec'];
 /** Every key a target entry may have: any other is refused (a typo must not run with a default). */
 const TARGET_KEYS = [
   'name', 'vendor', 'endpoint', 'region', 'credentials', 'fixtures', 'rateLimit', 'allowMutations', 'maxSnapshots',
-  'readinessTimeoutSeconds', 'cleanupDeadlineSeconds', 'expectedCreationSeconds', 'signatures', 'formats',
+  'readinessTimeoutSeconds', 'cleanupDeadlineSeconds', 'expectedCreationSeconds', 'signatures', 'formats', 'deviations',
 ] as const;
 
 /** The keys of `credentials`: each of id, secret and token given directly or as the variable that holds it. */
@@ -192,6 +199,14 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     }
     const wires = wireChoiceOf(t, entry.vendor, at, bad);
     if (wires) entry.wires = wires;
+    const deviations = t['deviations'];
+    if (deviations !== undefined) {
+      if (endpoint !== 'emulator') bad(`${at}.deviations`, "only an embedded emulator (endpoint: emulator) can be made to deviate; remove the key");
+      if (!Array.isArray(deviations) || !deviations.every((d) => typeof d === 'string')) bad(`${at}.deviations`, 'must be a list of deviation ids, e.g. [quota-off-by-one]');
+      const unknown = (deviations as string[]).find((d) => !(d in DEVIATIONS));
+      if (unknown !== undefined) bad(`${at}.deviations`, `unknown deviation '${unknown}' (\`snapconform emulate --help\` lists them)`);
+      entry.deviations = [...new Set(deviations as DeviationId[])];
+    }
     return entry;
   });
 }

@@ -71,3 +71,19 @@ describe('nearestKey', () => {
     expect(nearestKey('colour', known)).toBeUndefined();
   });
 });
+
+describe("a target's deviations", () => {
+  const emulator = (extra: string) => `targets:\n  - name: e\n    vendor: alibaba-ecs\n    endpoint: emulator\n    region: cn-hangzhou\n${extra}`;
+
+  it('are read for an embedded emulator, each once', () => {
+    const file = join(dir, `t${count++}.yaml`);
+    writeFileSync(file, emulator('    deviations: [quota-off-by-one, tags-dropped, quota-off-by-one]\n'));
+    expect(loadTargetFile(file)[0]!.deviations).toEqual(['quota-off-by-one', 'tags-dropped']);
+  });
+
+  it('are refused for a real endpoint, unknown, or not a list, in one line', () => {
+    expect(refusal(real('    deviations: [quota-off-by-one]\n'), keys)).toBe('targets[0].deviations: only an embedded emulator (endpoint: emulator) can be made to deviate; remove the key');
+    expect(refusal(emulator('    deviations: [quota-of-by-one]\n'))).toBe("targets[0].deviations: unknown deviation 'quota-of-by-one' (`snapconform emulate --help` lists them)");
+    expect(refusal(emulator('    deviations: quota-off-by-one\n'))).toBe('targets[0].deviations: must be a list of deviation ids, e.g. [quota-off-by-one]');
+  });
+});
