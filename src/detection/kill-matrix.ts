@@ -2,11 +2,17 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 import type { ConformanceReport } from '../../reporters/report-types.ts';
 import { areaOf, everyRunRules, type RuleId } from '../conformance/rule-catalogue.ts';
 import { DEVIATIONS, type DeviationId } from '../emulator/deviations/catalogue.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import { EXPECTED_FINDINGS, type ExpectedFindings } from './expected-findings.ts';
+import { loadTargetFile } from '../conformance/target-file.ts';
+
+/** The embedded emulators' target file, whose regions a batch's targets take. */
+const DEFAULT_TARGETS = fileURLToPath(new URL('../../targets/emulators.yaml', import.meta.url));
 
 /** One rule failing on one vendor. */
 export interface Finding {
@@ -16,6 +22,8 @@ export interface Finding {
   outcome: 'fail' | 'undocumented' | 'error';
   /** The first line of the failure, for errors a deviation may explain. */
   message?: string;
+  /** The report's target it happened on. */
+  target?: string;
 }
 
 /** What one deviation's run found, against what it should have. */
@@ -36,7 +44,15 @@ export interface MatrixRow {
   unrelated: Finding[];
   /** Where the run's report is. */
   reportDir: string;
+  /**
+   * The report's targets this deviation ran on, when its run shared the report with other deviations
+   * ({@link runDeviationBatch}: `<vendor>-emulator.<deviation>`); absent, every target of the report.
+   */
+  targets?: string[];
+  /** How long its run took (shared with the other deviations of a batch). */
   durationMs: number;
+  /** How many deviations the run served (1: a run of its own). */
+  sharedBy?: number;
 }
 
 const pairs = (map: Partial<Record<RuleId, VendorId[]>> | undefined) =>
@@ -94,7 +110,7 @@ export interface FocusedRun {
 export function findingsOf(report: ConformanceReport): Finding[] {
   return report.results
     .filter((r) => r.outcome === 'fail' || r.outcome === 'undocumented' || r.outcome === 'error')
-    .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'], message: (r.message ?? '').split('\n')[0] }));
+    .map((r) => ({ ruleId: r.ruleId, vendor: r.vendor, outcome: r.outcome as Finding['outcome'], message: (r.message ?? '').split('\n')[0], target: r.target }));
 }
 
 /**
@@ -116,26 +132,80 @@ export function runFocused(bin: string, args: string[], reportDir: string, label
   });
 }
 
-/** The `run` arguments that focus a run on a deviation: its rules, its vendors, the matrix's seed and runs. */
-export function focusArgs(expected: ExpectedFindings, options: Pick<MatrixOptions, 'seed' | 'runs'>, focus = focusOf(expected)): string[] {
-  return ['--rules', focus, '--vendor', vendorsOf(expected).join(','), '--runs', String(options.runs), '--seed', String(options.seed)];
-}
-
-/** Runs the suite, focused, against the emulators with one deviation on. */
-export async function runDeviation(deviation: DeviationId, options: Pick<MatrixOptions, 'bin' | 'seed' | 'runs'>): Promise<MatrixRow> {
-  const expected = EXPECTED_FINDINGS[deviation];
-  const reportDir = mkdtempSync(join(tmpdir(), `snapconform-detection-${deviation}-`));
-  const started = Date.now();
-  // The relevant rules, on every vendor the deviation applies to (a vendor whose documents say nothing it breaks
-  // cannot show it: expected-findings.ts says why, per deviation). The embedded emulators' readiness timeout
-  // keeps a run bounded; the execFile timeout only guards against a hang of the run itself.
-  const { findings } = await runFocused(options.bin, ['--emulator-deviation', deviation, ...focusArgs(expected, options)], reportDir, deviation);
-  return { deviation, description: DEVIATIONS[deviation], focus: focusOf(expected), vendors: vendorsOf(expected), expected, findings, ...judge(expected, findings), reportDir, durationMs: Date.now() - started };
+/** The target of a batch that runs `deviation` on `vendor`'s embedded emulator. */
+export function batchTargetName(vendor: VendorId, deviation: DeviationId): string {
+  return `${vendor}-emulator.${deviation}`;
 }
 
 /**
- * Runs the given deviations, a few at a time, each with `runOne` ({@link runDeviation} on the embedded
- * emulators, `runDeviationOnUrl` through URL targets); rows in catalogue order.
+ * Runs the suite once for several deviations that share a focus: each deviation gets embedded emulators of its
+ * own (one target per vendor it applies to, `deviations: [<id>]` in a generated target file), so every finding
+ * belongs to exactly one deviation and each is judged as if it had run alone — the start of a run (vitest, the
+ * specs, the emulators' world) is paid once instead of once per deviation.
+ */
+export async function runDeviationBatch(deviations: DeviationId[], options: Pick<MatrixOptions, 'bin' | 'seed' | 'runs'>): Promise<MatrixRow[]> {
+  const focus = focusOf(EXPECTED_FINDINGS[deviations[0]!]);
+  const other = deviations.find((d) => focusOf(EXPECTED_FINDINGS[d]) !== focus);
+  if (other) throw new Error(`a batch runs one focus: ${other} is not focused on ${focus}`);
+  const dir = mkdtempSync(join(tmpdir(), `snapconform-detection-${deviations[0]}-and-${deviations.length - 1}-`));
+  const regions = new Map(loadTargetFile(DEFAULT_TARGETS).map((t) => [t.vendor, t.region]));
+  const targets = deviations.flatMap((deviation) => vendorsOf(EXPECTED_FINDINGS[deviation]).map((vendor) => (
+    { name: batchTargetName(vendor, deviation), vendor, endpoint: 'emulator', region: regions.get(vendor)!, deviations: [deviation] })));
+  const file = join(dir, 'targets.yaml');
+  writeFileSync(file, stringify({ targets }));
+  const started = Date.now();
+  const reportDir = join(dir, 'report');
+  const args = ['--target', file, '--rules', focus, '--runs', String(options.runs), '--seed', String(options.seed)];
+  const { findings } = await runFocused(options.bin, args, reportDir, `${deviations.join(', ')}`);
+  const durationMs = Date.now() - started;
+  // A finding on no target of the batch (there should be none) is every deviation's: it must not go unseen.
+  const orphans = findings.filter((f) => !targets.some((t) => t.name === f.target));
+  return deviations.map((deviation) => {
+    const expected = EXPECTED_FINDINGS[deviation];
+    const own = targets.filter((t) => t.deviations[0] === deviation).map((t) => t.name);
+    const found = [...findings.filter((f) => own.includes(f.target ?? '')), ...orphans];
+    return { deviation, description: DEVIATIONS[deviation], focus, vendors: vendorsOf(expected), expected, findings: found, ...judge(expected, found), reportDir, targets: own, durationMs, sharedBy: deviations.length };
+  });
+}
+
+/**
+ * The deviations in batches for {@link runDeviationBatch}: those of one focus together, at most
+ * `maxTargets` targets to a batch (a long run would leave the other runner idle at the end).
+ */
+export function batchesOf(deviations: DeviationId[], maxTargets = 24): DeviationId[][] {
+  const byFocus = new Map<string, DeviationId[][]>();
+  for (const deviation of deviations) {
+    const batches = byFocus.get(focusOf(EXPECTED_FINDINGS[deviation])) ?? [[]];
+    const size = (batch: DeviationId[]) => batch.reduce((n, d) => n + vendorsOf(EXPECTED_FINDINGS[d]).length, 0);
+    const last = batches.at(-1)!;
+    if (last.length > 0 && size(last) + vendorsOf(EXPECTED_FINDINGS[deviation]).length > maxTargets) batches.push([deviation]);
+    else last.push(deviation);
+    byFocus.set(focusOf(EXPECTED_FINDINGS[deviation]), batches);
+  }
+  // The runs that take longest start first: one whose deviation blocks the suite (it waits out readiness
+  // timeouts: `explainsErrors`), then the largest.
+  const waits = (batch: DeviationId[]) => (batch.some((d) => EXPECTED_FINDINGS[d].explainsErrors) ? 1 : 0);
+  return [...byFocus.values()].flat().sort((a, b) => waits(b) - waits(a) || b.length - a.length);
+}
+
+/**
+ * Runs every deviation of the list in batches ({@link batchesOf}, {@link runDeviationBatch}), a few runs at a
+ * time; rows in the list's order.
+ */
+export async function runBatchedMatrix(options: MatrixOptions, deviations: DeviationId[]): Promise<MatrixRow[]> {
+  const rows = new Map<DeviationId, MatrixRow>();
+  await eachInParallel(batchesOf(deviations), options.concurrency ?? 2, async (batch) => {
+    for (const row of await runDeviationBatch(batch, options)) {
+      rows.set(row.deviation, row);
+      options.onRow?.(row, rows.size, deviations.length);
+    }
+  });
+  return deviations.map((d) => rows.get(d)!);
+}
+
+/**
+ * Runs the given deviations, a few at a time, each with `runOne` (`runDeviationOnUrl` through URL targets);
+ * rows in catalogue order.
  */
 export async function runMatrix<Row extends MatrixRow>(
   options: MatrixOptions<Row>,
@@ -143,16 +213,21 @@ export async function runMatrix<Row extends MatrixRow>(
   runOne: (deviation: DeviationId, options: MatrixOptions<Row>) => Promise<Row>,
 ): Promise<Row[]> {
   const rows = new Map<DeviationId, Row>();
-  const queue = [...deviations];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const row = await runOne(next, options);
-      rows.set(next, row);
-      options.onRow?.(row, rows.size, deviations.length);
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 2 }, worker));
+  await eachInParallel(deviations, options.concurrency ?? 2, async (deviation) => {
+    const row = await runOne(deviation, options);
+    rows.set(deviation, row);
+    options.onRow?.(row, rows.size, deviations.length);
+  });
   return deviations.map((d) => rows.get(d)!);
+}
+
+/** Works through `items` with `concurrency` workers, each taking the next item when it is done with one. */
+async function eachInParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await work(next);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 /**
@@ -192,7 +267,7 @@ export function renderMatrix(rows: MatrixRow[], meta: { seed: number; runs: numb
     '',
     '| deviation | must be caught by | may also notice | result | time |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| \`${r.deviation}\` | ${list(r.expected.fails)} | ${list(r.expected.mayFail) || '—'} | ${r.caught ? '✅ caught' : `❌ ${[...r.missed.map((m) => `missed ${m.ruleId} on ${m.vendor}`), ...r.unrelated.map((u) => `unrelated ${u.outcome} ${u.ruleId} on ${u.vendor}`)].join('; ')}`} | ${(r.durationMs / 1000).toFixed(1)} s |`),
+    ...rows.map((r) => `| \`${r.deviation}\` | ${list(r.expected.fails)} | ${list(r.expected.mayFail) || '—'} | ${r.caught ? '✅ caught' : `❌ ${[...r.missed.map((m) => `missed ${m.ruleId} on ${m.vendor}`), ...r.unrelated.map((u) => `unrelated ${u.outcome} ${u.ruleId} on ${u.vendor}`)].join('; ')}`} | ${(r.durationMs / 1000).toFixed(1)} s${(r.sharedBy ?? 1) > 1 ? ` (a run shared by ${r.sharedBy})` : ''} |`),
     '',
   ];
   return lines.join('\n');
