@@ -21,7 +21,7 @@ export function checkSpecsCommand(args: string[]): number {
   let failed = false;
   for (const file of Object.values(SPEC_FILES)) {
     try {
-      const spec = loadSpec(join(ROOT, file));
+      const spec = loadSpec(join(ROOT, file), { full: true });
       const examples = spec.actions.reduce((n, a) => n + a.examples.length, 0);
       process.stdout.write(`ok ${file}: ${spec.vendor} ${spec.version}, ${spec.actions.length} actions, ${examples} examples validated\n`);
     } catch (error) {

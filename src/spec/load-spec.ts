@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createSchemaValidator } from './ajv.ts';
+import { CheckedSpecCache } from './checked-spec-cache.ts';
 import { SpecError } from './spec-error.ts';
 import { parseYamlSource, toPointer, type YamlSource } from './yaml-source.ts';
 import { VendorSpec, type ActionSpec, type JsonSchema, type MediaExample } from './vendor-spec.ts';
@@ -177,11 +178,12 @@ function checkPropertySources(source: YamlSource, schema: Json, pointer: Array<s
 /**
  * Loads one vendor spec: parses the YAML, validates it against the published OpenAPI 3.1 schema and the
  * snapconform extension schema, checks that every fact has a source, compiles every request and response
- * schema with ajv (2020-12), and validates the documents' own examples against them.
+ * schema with ajv (2020-12), and validates the documents' own examples against them. A text this loader has
+ * checked before skips the parse and the schema check (src/spec/checked-spec-cache.ts), unless `full`.
  *
  * @throws {@link SpecError} with the file, line and JSON pointer of the first problem.
  */
-export function loadSpec(file: string, options: { ajv?: Ajv2020 } = {}): VendorSpec {
+export function loadSpec(file: string, options: LoadOptions = {}): VendorSpec {
   let text: string;
   try {
     // A relative name (`specs/tencent-cbs.yaml`, as adapters give it) is the project's own file, wherever the
@@ -193,7 +195,7 @@ export function loadSpec(file: string, options: { ajv?: Ajv2020 } = {}): VendorS
   // The same text compiles to the same spec: the CLI's input check, the global setup and the reporter (three
   // module graphs in one process) share one compilation instead of three. Specs are read-only once loaded.
   const key = `${resolve(PROJECT_ROOT, file)}\u0000${text}`;
-  const cached = options.ajv ? undefined : COMPILED.get(key);
+  const cached = options.ajv || options.full ? undefined : COMPILED.get(key);
   if (cached) return cached;
   const spec = compileSpec(file, text, options);
   if (!options.ajv) COMPILED.set(key, spec);
@@ -206,12 +208,34 @@ const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
 const COMPILED: Map<string, VendorSpec> = ((globalThis as Record<symbol, unknown>)[Symbol.for('snapconform.compiled-specs')] ??= new Map()) as Map<string, VendorSpec>;
 
-function compileSpec(file: string, text: string, options: { ajv?: Ajv2020 }): VendorSpec {
-  const source = parseYamlSource(file, text);
-  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
-    fail(source, '', 'the document is not a YAML mapping');
+/** How {@link loadSpec} reads a spec. */
+export interface LoadOptions {
+  /** The validator to compile the schemas into (a test's own); the spec is then neither cached nor read from a cache. */
+  ajv?: Ajv2020;
+  /**
+   * Parse and check in full even when this text passed before (`check-specs`), rather than read it from the
+   * cache of checked specs. @defaultValue false
+   */
+  full?: boolean;
+  /** Where checked specs are kept. @defaultValue `node_modules/.cache/snapconform/specs` of the package */
+  cacheDir?: string;
+}
+
+/** Specs that passed every check, by text and loader (see {@link CheckedSpecCache}). */
+const CHECKED_SPECS_DIR = resolve(PROJECT_ROOT, 'node_modules/.cache/snapconform/specs');
+
+function compileSpec(file: string, text: string, options: LoadOptions): VendorSpec {
+  const cache = options.ajv ? undefined : new CheckedSpecCache(options.cacheDir ?? CHECKED_SPECS_DIR);
+  const checked = options.full ? undefined : cache?.get(text);
+  // A text that passed before is read from its entry: no YAML positions (they are parsed only if an error
+  // needs a line), no OpenAPI schema check (it passed for this text and this loader).
+  const source: YamlSource = checked !== undefined ? { file, data: checked, lineOf: (pointer) => parseYamlSource(file, text).lineOf(pointer) } : parseYamlSource(file, text);
+  if (checked === undefined) {
+    if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
+      fail(source, '', 'the document is not a YAML mapping');
+    }
+    validateDocument(source);
   }
-  validateDocument(source);
   const doc = source.data as { [key: string]: Json };
   checkSourceIds(source, doc);
   checkAnswerFormats(source, doc);
@@ -310,6 +334,7 @@ function compileSpec(file: string, text: string, options: { ajv?: Ajv2020 }): Ve
   const spec = new VendorSpec(file, doc as never, actions);
   checkContractReferences(source, spec);
   checkUnprovokableErrors(source, spec);
+  if (checked === undefined) cache?.put(text, source.data);
   return spec;
 }
 

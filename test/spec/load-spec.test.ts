@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ describe('the vendor specs', () => {
   for (const [vendor, file] of Object.entries(SPEC_FILES)) {
     it(`${file} passes OpenAPI 3.1 validation, the extension schema, and its own examples`, () => {
       // loadSpec throws a SpecError on any of: OpenAPI 3.1 schema, extension schema, source ids, examples.
-      const spec = loadSpec(file);
+      const spec = loadSpec(file, { full: true });
       expect(spec.vendor).toBe(vendor);
       expect(spec.actions.map((a) => a.action).sort()).toEqual([...ACTIONS[vendor as keyof typeof ACTIONS]].sort());
       const examples = spec.actions.flatMap((a) => a.examples);
@@ -109,5 +109,41 @@ describe('a broken spec', () => {
     const dir = mkdtempSync(join(tmpdir(), 'snapconform-spec-'));
     cpSync(SPEC_FILES['tencent-cbs'], join(dir, 'ok.yaml'));
     expect(loadSpec(join(dir, 'ok.yaml')).vendor).toBe('tencent-cbs');
+  });
+});
+
+describe('the cache of checked specs', () => {
+  const copy = (text = readFileSync(SPEC_FILES['zenlayer-zec'], 'utf8')) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'snapconform-spec-')), 'zenlayer-zec.yaml');
+    writeFileSync(file, text);
+    return file;
+  };
+  const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+
+  it('keeps a spec that passed every check, and reads the same text from it, parse and schema check skipped', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'snapconform-checked-'));
+    const first = loadSpec(copy(), { cacheDir });
+    expect(entries(cacheDir)).toHaveLength(1);
+    const entry = join(cacheDir, entries(cacheDir)[0]!);
+    // The entry is the document exactly as the YAML parse gave it.
+    expect(JSON.parse(readFileSync(entry, 'utf8'))).toEqual(first.document);
+    // Read from the entry: an entry changed behind the loader's back shows through (the YAML says otherwise).
+    writeFileSync(entry, readFileSync(entry, 'utf8').replace('"title":"Zenlayer', '"title":"Cached Zenlayer'));
+    expect(loadSpec(copy(), { cacheDir }).document.info.title).toMatch(/^Cached Zenlayer/);
+    // `full` (check-specs) parses and checks again; other text misses.
+    expect(loadSpec(copy(), { cacheDir, full: true }).document.info.title).toMatch(/^Zenlayer/);
+    loadSpec(copy(`${readFileSync(SPEC_FILES['zenlayer-zec'], 'utf8')}\n# another text\n`), { cacheDir });
+    expect(entries(cacheDir)).toHaveLength(2);
+  });
+
+  it('never keeps a spec that fails, ignores an entry it cannot read, and works without a writable folder', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'snapconform-checked-'));
+    expect(() => loadSpec(copy(readFileSync(SPEC_FILES['zenlayer-zec'], 'utf8').replace('openapi: 3.1.0', 'openapi: 3.0.3')), { cacheDir })).toThrow(SpecError);
+    expect(entries(cacheDir)).toEqual([]);
+    loadSpec(copy(), { cacheDir });
+    writeFileSync(join(cacheDir, entries(cacheDir)[0]!), '{"info": tru');
+    expect(loadSpec(copy(), { cacheDir }).vendor).toBe('zenlayer-zec');
+    const notAFolder = join(cacheDir, entries(cacheDir)[0]!, 'specs');
+    expect(loadSpec(copy(), { cacheDir: notAFolder }).vendor).toBe('zenlayer-zec');
   });
 });
