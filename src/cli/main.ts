@@ -1,29 +1,33 @@
-import { SPEC_FILES } from '../vendors/registry.ts';
-import { checkSpecsCommand } from './check-specs.ts';
+import { SPEC_FILES } from '../vendors/spec-files.ts';
 import { EXIT, fail, ROOT, VERSION } from './cli-context.ts';
-import { emulate } from './emulate.ts';
 import { topHelp } from './help.ts';
-import { obligationsCommand } from './obligations.ts';
-import { planCommand } from './plan.ts';
-import { replayCommand } from './replay.ts';
-import { reportCommand } from './report.ts';
-import { runCommand } from './run.ts';
-import { sweepCommand } from './sweep.ts';
 
 export { EXIT } from './cli-context.ts';
+
+/**
+ * Each command, loaded only when it is the one asked for: a command's module graph (vitest, the emulators,
+ * the reporters) is most of the CLI's start, and `report`, `replay` or `--help` need none of the others.
+ */
+const COMMANDS: Record<string, () => Promise<(args: string[]) => number | Promise<number>>> = {
+  run: async () => (await import('./run.ts')).runCommand,
+  plan: async () => (await import('./plan.ts')).planCommand,
+  report: async () => (await import('./report.ts')).reportCommand,
+  replay: async () => (await import('./replay.ts')).replayCommand,
+  sweep: async () => (await import('./sweep.ts')).sweepCommand,
+  obligations: async () => (await import('./obligations.ts')).obligationsCommand,
+  'check-specs': async () => (await import('./check-specs.ts')).checkSpecsCommand,
+  emulate: async () => {
+    const { emulate } = await import('./emulate.ts');
+    return (args) => emulate(args, { root: ROOT, version: VERSION, fail });
+  },
+};
 
 /** Dispatches a command line to its command; resolves to the exit code. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const load = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load) return (await load())(rest);
   switch (command) {
-    case 'run': return runCommand(rest);
-    case 'plan': return planCommand(rest);
-    case 'report': return reportCommand(rest);
-    case 'replay': return replayCommand(rest);
-    case 'sweep': return sweepCommand(rest);
-    case 'obligations': return obligationsCommand(rest);
-    case 'check-specs': return checkSpecsCommand(rest);
-    case 'emulate': return emulate(rest, { root: ROOT, version: VERSION, fail });
     case '--version': case '-v':
       process.stdout.write(`${VERSION}\n`);
       return EXIT.conforms;

@@ -19,9 +19,4 @@ export function adapterFor(vendor: VendorId): VendorAdapter | undefined {
   return ADAPTERS[vendor];
 }
 
-/** The spec file of every vendor, adapter or not. */
-export const SPEC_FILES: Record<VendorId, string> = {
-  'tencent-cbs': 'specs/tencent-cbs.yaml',
-  'alibaba-ecs': 'specs/alibaba-ecs.yaml',
-  'zenlayer-zec': 'specs/zenlayer-zec.yaml',
-};
+export { SPEC_FILES } from './spec-files.ts';
