@@ -61,8 +61,9 @@ describe('Ctrl-C', () => {
     mkdirSync(join(reportDir, report.run.id));
     writeFileSync(join(reportDir, report.run.id, 'conformance.json'), JSON.stringify(report));
     cpSync(join(reportDir, report.run.id), join(reportDir, 'latest'), { recursive: true });
-    // Three property files with many runs: the first to finish prints a progress line while the others work.
-    const child = spawn(process.execPath, [BIN, 'run', '--report-dir', reportDir, '--rules', 'snapshot.lifecycle.model,snapshot.create.roundtrip,snapshot.create.quota', '--runs', '30', '--seed', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Three property files with ten times their runs: the first to finish prints a progress line while the others
+    // work for seconds more (the quota rule fills a disk's quota on every run), so the signal lands mid-run.
+    const child = spawn(process.execPath, [BIN, 'run', '--report-dir', reportDir, '--rules', 'snapshot.lifecycle.model,snapshot.create.roundtrip,snapshot.create.quota', '--runs', '10', '--seed', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
