@@ -299,6 +299,9 @@ describe('safety on real accounts', () => {
 
   it('retries a snapshot still being created with bounded waits, and stops at the deadline', async () => {
     await fetch(`${emulator.url}/_snapconform/config`, adminPost({ creationMs: 20_000 }));
+    // The emulator's clock stands still until the test moves it: the creation cannot end while a CLI starts
+    // on a busy machine (at load 12, 20 s of real time passed before the first sweep's delete arrived).
+    await fetch(`${emulator.url}/_snapconform/clock`, adminPost({ freeze: true }));
     try {
       const id = await createLabelled();
       const reportDir = ledgerDir([createdLine('a', id)]);
@@ -321,6 +324,7 @@ describe('safety on real accounts', () => {
       expect(actions.filter((a) => a === 'DeleteSnapshots').length).toBeGreaterThan(1);
       expect(await described(id)).toBe(0);
     } finally {
+      await fetch(`${emulator.url}/_snapconform/clock`, adminPost({ real: true }));
       await fetch(`${emulator.url}/_snapconform/config`, adminPost({ creationMs: 0 }));
     }
   });
