@@ -89,7 +89,12 @@ export const EXPECTED_FINDINGS: Record<DeviationId, ExpectedFindings> = {
   'required-wrong-code': { fails: { 'request.invalid-required': ALL }, inferred: { 'request.invalid-required': Z } },
   'retention-minimum-not-enforced': { fails: { 'snapshot.create.retention-minimum': TZ }, notApplicable: 'Alibaba documents no minimum retention' },
   'retention-23h59-accepted': { fails: { 'snapshot.create.retention-minimum': TZ }, notApplicable: 'Alibaba documents no minimum retention' },
-  'retention-24h01-refused': { fails: { 'snapshot.create.retention-minimum': TZ }, notApplicable: 'Alibaba documents no minimum retention' },
+  // The auto-delete rule creates with a deadline exactly a minute past the documented minimum, which a minimum
+  // bent a minute late refuses as soon as the create takes longer than the rounding of its deadline to the
+  // second (seen at load 12): a fair catch, not a requirement.
+  'retention-24h01-refused': {
+    fails: { 'snapshot.create.retention-minimum': TZ }, mayFail: { 'snapshot.retention.auto-delete': TZ }, notApplicable: 'Alibaba documents no minimum retention',
+  },
   // Zenlayer's quota of 64 is a placeholder: the number is inferred, the code documented.
   'quota-off-by-one': { fails: { 'snapshot.create.quota': ALL }, inferred: { 'snapshot.create.quota': Z } },
   'quota-one-early': { fails: { 'snapshot.create.quota': ALL }, inferred: { 'snapshot.create.quota': Z } },

@@ -353,7 +353,10 @@ describe('the detection matrix', () => {
 
     it('fails the retention rule a minute either side of the boundary, placed by the endpoint\'s Date header', () => {
       const [early, late] = [deviationRun('retention-23h59-accepted'), deviationRun('retention-24h01-refused')];
-      for (const report of [early, late]) expect(failedRules(report)).toEqual(['snapshot.create.retention-minimum']);
+      expect(failedRules(early)).toEqual(['snapshot.create.retention-minimum']);
+      // The auto-delete rule's deadline lies exactly a minute past the minimum: on a busy machine the bent
+      // minimum refuses it too (expected-findings.ts).
+      expect(failedRules(late).filter((rule) => rule !== 'snapshot.retention.auto-delete')).toEqual(['snapshot.create.retention-minimum']);
       // Random offsets over a year would almost never land in that minute: the values just outside the
       // untested band always run, and fast-check shrinks toward the endpoint's real boundary.
       for (const finding of findingsOf(early, 'snapshot.create.retention-minimum')) {
