@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEVIATIONS } from '../emulator/deviations/catalogue.ts';
+import { DEVIATIONS, isDeviationId } from '../emulator/deviations/catalogue.ts';
 import type { VendorId } from '../spec/spec-types.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import type { VendorEmulator } from '../vendors/vendor-adapter.ts';
@@ -140,7 +140,7 @@ export function parseOptions(args: string[], context: EmulateContext): Options |
   for (const entry of values.deviation.flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)) {
     const [vendor, id] = entry.includes(':') ? entry.split(':', 2) as [string, string] : ['*', entry];
     if (vendor !== '*' && !EMULATED_VENDORS.includes(vendor as VendorId)) fail(`unknown vendor '${vendor}' in --deviation ${entry}; known: ${EMULATED_VENDORS.join(', ')}`);
-    if (!(id in DEVIATIONS)) fail(`unknown deviation '${id}' for --deviation; known: ${Object.keys(DEVIATIONS).join(', ')}`);
+    if (!isDeviationId(id)) fail(`unknown deviation '${id}' for --deviation; known: ${Object.keys(DEVIATIONS).join(', ')}`);
     deviations.set(vendor as VendorId | '*', [...(deviations.get(vendor as VendorId | '*') ?? []), id]);
   }
   const creationMs = values['creation-ms'];

@@ -5,7 +5,7 @@ import { DEFAULT_READINESS_TIMEOUT_SECONDS, DISK_ROLES, type Fixtures } from './
 import { loadSpec } from '../spec/load-spec.ts';
 import { adapterFor, SPEC_FILES } from '../vendors/registry.ts';
 import { unknownKeyIn } from './unknown-keys.ts';
-import { DEVIATIONS, type DeviationId } from '../emulator/deviations/catalogue.ts';
+import { isDeviationId, type DeviationId } from '../emulator/deviations/catalogue.ts';
 import { documentedWires, wireChoiceProblem, type WireChoice } from './wires.ts';
 
 /** A target as written in a target file, before emulators are started and credentials read. */
@@ -203,7 +203,7 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
     if (deviations !== undefined) {
       if (endpoint !== 'emulator') bad(`${at}.deviations`, "only an embedded emulator (endpoint: emulator) can be made to deviate; remove the key");
       if (!Array.isArray(deviations) || !deviations.every((d) => typeof d === 'string')) bad(`${at}.deviations`, 'must be a list of deviation ids, e.g. [quota-off-by-one]');
-      const unknown = (deviations as string[]).find((d) => !(d in DEVIATIONS));
+      const unknown = (deviations as string[]).find((d) => !isDeviationId(d));
       if (unknown !== undefined) bad(`${at}.deviations`, `unknown deviation '${unknown}' (\`snapconform emulate --help\` lists them)`);
       entry.deviations = [...new Set(deviations as DeviationId[])];
     }

@@ -69,16 +69,19 @@ export const DEVIATIONS = {
 /** The id of a known deviation. */
 export type DeviationId = keyof typeof DEVIATIONS;
 
+/** Whether `id` names a deviation of the catalogue. */
+export function isDeviationId(id: string): id is DeviationId {
+  return Object.hasOwn(DEVIATIONS, id);
+}
+
 /** The deviations an emulator is running with. */
 export class Deviations {
   private readonly active: Set<DeviationId>;
 
   constructor(ids: Iterable<string> = []) {
     const list = [...ids];
-    const unknown = list.filter((id) => !(id in DEVIATIONS));
-    if (unknown.length > 0) {
-      throw new Error(`unknown deviation '${unknown[0]}'; known: ${Object.keys(DEVIATIONS).join(', ')}`);
-    }
+    const unknown = list.find((id) => !isDeviationId(id));
+    if (unknown !== undefined) throw new Error(`unknown deviation '${unknown}'; known: ${Object.keys(DEVIATIONS).join(', ')}`);
     this.active = new Set(list as DeviationId[]);
   }
 
