@@ -173,19 +173,25 @@ export async function runDeviationBatch(deviations: DeviationId[], options: Pick
  * `maxTargets` targets to a batch (a long run would leave the other runner idle at the end).
  */
 export function batchesOf(deviations: DeviationId[], maxTargets = 24): DeviationId[][] {
-  const byFocus = new Map<string, DeviationId[][]>();
+  // Per focus, the batch being filled and how many targets it has so far.
+  const open = new Map<string, { batch: DeviationId[]; targets: number }>();
+  const batches: DeviationId[][] = [];
   for (const deviation of deviations) {
-    const batches = byFocus.get(focusOf(EXPECTED_FINDINGS[deviation])) ?? [[]];
-    const size = (batch: DeviationId[]) => batch.reduce((n, d) => n + vendorsOf(EXPECTED_FINDINGS[d]).length, 0);
-    const last = batches.at(-1)!;
-    if (last.length > 0 && size(last) + vendorsOf(EXPECTED_FINDINGS[deviation]).length > maxTargets) batches.push([deviation]);
-    else last.push(deviation);
-    byFocus.set(focusOf(EXPECTED_FINDINGS[deviation]), batches);
+    const focus = focusOf(EXPECTED_FINDINGS[deviation]);
+    const targets = vendorsOf(EXPECTED_FINDINGS[deviation]).length;
+    let current = open.get(focus);
+    if (!current || current.targets + targets > maxTargets) {
+      current = { batch: [], targets: 0 };
+      open.set(focus, current);
+      batches.push(current.batch);
+    }
+    current.batch.push(deviation);
+    current.targets += targets;
   }
   // The runs that take longest start first: one whose deviation blocks the suite (it waits out readiness
   // timeouts: `explainsErrors`), then the largest.
   const waits = (batch: DeviationId[]) => (batch.some((d) => EXPECTED_FINDINGS[d].explainsErrors) ? 1 : 0);
-  return [...byFocus.values()].flat().sort((a, b) => waits(b) - waits(a) || b.length - a.length);
+  return batches.sort((a, b) => waits(b) - waits(a) || b.length - a.length);
 }
 
 /**
